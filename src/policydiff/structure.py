@@ -227,13 +227,24 @@ def _paragraphs(lines: list[_Line], first_heading_line: int) -> list[_Para]:
 def sentence_ends(text: str) -> list[int]:
     """Indices just after each sentence-ending mark outside quotes and brackets.
 
-    A bracket left open for more than ``MAX_BRACKET`` characters is ignored, so one stray “ cannot
-    swallow a whole paragraph.
+    An opening bracket never closed in the text (or not within ``MAX_BRACKET`` characters) is
+    ignored, so one stray “ cannot swallow a whole paragraph.
     """
+    ignore: set[int] = set()
+    for _ in range(4):
+        ends, unclosed = _scan(text, ignore)
+        if not unclosed:
+            break
+        ignore |= unclosed
+    return ends
+
+
+def _scan(text: str, ignore: set[int]) -> tuple[list[int], set[int]]:
     ends: list[int] = []
     stack: list[tuple[str, int]] = []
+    stale: set[int] = set()
     for i, ch in enumerate(text):
-        if ch in _PAIRS:
+        if ch in _PAIRS and i not in ignore:
             stack.append((_PAIRS[ch], i))
             continue
         if stack and ch == stack[-1][0]:
@@ -246,7 +257,7 @@ def sentence_ends(text: str) -> list[int]:
                 stack.pop()
             continue
         while stack and i - stack[-1][1] > MAX_BRACKET:
-            stack.pop()
+            stale.add(stack.pop()[1])
         if ch in SENTENCE_END and not stack:
             j = i + 1
             while j < len(text) and (text[j] in SENTENCE_END or text[j] in "”’」』"):
@@ -258,7 +269,7 @@ def sentence_ends(text: str) -> list[int]:
             ends.append(len(text))
         elif ends:
             ends[-1] = len(text)
-    return ends
+    return ends, stale | {pos for _, pos in stack}
 
 
 def _first_sentence_end(text: str, marks: str = "。！？") -> int | None:

@@ -1,0 +1,46 @@
+# Two commands on a fresh machine with python3 and make: `make demo` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+POLICYDIFF_CORPORA ?= ../shared/corpora
+export POLICYDIFF_CORPORA
+
+.PHONY: demo test lint typecheck unit bench golden clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e .
+	touch $@
+
+$(VENV)/.test-installed: $(VENV)/.installed
+	$(BIN)/python -m pip install -q -e '.[test]'
+	touch $@
+
+demo: $(VENV)/.installed
+	@$(BIN)/policydiff diff corpora/sample-2022.txt corpora/sample-2023.txt --changes-only; \
+	  status=$$?; [ $$status -le 1 ] || exit $$status
+	$(BIN)/policydiff diff corpora/sample-2022.txt corpora/sample-2023.txt --format html -o demo-report.html || [ $$? -eq 1 ]
+	@echo "HTML report written to demo-report.html"
+
+lint: $(VENV)/.test-installed
+	$(BIN)/ruff check src tests bench
+
+typecheck: $(VENV)/.test-installed
+	$(BIN)/mypy
+
+unit: $(VENV)/.test-installed
+	$(BIN)/pytest
+
+test: lint typecheck unit
+
+golden: $(VENV)/.test-installed
+	$(BIN)/pytest tests/test_render.py --update-golden
+
+bench: $(VENV)/.installed
+	$(BIN)/python bench/parse.py
+	$(BIN)/python bench/compare.py
+	$(BIN)/python bench/render.py
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis demo-report.html

@@ -1,0 +1,159 @@
+"""The ``policydiff`` command: a thin Typer layer over the public API.
+
+Exit codes follow diff(1): 0 when nothing changed, 1 when something did, 2 on trouble (bad input,
+bad options). Every error is one line on stderr, never a traceback.
+"""
+
+from __future__ import annotations
+
+import enum
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from . import read
+from .align import AlignOptions
+from .compare import CompareOptions, compare
+from .model import PolicyDiffError
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+                  help="Compare yearly Chinese government work documents (工作要点 / 工作意见 / 政府工作报告).")
+
+
+class ShowFormat(str, enum.Enum):
+    text = "text"
+    json = "json"
+
+
+class DiffFormat(str, enum.Enum):
+    terminal = "terminal"
+    json = "json"
+    html = "html"
+    markdown = "markdown"
+
+
+class Color(str, enum.Enum):
+    auto = "auto"
+    always = "always"
+    never = "never"
+
+
+class Lang(str, enum.Enum):
+    zh = "zh"
+    en = "en"
+
+
+def _fail(message: str) -> typer.Exit:
+    typer.echo(f"policydiff: error: {message}", err=True)
+    return typer.Exit(2)
+
+
+def _write(text: str, output: Path | None) -> None:
+    if output is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise _fail(f"{output}: cannot write ({exc.strerror}); choose another -o path") from exc
+
+
+@app.command()
+def show(
+    file: Annotated[Path, typer.Argument(help="A document: text (UTF-8/UTF-16/GB18030), HTML or DOCX.")],
+    format: Annotated[ShowFormat, typer.Option("--format", "-f", help="Outline or the JSON document model.")]
+    = ShowFormat.text,
+    width: Annotated[int, typer.Option(help="Line width of the outline.", min=40)] = 100,
+) -> None:
+    """Print a document's section tree (kind, id, label, title, size)."""
+    from .render import json as json_render
+    from .render import terminal
+
+    try:
+        doc = read(file)
+    except PolicyDiffError as exc:
+        raise _fail(str(exc)) from exc
+    text = json_render.render_document(doc) if format is ShowFormat.json else terminal.render_document(doc,
+                                                                                                      width=width)
+    _write(text, None)
+
+
+def _parse_pins(pins: list[str]) -> tuple[tuple[str, str], ...]:
+    out = []
+    for p in pins:
+        if p.count("=") != 1 or not all(p.split("=")):
+            raise _fail(f"--pin {p!r}: expected OLD_ID=NEW_ID, e.g. --pin 3.2=4.1 (ids from `policydiff show`)")
+        a, b = p.split("=")
+        out.append((a.strip(), b.strip()))
+    return tuple(out)
+
+
+@app.command()
+def diff(
+    old: Annotated[Path, typer.Argument(help="The earlier year's document.")],
+    new: Annotated[Path, typer.Argument(help="The later year's document.")],
+    format: Annotated[DiffFormat, typer.Option("--format", "-f", help="Output format.")] = DiffFormat.terminal,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")]
+    = None,
+    changes_only: Annotated[bool, typer.Option("--changes-only", help="Hide unchanged nodes.")] = False,
+    width: Annotated[int, typer.Option(help="Terminal line width.", min=40, max=400)] = 100,
+    color: Annotated[Color, typer.Option(help="Colour: auto (only on a terminal), always or never.")] = Color.auto,
+    lang: Annotated[Lang, typer.Option(help="Language of labels: zh or en.")] = Lang.zh,
+    pin: Annotated[list[str] | None, typer.Option(help="Force a pair: OLD_ID=NEW_ID (repeatable).")] = None,
+    min_similarity: Annotated[float, typer.Option(help="Similarity floor for pairing, 0–1.", min=0.0, max=1.0)]
+    = AlignOptions().min_similarity,
+) -> None:
+    """Compare two years of a document. Exit 0: no change, 1: changes, 2: trouble."""
+    from .render import html as html_render
+    from .render import json as json_render
+    from .render import markdown as md_render
+    from .render import terminal
+
+    pins = _parse_pins(pin or [])
+    try:
+        a, b = read(old), read(new)
+        cmp = compare(a, b, CompareOptions(align=AlignOptions(min_similarity=min_similarity, pins=pins)))
+    except PolicyDiffError as exc:
+        raise _fail(str(exc)) from exc
+    if format is DiffFormat.json:
+        text = json_render.render_comparison(cmp)
+    elif format is DiffFormat.html:
+        text = html_render.render_comparison(cmp, lang=lang.value)
+    elif format is DiffFormat.markdown:
+        text = md_render.render_comparison(cmp, lang=lang.value, changes_only=True)
+    else:
+        use_color = color is Color.always or (color is Color.auto and output is None and sys.stdout.isatty())
+        text = terminal.render_comparison(cmp, lang=lang.value, changes_only=changes_only, width=width,
+                                          color=use_color)
+    _write(text, output)
+    raise typer.Exit(1 if cmp.changed else 0)
+
+
+@app.command()
+def demo() -> None:
+    """Compare the bundled sample documents (corpora/sample-2022.txt → sample-2023.txt)."""
+    root = Path(__file__).resolve().parents[2] / "corpora"
+    a, b = root / "sample-2022.txt", root / "sample-2023.txt"
+    if not a.exists():
+        raise _fail(f"{root}: the bundled samples are not there; run from a source checkout")
+    cmp = compare(read(a), read(b))
+    from .render import terminal
+
+    _write(terminal.render_comparison(cmp, changes_only=True, color=sys.stdout.isatty()), None)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI and return its exit code instead of exiting (so tests can call it directly)."""
+    try:
+        app(args=argv, prog_name="policydiff")
+    except SystemExit as exc:
+        code = exc.code
+        return code if isinstance(code, int) else (0 if code is None else 2)
+    return 0
+
+
+def entry() -> None:
+    sys.exit(main())

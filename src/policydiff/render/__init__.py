@@ -1,0 +1,1 @@
+"""Renderers: each reads only the Comparison model (and Document for ``show``)."""

@@ -1,0 +1,101 @@
+"""The Comparison and Document models as JSON (format documented in ``docs/json-format.md``)."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from typing import Any
+
+from ..model import CHANGE_KINDS, Change, CommitmentChange, Comparison, Document, Node, Sentence
+
+FORMAT = "policydiff.comparison"
+DOCUMENT_FORMAT = "policydiff.document"
+VERSION = 1
+
+
+def _sentence(s: Sentence | None) -> dict[str, Any] | None:
+    return None if s is None else {"text": s.text, "span": list(s.span)}
+
+
+def _node_ref(n: Node) -> dict[str, Any]:
+    return {"id": n.id, "kind": n.kind, "label": n.label, "title": n.title, "text": n.text,
+            "span": list(n.span)}
+
+
+def _commitment(c: CommitmentChange) -> dict[str, Any]:
+    return {"kind": c.kind, "old": _sentence(c.old), "new": _sentence(c.new),
+            "inline": [list(op) for op in c.inline]}
+
+
+def _change(c: Change) -> dict[str, Any]:
+    return {
+        "kind": c.kind,
+        "moved": c.moved,
+        "level": c.level,
+        "part": c.part,
+        "old_parent": c.old_parent,
+        "new_parent": c.new_parent,
+        "similarity": c.similarity,
+        "old": [_node_ref(n) for n in c.old],
+        "new": [_node_ref(n) for n in c.new],
+        "commitments": [_commitment(x) for x in c.commitments],
+        "inline": [list(op) for op in c.inline],
+        "numbers": [{"subject": n.subject, "old": n.old, "new": n.new, "old_value": n.old_value,
+                     "new_value": n.new_value, "unit": n.unit} for n in c.numbers],
+    }
+
+
+def summary(cmp: Comparison) -> dict[str, Any]:
+    """Counts per kind (plus ``moved``), overall and per top-level part, in the new document's order."""
+    def count(changes: list[Change]) -> dict[str, int]:
+        c = Counter(ch.kind for ch in changes)
+        out = {k: c.get(k, 0) for k in CHANGE_KINDS}
+        out["moved"] = sum(1 for ch in changes if ch.moved)
+        return out
+    parts: dict[str, list[Change]] = {}
+    for ch in cmp.changes:
+        parts.setdefault(ch.part, []).append(ch)
+    return {"total": count(list(cmp.changes)),
+            "parts": [{"part": p, "counts": count(chs)} for p, chs in parts.items()]}
+
+
+def _doc_header(d: Document) -> dict[str, Any]:
+    return {"path": d.path, "title": d.title, "metadata": dict(d.metadata)}
+
+
+def comparison_dict(cmp: Comparison) -> dict[str, Any]:
+    """The comparison as plain JSON-ready data."""
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "old": _doc_header(cmp.old),
+        "new": _doc_header(cmp.new),
+        "summary": summary(cmp),
+        "changes": [_change(c) for c in cmp.changes],
+        "terms": {"added": list(cmp.terms.added), "removed": list(cmp.terms.removed)},
+        "metadata_changes": [{"field": k, "old": o, "new": n} for k, o, n in cmp.metadata_changes],
+    }
+
+
+def render_comparison(cmp: Comparison) -> str:
+    return json.dumps(comparison_dict(cmp), ensure_ascii=False, indent=1) + "\n"
+
+
+def _tree(n: Node) -> dict[str, Any]:
+    d: dict[str, Any] = {"id": n.id, "kind": n.kind, "label": n.label, "ordinal": n.ordinal, "title": n.title,
+                         "body": n.body, "span": list(n.span),
+                         "sentences": [_sentence(s) for s in n.sentences]}
+    if n.role:
+        d["role"] = n.role
+    d["children"] = [_tree(c) for c in n.children]
+    return d
+
+
+def document_dict(doc: Document) -> dict[str, Any]:
+    return {"format": DOCUMENT_FORMAT, "version": VERSION, "path": doc.path, "source_format": doc.source_format,
+            "title": doc.title, "metadata": dict(doc.metadata), "warnings": list(doc.warnings),
+            "length": len(doc.text), "nodes": [_tree(c) for c in doc.root.children]}
+
+
+def render_document(doc: Document) -> str:
+    return json.dumps(document_dict(doc), ensure_ascii=False, indent=1) + "\n"

@@ -1,0 +1,348 @@
+"""Text inside an aligned pair: normalisation, commitments, inline diffs, numbers and terms.
+
+* **Normalisation** decides what counts as "the same": NFKC folds full-width digits, letters and
+  punctuation (，→, ；→; （→( ) so that punctuation width never shows up as a change; whitespace and
+  zero-width characters are dropped.
+* **Inline diffs** use diff-match-patch in its documented word mode: the text is cut into tokens (one
+  CJK character, one run of Latin letters or digits such as ``2035`` or ``5.5``, one punctuation
+  mark), each distinct token is mapped to one private character, the strings of those characters are
+  diffed, semantic cleanup is applied, and the result is mapped back. Numbers therefore change whole
+  (``3`` → ``5``, never ``2``\\ ``0``\\ ``3``\\ ``5`` → ``2``\\ ``0``\\ ``2``\\ ``1``) and width-only
+  differences are equalities.
+* **Commitments** are the sentences of a pair, matched one-to-one by character-bigram Dice with an
+  optimal assignment; a leftover sentence mostly contained in a matched one is a split/merge piece.
+* **Numbers** are quantities with their unit and qualifier (``3所``, ``1个百分点``, ``5%左右``,
+  ``不少于1小时``), Chinese numerals included, paired across the two sides by unit and context.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+
+import numpy as np
+from diff_match_patch import diff_match_patch
+from scipy.optimize import linear_sum_assignment
+
+from .model import ChangeKind, CommitmentChange, NumberChange, Sentence
+from .structure import ZERO_WIDTH, cn_number
+
+SENTENCE_MIN_DICE = 0.34
+"""Below this bigram Dice two sentences are different commitments, not a rewording."""
+SENTENCE_CONTAINMENT = 0.7
+"""A leftover sentence this much contained in a matched one is a split or merge piece of it."""
+
+Inline = tuple[tuple[str, str], ...]
+
+_WS = re.compile(r"\s+")
+
+
+@lru_cache(maxsize=8192)
+def _token_key(token: str) -> str:
+    return normalize(token) or token
+
+
+def normalize(text: str) -> str:
+    """Text as compared for "unchanged": NFKC (punctuation and digit width folded), no whitespace."""
+    t = unicodedata.normalize("NFKC", text)
+    t = t.replace("“", '"').replace("”", '"').replace("‘", "'").replace("’", "'")
+    return "".join(c for c in _WS.sub("", t) if c not in ZERO_WIDTH)
+
+
+def content_key(text: str) -> str:
+    """Text as compared for similarity: normalised, punctuation and symbols removed."""
+    return "".join(c for c in normalize(text) if not unicodedata.category(c).startswith(("P", "S")))
+
+
+def bigrams(text: str) -> Counter[str]:
+    """Character bigrams of ``content_key(text)`` (a single character counts as one gram)."""
+    k = content_key(text)
+    if len(k) < 2:
+        return Counter([k]) if k else Counter()
+    return Counter(k[i:i + 2] for i in range(len(k) - 1))
+
+
+def dice(a: Counter[str], b: Counter[str]) -> float:
+    """Multiset Dice coefficient of two bigram bags."""
+    total = sum(a.values()) + sum(b.values())
+    if not total:
+        return 1.0
+    return 2 * sum((a & b).values()) / total
+
+
+def containment(a: Counter[str], b: Counter[str]) -> float:
+    """How much of ``a`` is found in ``b`` (1.0 when ``a`` is empty)."""
+    n = sum(a.values())
+    return sum((a & b).values()) / n if n else 1.0
+
+
+# --- inline diff ---------------------------------------------------------------------------------
+
+_TOKEN = re.compile(r"[0-9０-９]+(?:[.．][0-9０-９]+)?[%％]?|[A-Za-zＡ-Ｚａ-ｚ]+|\s+|.", re.S)
+_dmp = diff_match_patch()
+_dmp.Diff_Timeout = 0
+
+
+def _tokens(text: str) -> list[str]:
+    return _TOKEN.findall(text)
+
+
+def inline_diff(old: str, new: str) -> Inline:
+    """Word-level inline diff of two texts as ``(op, text)`` with op ``=`` ``-`` ``+``.
+
+    Equal runs are shown as the new side writes them.
+
+    >>> inline_diff("创建一级园3所，二级园9所。", "创建一级园5所,二级园9所。")
+    (('=', '创建一级园'), ('-', '3'), ('+', '5'), ('=', '所,二级园9所。'))
+    """
+    if old == new:
+        return (("=", new),) if new else ()
+    ot, nt = _tokens(old), _tokens(new)
+    alphabet: dict[str, str] = {}
+    def encode(tokens: list[str]) -> str:
+        out = []
+        for t in tokens:
+            key = _token_key(t)
+            if key not in alphabet:
+                alphabet[key] = chr(0xF0000 + len(alphabet)) if len(alphabet) < 0xFFFD else chr(0x10FFFD)
+            out.append(alphabet[key])
+        return "".join(out)
+    oe, ne = encode(ot), encode(nt)
+    diffs = _dmp.diff_main(oe, ne, False)
+    _dmp.diff_cleanupSemantic(diffs)
+    ops: list[tuple[str, str]] = []
+    oi = ni = 0
+    for op, chunk in diffs:
+        n = len(chunk)
+        if op == 0:
+            ops.append(("=", "".join(nt[ni:ni + n])))
+            oi += n
+            ni += n
+        elif op == -1:
+            ops.append(("-", "".join(ot[oi:oi + n])))
+            oi += n
+        else:
+            ops.append(("+", "".join(nt[ni:ni + n])))
+            ni += n
+    return _absorb_short_equalities(ops)
+
+
+def join_inline(pieces: Iterable[Inline]) -> Inline:
+    """Concatenate inline diffs (e.g. of a node's commitments), merging neighbouring same-op runs."""
+    out: list[tuple[str, str]] = []
+    for piece in pieces:
+        for op, text in piece:
+            if out and out[-1][0] == op:
+                out[-1] = (op, out[-1][1] + text)
+            elif text:
+                out.append((op, text))
+    return tuple(out)
+
+
+def _is_punct(text: str) -> bool:
+    return bool(text) and all(unicodedata.category(c).startswith(("P", "Z")) or c.isspace() for c in text)
+
+
+def _punctuation_only_as_equal(ops: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """A deletion and insertion of punctuation marks alone (；→。) is noise to a reader: show it as equal."""
+    out: list[tuple[str, str]] = []
+    i = 0
+    while i < len(ops):
+        if i + 1 < len(ops) and {ops[i][0], ops[i + 1][0]} == {"-", "+"} and _is_punct(ops[i][1]) \
+                and _is_punct(ops[i + 1][1]):
+            out.append(("=", ops[i + 1][1] if ops[i + 1][0] == "+" else ops[i][1]))
+            i += 2
+            continue
+        out.append(ops[i])
+        i += 1
+    return out
+
+
+def _absorb_short_equalities(ops: list[tuple[str, str]]) -> Inline:
+    """Fold a one-character equality squeezed between edits into them: reads as words, not confetti."""
+    changed = True
+    while changed:
+        changed = False
+        for i in range(1, len(ops) - 1):
+            if ops[i][0] == "=" and len(ops[i][1].strip()) <= 1 and ops[i - 1][0] != "=" \
+                    and ops[i + 1][0] != "=":
+                eq = ops[i][1]
+                j = i - 1
+                while j >= 0 and ops[j][0] != "=":
+                    j -= 1
+                k = i + 1
+                while k < len(ops) and ops[k][0] != "=":
+                    k += 1
+                left, right = ops[j + 1:i], ops[i + 1:k]
+                dels = "".join(t for o, t in left if o == "-") + eq + "".join(t for o, t in right if o == "-")
+                ins = "".join(t for o, t in left if o == "+") + eq + "".join(t for o, t in right if o == "+")
+                ops = ops[: j + 1] + [("-", dels), ("+", ins)] + ops[k:]
+                changed = True
+                break
+    ops = _punctuation_only_as_equal(ops)
+    merged: list[tuple[str, str]] = []
+    for op, text in ops:
+        if not text:
+            continue
+        if merged and merged[-1][0] == op:
+            merged[-1] = (op, merged[-1][1] + text)
+        else:
+            merged.append((op, text))
+    return tuple(merged)
+
+
+# --- commitments ---------------------------------------------------------------------------------
+
+
+def align_sentences(old: Sequence[Sentence], new: Sequence[Sentence]) -> tuple[CommitmentChange, ...]:
+    """What became of each sentence of a pair: unchanged / reworded / split / merged / added / removed.
+
+    Ordered as the new side reads, removed sentences placed after their old predecessor's match.
+    """
+    ob = [bigrams(s.text) for s in old]
+    nb = [bigrams(s.text) for s in new]
+    pairs: dict[int, int] = {}
+    if old and new:
+        sim = np.array([[dice(a, b) for b in nb] for a in ob])
+        rows, cols = linear_sum_assignment(-sim)
+        pairs = {int(r): int(c) for r, c in zip(rows, cols, strict=True) if sim[r, c] >= SENTENCE_MIN_DICE}
+    matched_new = {c: r for r, c in pairs.items()}
+    extra: dict[int, int] = {}  # new index -> old index (split pieces)
+    extra_old: dict[int, int] = {}  # old index -> new index (merged pieces)
+    for j in range(len(new)):
+        if j in matched_new:
+            continue
+        best = max(((containment(nb[j], ob[i]), i) for i in pairs), default=(0.0, -1))
+        if best[0] >= SENTENCE_CONTAINMENT and sum(nb[j].values()) >= 4:
+            extra[j] = best[1]
+    for i in range(len(old)):
+        if i in pairs:
+            continue
+        best = max(((containment(ob[i], nb[j]), j) for j in matched_new), default=(0.0, -1))
+        if best[0] >= SENTENCE_CONTAINMENT and sum(ob[i].values()) >= 4:
+            extra_old[i] = best[1]
+
+    items: list[tuple[tuple[float, int, int], CommitmentChange]] = []
+    for j, s in enumerate(new):
+        if j in matched_new:
+            o = old[matched_new[j]]
+            ops = inline_diff(o.text, s.text)
+            same = normalize(o.text) == normalize(s.text) or all(op == "=" for op, _ in ops)
+            kind: ChangeKind = "unchanged" if same else "reworded"
+            items.append(((j, 0, 0), CommitmentChange(kind, o, s, ops)))
+        elif j in extra:
+            o = old[extra[j]]
+            items.append(((j, 0, 0), CommitmentChange("split", o, s, inline_diff(o.text, s.text))))
+        else:
+            items.append(((j, 0, 0), CommitmentChange("added", None, s, (("+", s.text),))))
+    last_new = -1.0
+    for i, s in enumerate(old):
+        if i in pairs:
+            last_new = pairs[i]
+            continue
+        if i in extra_old:
+            n = new[extra_old[i]]
+            items.append(((extra_old[i], 1, i), CommitmentChange("merged", s, n, inline_diff(s.text, n.text))))
+        else:
+            items.append(((last_new, 2, i), CommitmentChange("removed", s, None, (("-", s.text),))))
+    items.sort(key=lambda kv: kv[0])
+    return tuple(c for _, c in items)
+
+
+# --- numbers -------------------------------------------------------------------------------------
+
+_UNITS = ("个百分点", "个工作日", "百分点", "万亿元", "亿元", "万元", "元", "万人次", "万人", "人次", "人", "万户", "户",
+          "所", "个", "家", "项", "名", "次", "场", "期", "批", "件", "条", "座", "间", "套", "台", "辆", "节", "门",
+          "小时", "分钟", "天", "周", "倍", "公里", "千米", "米", "平方米", "万亩", "亩", "公顷", "吨", "万吨",
+          "亿吨", "亿斤", "万斤", "斤", "千瓦", "万千瓦", "亿千瓦", "张", "册", "本", "篇", "堂", "支", "班", "届",
+          "轮", "%", "％", "‰", "年")
+_QUAL_BEFORE = ("不少于", "不低于", "不高于", "不超过", "超过", "达到", "达", "约", "近", "逾", "力争", "至少", "以上")
+_QUAL_AFTER = ("左右", "以上", "以下", "以内", "以上的", "多", "余")
+_CN_NUM = "零〇一二三四五六七八九十百千万两"
+_NUM_RE = re.compile(
+    "(?P<before>" + "|".join(_QUAL_BEFORE) + ")?"
+    r"(?P<num>[0-9０-９]+(?:[.．][0-9０-９]+)?|[" + _CN_NUM + "]+)"
+    "(?P<mag>万亿|亿|万|千)?"
+    "(?P<unit>" + "|".join(sorted(_UNITS, key=len, reverse=True)) + ")"
+    "(?P<after>" + "|".join(_QUAL_AFTER) + ")?"
+)
+
+
+def _value(num: str, mag: str | None) -> float | None:
+    num = unicodedata.normalize("NFKC", num)
+    try:
+        v = float(num)
+    except ValueError:
+        n = cn_number(num.replace("千", "")) if "千" not in num and "万" not in num else None
+        if n is None:
+            return None
+        v = float(n)
+    return v * {"万亿": 1e12, "亿": 1e8, "万": 1e4, "千": 1e3}.get(mag or "", 1)
+
+
+def numbers(text: str) -> list[tuple[str, str, float, str]]:
+    """Quantities in ``text`` as (subject, as written, value, unit); dates and ordinals are skipped."""
+    out = []
+    for m in _NUM_RE.finditer(text):
+        num, unit = m.group("num"), m.group("unit")
+        if unit == "年" and (len(num) == 4 or m.group("before") is None and not m.group("after")):
+            continue
+        if num in ("一", "两") and not m.group("before") and unit in ("个", "项", "次", "批", "条", "件", "名", "家"):
+            continue  # 一个 / 一批: articles, not targets
+        if re.match(r"[一二三四五六七八九十]+", num) and text[m.end():m.end() + 1] in "是要":
+            continue
+        value = _value(num, m.group("mag"))
+        if value is None:
+            continue
+        start = m.start()
+        if start > 0 and text[start - 1] == "第":
+            continue  # an ordinal (第四次会议), not a quantity
+        ctx = re.split(r"[，。；、,;：:]", text[max(0, start - 12):start])[-1]
+        out.append((ctx, m.group(0), value, unicodedata.normalize("NFKC", unit)))
+    return out
+
+
+def number_changes(old: str, new: str) -> tuple[NumberChange, ...]:
+    """Quantities that differ between two aligned texts, paired by unit and by the words before them."""
+    on, nn = numbers(old), numbers(new)
+    if not on or not nn:
+        return ()
+    oset = Counter((u, v) for _, _, v, u in on)
+    nset = Counter((u, v) for _, _, v, u in nn)
+    on = [x for x in on if nset[(x[3], x[2])] == 0]
+    nn = [x for x in nn if oset[(x[3], x[2])] == 0]
+    if not on or not nn:
+        return ()
+    score = np.zeros((len(on), len(nn)))
+    for i, (oc, _, _, ou) in enumerate(on):
+        for j, (nc, _, _, nu) in enumerate(nn):
+            if ou == nu:
+                score[i, j] = 0.2 + dice(bigrams(oc), bigrams(nc))
+    rows, cols = linear_sum_assignment(-score)
+    out = []
+    for r, c in zip(rows, cols, strict=True):
+        if score[r, c] >= 0.45:
+            oc, ow, ov, ou = on[r]
+            nc, nw, nv, _ = nn[c]
+            out.append((c, NumberChange(subject=nc or oc, old=ow, new=nw, old_value=ov, new_value=nv, unit=ou)))
+    out.sort(key=lambda x: x[0])
+    return tuple(n for _, n in out)
+
+
+# --- terms ---------------------------------------------------------------------------------------
+
+_TERM = re.compile(r"“([^“”\n]{2,40})”|《([^《》\n]{2,80})》|「([^「」\n]{2,40})」")
+
+
+def terms(text: str) -> list[str]:
+    """Quoted slogans and named documents, as written (with their marks), in order of first use."""
+    seen: dict[str, str] = {}
+    for m in _TERM.finditer(text):
+        whole = m.group(0)
+        key = normalize(whole)
+        if key not in seen:
+            seen[key] = whole
+    return list(seen.values())
