@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 from pathlib import Path
@@ -39,7 +40,7 @@ def assert_coverage(doc: Document) -> None:
     """Nothing lost: spans disjoint, each span's text is the node's own text, all visible text covered."""
     nodes = list(doc.nodes())
     spans = sorted(n.span for n in nodes)
-    for (_, b), (c, _) in zip(spans, spans[1:], strict=False):
+    for (_, b), (c, _) in itertools.pairwise(spans):
         assert b <= c, f"overlapping spans {spans}"
     covered = bytearray(len(doc.text))
     for n in nodes:

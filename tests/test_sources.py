@@ -7,9 +7,9 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import SAMPLES
 
 import policydiff
+from conftest import SAMPLES
 from policydiff import InputError
 from policydiff.cli import main
 
@@ -35,7 +35,7 @@ def _bad_files(tmp_path: Path) -> dict[str, Path]:
         "binary": bytes(range(256)) * 4,
         "pdf": b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n",
         "png": b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR",
-        "undecodable": "海宁".encode("utf-8") + b"\xff\xfe\xfa\x80\x81" * 3,
+        "undecodable": "海宁".encode() + b"\xff\xfe\xfa\x80\x81" * 3,
         "zip": b"PK\x03\x04" + b"\x00" * 40,
     }
     out = {}
@@ -64,7 +64,7 @@ def test_bad_input_is_one_line_and_exit_2(tmp_path: Path, kind: str, capsys: pyt
 
 def test_pdf_error_says_what_to_do(tmp_path: Path) -> None:
     p = _bad_files(tmp_path)["pdf"]
-    with pytest.raises(InputError, match="PDF.*convert it to text"):
+    with pytest.raises(InputError, match=r"PDF.*convert it to text"):
         policydiff.read(p)
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import SAMPLES, assert_coverage
 
 import policydiff
+from conftest import SAMPLES, assert_coverage
 from policydiff.structure import cn_number, parse, parse_ordinal, sentence_ends
 
 

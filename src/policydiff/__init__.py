@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import os
 
+from .align import AlignOptions
+from .compare import CompareOptions
+from .compare import compare as _compare
 from .model import (
     Change,
     CommitmentChange,
@@ -25,8 +28,10 @@ from .sources import read_source
 from .structure import parse
 
 __all__ = [
+    "AlignOptions",
     "Change",
     "CommitmentChange",
+    "CompareOptions",
     "Comparison",
     "Document",
     "InputError",
@@ -36,6 +41,7 @@ __all__ = [
     "PolicyDiffError",
     "Sentence",
     "Terms",
+    "compare",
     "parse",
     "read",
 ]
@@ -57,3 +63,29 @@ def read(path: str | os.PathLike[str]) -> Document:
     """
     src = read_source(path)
     return parse(src.text, path=src.path, metadata=src.metadata, source_format=src.source_format)
+
+
+def compare(old: Document, new: Document, options: CompareOptions | None = None) -> Comparison:
+    r"""Compare two years of a document.
+
+    Args:
+        old: the earlier year, from ``read`` or ``parse``.
+        new: the later year.
+        options: thresholds and pinned pairs (``CompareOptions(align=AlignOptions(...))``).
+
+    Returns:
+        A ``Comparison`` whose ``changes`` hold every node of both documents exactly once, in the
+        new document's order.
+
+    Raises:
+        OptionsError: a pinned node id does not exist, or a threshold is out of range.
+
+    >>> a = parse("一、学前教育\n1.推进等级园创建。创建一级园3所。\n")
+    >>> b = parse("一、学前教育\n2.推进等级园创建。创建一级园5所。\n")
+    >>> cmp = compare(a, b)
+    >>> [(c.level, c.kind) for c in cmp.changes]
+    [('part', 'unchanged'), ('measure', 'reworded')]
+    >>> [(n.old, n.new) for n in cmp.changes[1].numbers]
+    [('3所', '5所')]
+    """
+    return _compare(old, new, options)

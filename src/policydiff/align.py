@@ -69,12 +69,19 @@ def _unit(x: object) -> float:
     return v
 
 
+def _pairs(value: object) -> tuple[tuple[str, str], ...]:
+    try:
+        return tuple((str(a), str(b)) for a, b in value)  # type: ignore[attr-defined]
+    except (TypeError, ValueError) as exc:
+        raise OptionsError(f"pins must be (old id, new id) pairs, got {value!r}") from exc
+
+
 @attrs.frozen
 class AlignOptions:
     """Tunables of the alignment, validated."""
 
     min_similarity: float = attrs.field(default=MIN_SIMILARITY, converter=_unit)
-    pins: tuple[tuple[str, str], ...] = attrs.field(default=(), converter=tuple)
+    pins: tuple[tuple[str, str], ...] = attrs.field(default=(), converter=_pairs)
     """(old node id, new node id) pairs that must be matched, whatever their similarity."""
 
 
@@ -150,14 +157,15 @@ def align(old: Document, new: Document, options: AlignOptions | None = None) -> 
     oid = {n.id: i for i, n in enumerate(on)}
     nid = {n.id: i for i, n in enumerate(nn)}
     pinned: dict[int, int] = {}
-    for a, b in opts.pins:
-        if a not in oid:
-            raise OptionsError(f"--pin {a}={b}: the old document has no node {a!r} (see `policydiff show`)")
-        if b not in nid:
-            raise OptionsError(f"--pin {a}={b}: the new document has no node {b!r} (see `policydiff show`)")
-        if oid[a] in pinned or nid[b] in pinned.values():
-            raise OptionsError(f"--pin {a}={b}: a node is pinned twice")
-        pinned[oid[a]] = nid[b]
+    for old_id, new_id in opts.pins:
+        pin = f"--pin {old_id}={new_id}"
+        if old_id not in oid:
+            raise OptionsError(f"{pin}: the old document has no node {old_id!r} (see `policydiff show`)")
+        if new_id not in nid:
+            raise OptionsError(f"{pin}: the new document has no node {new_id!r} (see `policydiff show`)")
+        if oid[old_id] in pinned or nid[new_id] in pinned.values():
+            raise OptionsError(f"{pin}: a node is pinned twice")
+        pinned[oid[old_id]] = nid[new_id]
 
     oparent = _parents(old)
     nparent = _parents(new)

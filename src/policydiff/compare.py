@@ -11,15 +11,25 @@ from __future__ import annotations
 import attrs
 
 from .align import AlignOptions, Group, align
-from .model import Change, ChangeKind, CommitmentChange, Comparison, Document, Node, NodeKind, Terms
-from .textdiff import align_sentences, join_inline, normalize, number_changes, terms
+from .model import (
+    Change,
+    ChangeKind,
+    CommitmentChange,
+    Comparison,
+    Document,
+    Node,
+    NodeKind,
+    NumberChange,
+    Terms,
+)
+from .textdiff import align_sentences, inline_diff, join_inline, normalize, number_changes, terms
 
 
 @attrs.frozen
 class CompareOptions:
     """Options of ``compare``; the alignment's thresholds and pins live in ``align``."""
 
-    align: AlignOptions = AlignOptions()
+    align: AlignOptions = attrs.field(factory=AlignOptions)
     inline: bool = True
     """Compute inline diffs and commitments (turn off for a quick structural comparison)."""
 
@@ -50,9 +60,9 @@ def compare(old: Document, new: Document, options: CompareOptions | None = None)
         last_new_for_old[i] = cursor
 
     for g in groups:
-        olds = tuple(on[i] for i in g.old)
-        news = tuple(nn[j] for j in g.new)
-        change = _change(g, olds, news, opts, old, new, oparent, nparent, oindex, nindex, pair_of_old,
+        old_nodes = tuple(on[i] for i in g.old)
+        new_nodes = tuple(nn[j] for j in g.new)
+        change = _change(g, old_nodes, new_nodes, opts, old, new, oparent, nparent, oindex, nindex, pair_of_old,
                          opart, npart, nn)
         if g.new:
             key = (float(min(g.new)), 0, min(g.old) if g.old else -1)
@@ -118,9 +128,9 @@ def _change(g: Group, olds: tuple[Node, ...], news: tuple[Node, ...], opts: Comp
             moved = (op is None) != (np_ is None) and level != "front"
         else:
             moved = nindex[np_.id] not in pair_of_old.get(oindex[op.id], set())
-    commitments = ()
+    commitments: tuple[CommitmentChange, ...] = ()
     inline: tuple[tuple[str, str], ...] = ()
-    numbers = ()
+    numbers: tuple[NumberChange, ...] = ()
     if olds and news and opts.inline:
         osents = [x for n in olds for x in n.sentences]
         nsents = [x for n in news for x in n.sentences]
@@ -129,7 +139,8 @@ def _change(g: Group, olds: tuple[Node, ...], news: tuple[Node, ...], opts: Comp
                                 for a, b in zip(osents, nsents, strict=True))
         else:
             commitments = align_sentences(osents, nsents)
-        inline = join_inline(c.inline for c in commitments)
+        inline = join_inline(cc.inline for cc in commitments) if osents or nsents else inline_diff(
+            "".join(n.title + n.body for n in olds), "".join(n.title + n.body for n in news))
         if kind != "unchanged":
             numbers = number_changes("".join(n.title + n.body for n in olds),
                                      "".join(n.title + n.body for n in news))

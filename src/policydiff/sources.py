@@ -14,6 +14,7 @@ import io
 import os
 import re
 import zipfile
+from typing import Any
 
 import attrs
 from lxml import etree
@@ -100,14 +101,28 @@ def decode_text(data: bytes, path: str) -> tuple[str, str]:
         raise InputError(path, "is a binary file (it contains NUL bytes)",
                          "give a text, HTML or DOCX file")
     try:
-        return _check_text(data.decode("utf-8"), path), "utf-8"
+        text = data.decode("utf-8")
     except UnicodeDecodeError:
         pass
+    else:
+        # Short GB18030 text can also be valid UTF-8 (十 = CA AE = ʮ): prefer the reading with Chinese.
+        if not _has_cjk(text) and not text.isascii():
+            try:
+                alt = data.decode("gb18030")
+            except UnicodeDecodeError:
+                alt = ""
+            if _has_cjk(alt):
+                return _check_text(alt, path), "gb18030"
+        return _check_text(text, path), "utf-8"
     try:
         return _check_text(data.decode("gb18030"), path), "gb18030"
     except UnicodeDecodeError as exc:
         raise InputError(path, f"is not valid UTF-8, UTF-16 or GB18030 text (bad byte at {exc.start})",
                          "re-save it as UTF-8") from exc
+
+
+def _has_cjk(text: str) -> bool:
+    return any("\u4e00" <= ch <= "\u9fff" or "\u3000" <= ch <= "\u303f" for ch in text)
 
 
 def _check_text(text: str, path: str) -> str:
@@ -140,7 +155,7 @@ _NAV_HINTS = re.compile(r"(nav|menu|breadcrumb|crumb|footer|header|sidebar|share
 
 def _read_html(text: str, path: str) -> Source:
     try:
-        root = lxml_html.document_fromstring(text)
+        root: Any = lxml_html.document_fromstring(text)
     except (etree.ParserError, ValueError) as exc:
         raise InputError(path, f"is HTML that cannot be parsed ({exc})", "save the page again") from exc
     for bad in root.iter(*_DROP_TAGS):
@@ -165,11 +180,11 @@ def _read_html(text: str, path: str) -> Source:
     return Source(path=path, text=body_text + "\n", source_format="html", metadata=metadata)
 
 
-def _html_metadata(root: etree._Element) -> dict[str, str]:
+def _html_metadata(root: Any) -> dict[str, str]:
     """Pick label/value pairs (索引号, 发文字号, …) out of tables and definition lists, then drop them."""
     found: dict[str, str] = {}
     for table in list(root.iter("table", "dl", "ul")):
-        cells = [_clean(" ".join(c.itertext())) for c in table.iter("td", "th", "dt", "dd", "li")]
+        cells = [_clean(" ".join(str(t) for t in c.itertext())) for c in table.iter("td", "th", "dt", "dd", "li")]
         pairs = _label_value_pairs(cells)
         if len(pairs) >= 2:
             found.update(pairs)
@@ -195,9 +210,9 @@ def _label_value_pairs(cells: list[str]) -> dict[str, str]:
     return pairs
 
 
-def _find_article(root: etree._Element) -> etree._Element:
+def _find_article(root: Any) -> Any:
     """The element most likely to hold the article: hinted by id/class, else the densest text block."""
-    best: etree._Element | None = None
+    best: Any | None = None
     best_score = 0.0
     body = root.find(".//body")
     fallback = body if body is not None else root
@@ -216,11 +231,11 @@ def _find_article(root: etree._Element) -> etree._Element:
     return best if best is not None else fallback
 
 
-def _block_text(el: etree._Element) -> str:
+def _block_text(el: Any) -> str:
     """Text of an element with block elements on their own lines."""
     out = io.StringIO()
 
-    def walk(node: etree._Element) -> None:
+    def walk(node: Any) -> None:
         tag = node.tag if isinstance(node.tag, str) else ""
         if tag in _BLOCK_TAGS:
             out.write("\n")

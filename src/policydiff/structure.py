@@ -77,7 +77,7 @@ _TITLE_WORDS = re.compile("意见|要点|报告|计划|方案|规划|通知|总�
 _NOTICE = re.compile("印发给你们|现将|请认真贯彻|遵照执行|认真组织实施|结合实际.{0,10}贯彻")
 _VOCATIVE = re.compile(r"^[^，。,]{2,10}[！!]$")
 _ISSUER_END = re.compile("(局|委员会|委|政府|办公室|办公厅|厅|部|院|中心|小组|党组)$")
-_META_LABEL = re.compile(r"^(%s)\s*[:：]?\s*(.*)$" % "|".join(METADATA_FIELDS))
+_META_LABEL = re.compile(r"^({})\s*[:：]?\s*(.*)$".format("|".join(METADATA_FIELDS)))
 
 
 def is_blank(ch: str) -> bool:
@@ -390,9 +390,9 @@ def _node(para: _Para, kind: NodeKind, label: str, rest_at: int, numbered: bool,
 
 def parse(text: str, path: str = "<text>", metadata: dict[str, str] | None = None,
           source_format: str = "text") -> Document:
-    """Parse decoded text into a ``Document`` with its section tree. Never raises on any text.
+    r"""Parse decoded text into a ``Document`` with its section tree. Never raises on any text.
 
-    >>> doc = parse("一、总体要求\\n1.强化党建引领工作。坚持党的领导。\\n")
+    >>> doc = parse("一、总体要求\n1.强化党建引领工作。坚持党的领导。\n")
     >>> [(n.kind, n.label, n.title) for n in doc.nodes()]
     [('part', '一、', '总体要求'), ('measure', '1.', '强化党建引领工作。')]
     """

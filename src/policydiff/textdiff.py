@@ -179,7 +179,7 @@ def _absorb_short_equalities(ops: list[tuple[str, str]]) -> Inline:
                 left, right = ops[j + 1:i], ops[i + 1:k]
                 dels = "".join(t for o, t in left if o == "-") + eq + "".join(t for o, t in right if o == "-")
                 ins = "".join(t for o, t in left if o == "+") + eq + "".join(t for o, t in right if o == "+")
-                ops = ops[: j + 1] + [("-", dels), ("+", ins)] + ops[k:]
+                ops = [*ops[: j + 1], ("-", dels), ("+", ins), *ops[k:]]
                 changed = True
                 break
     ops = _punctuation_only_as_equal(ops)
@@ -288,7 +288,7 @@ def numbers(text: str) -> list[tuple[str, str, float, str]]:
     out = []
     for m in _NUM_RE.finditer(text):
         num, unit = m.group("num"), m.group("unit")
-        if unit == "年" and (len(num) == 4 or m.group("before") is None and not m.group("after")):
+        if unit == "年" and (len(num) == 4 or (m.group("before") is None and not m.group("after"))):
             continue
         if num in ("一", "两") and not m.group("before") and unit in ("个", "项", "次", "批", "条", "件", "名", "家"):
             continue  # 一个 / 一批: articles, not targets

@@ -12,7 +12,7 @@ from typing import Any
 
 from lxml import etree
 from lxml import html as lxml_html
-from lxml.builder import E
+from lxml.builder import E  # type: ignore[import-not-found, unused-ignore]
 
 from ..model import Change, Comparison, Document, Node
 from .json import summary
@@ -27,7 +27,7 @@ _COLORS = {"reworded": "#c98a00", "moved": "#1f6fb2", "split": "#7b4fb3", "merge
 
 def render_comparison(cmp: Comparison, *, lang: str = "zh") -> str:
     """The whole report as an HTML string."""
-    w, kinds = WORDS[lang], KIND_LABELS[lang]
+    w = WORDS[lang]
     s = summary(cmp)
     title = f"{w['report']}：{cmp.old.title or cmp.old.path} → {cmp.new.title or cmp.new.path}"
     head = E.head(E.meta(charset="utf-8"), E.meta(name="viewport", content="width=device-width, initial-scale=1"),
@@ -79,7 +79,7 @@ def _chart(s: dict[str, Any], lang: str) -> Any:
     svg.set("aria-label", "changes per part")
     for r, p in enumerate(parts):
         y = r * row_h + 4
-        t = etree.SubElement(svg, "text", x="0", y=str(y + 14), **{"font-size": "12"})
+        t = etree.SubElement(svg, "text", {"x": "0", "y": str(y + 14), "font-size": "12"})
         name = p["part"]
         t.text = name if len(name) <= 20 else name[:19] + "…"
         x = float(label_w)
@@ -92,12 +92,13 @@ def _chart(s: dict[str, Any], lang: str) -> Any:
                                     fill=_COLORS[k])
             etree.SubElement(rect, "title").text = f"{kinds[k]} {n}"
             x += width
-        total = etree.SubElement(svg, "text", x=f"{x + 4:.1f}", y=str(y + 13), **{"font-size": "11"})
+        total = etree.SubElement(svg, "text", {"x": f"{x + 4:.1f}", "y": str(y + 13), "font-size": "11"})
         total.text = str(sum(p["counts"][k] for k in shown))
     lx = float(label_w)
     for k in shown:
         etree.SubElement(svg, "rect", x=f"{lx:.0f}", y=str(height - 18), width="10", height="10", fill=_COLORS[k])
-        etree.SubElement(svg, "text", x=f"{lx + 13:.0f}", y=str(height - 9), **{"font-size": "11"}).text = kinds[k]
+        label = etree.SubElement(svg, "text", {"x": f"{lx + 13:.0f}", "y": str(height - 9), "font-size": "11"})
+        label.text = kinds[k]
         lx += 75
     return svg
 
@@ -121,7 +122,7 @@ def _toc(cmp: Comparison, lang: str) -> Any:
 
 def _numbers(cmp: Comparison, lang: str) -> Any:
     w = WORDS[lang]
-    rows = [E.tr(E.td(_where(c)), E.td(n.subject), E.td(E.del_(n.old or "—") if False else _del(n.old or "—")),
+    rows = [E.tr(E.td(_where(c)), E.td(n.subject), E.td(_del(n.old or "—")),
                  E.td(_ins(n.new or "—"))) for c in cmp.changes for n in c.numbers]
     if not rows:
         return E.section(E.h2(w["numbers"]), E.p(w["none"]), id="numbers")

@@ -48,8 +48,8 @@ def _change(c: Change) -> dict[str, Any]:
 def summary(cmp: Comparison) -> dict[str, Any]:
     """Counts per kind (plus ``moved``), overall and per top-level part, in the new document's order."""
     def count(changes: list[Change]) -> dict[str, int]:
-        c = Counter(ch.kind for ch in changes)
-        out = {k: c.get(k, 0) for k in CHANGE_KINDS}
+        c: Counter[str] = Counter(ch.kind for ch in changes)
+        out: dict[str, int] = {k: c.get(k, 0) for k in CHANGE_KINDS}
         out["moved"] = sum(1 for ch in changes if ch.moved)
         return out
     parts: dict[str, list[Change]] = {}

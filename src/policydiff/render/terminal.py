@@ -31,7 +31,6 @@ def render_comparison(cmp: Comparison, *, lang: str = "zh", changes_only: bool =
                       force_terminal=color, no_color=not color, highlight=False, emoji=False,
                       soft_wrap=False, legacy_windows=False)
     w = WORDS[lang]
-    kinds = KIND_LABELS[lang]
     console.print(Text(f"{cmp.old.title or cmp.old.path}  →  {cmp.new.title or cmp.new.path}", style="bold"))
     for field, a, b in cmp.metadata_changes:
         console.print(Text(f"{field}: {a or '—'} → {b or '—'}"))

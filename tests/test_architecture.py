@@ -1,0 +1,62 @@
+"""Imports flow one way: model ← sources ← structure ← align/textdiff ← compare ← render ← cli."""
+
+from __future__ import annotations
+
+import ast
+import doctest
+from pathlib import Path
+
+import policydiff
+import policydiff.structure
+import policydiff.textdiff
+
+SRC = Path(policydiff.__file__).parent
+ORDER = ["model", "sources", "structure", "textdiff", "align", "compare", "render", "cli"]
+
+
+def _ours(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.level > 0:
+            mod = (node.module or "").split(".")[0]
+            if node.level == 2 or (path.parent.name == "render" and node.level == 1 and mod != ""):
+                found.add("render" if node.level == 1 else mod)
+            else:
+                found.add(mod or "render")
+        elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("policydiff"):
+            found.add((node.module or "").split(".")[1] if "." in (node.module or "") else "__init__")
+    return found - {"", "__init__"}
+
+
+def _stage(path: Path) -> str:
+    return "render" if path.parent.name == "render" else path.stem
+
+
+def test_imports_flow_one_way() -> None:
+    for path in SRC.rglob("*.py"):
+        stage = _stage(path)
+        if stage == "__init__":
+            continue
+        rank = ORDER.index(stage)
+        for dep in _ours(path):
+            if dep == "render" and stage == "render":
+                continue
+            assert dep in ORDER, (path, dep)
+            assert ORDER.index(dep) < rank or dep == stage, f"{path.name} imports {dep}"
+
+
+def test_model_imports_nothing_of_ours() -> None:
+    assert _ours(SRC / "model.py") == set()
+
+
+def test_renderers_never_import_parser_or_aligner() -> None:
+    for path in (SRC / "render").glob("*.py"):
+        assert not _ours(path) & {"structure", "align", "sources", "compare"}, path
+
+
+def test_doctests() -> None:
+    for module in (policydiff, policydiff.structure, policydiff.textdiff):
+        result = doctest.testmod(module)
+        assert result.failed == 0
+    assert doctest.testmod(policydiff.structure).attempted >= 1
