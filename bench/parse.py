@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from _common import best_of, corpora
-
 import policydiff
+from _common import best_of, corpora
 from policydiff.sources import read_source
 
 

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from _common import best_of, corpora
-
 import policydiff
+from _common import best_of, corpora
 from policydiff.render import html, terminal
 from policydiff.render import json as json_render
 
