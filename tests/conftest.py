@@ -8,11 +8,18 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from policydiff.model import Document
 from policydiff.structure import clean, is_blank
 
 ROOT = Path(__file__).resolve().parents[1]
+
+# In CI the property tests run the same examples every time (a red CI must mean a regression); locally
+# they explore new ones on each run.
+settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 SAMPLES = ROOT / "corpora"
 
 

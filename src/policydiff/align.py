@@ -245,8 +245,8 @@ def _sandwiched(on: list[Node], nn: list[Node], content: dict[tuple[int, int], f
         if prev_j is None or next_j is None or next_j != prev_j + 2:
             continue
         j = prev_j + 1
-        if j in back or j not in npos:
-            continue
+        if j in back or j not in npos or on[i].title or nn[j].title:
+            continue  # measures with run-in titles are named; a different name in the slot is a new one
         out[(i, j)] = float(max(scores[opos[i], npos[j]], 0.0))
         pairs[i] = j
         back[j] = i
