@@ -269,18 +269,32 @@ def _content_scores(vec: _Vectors, on: list[Node], nn: list[Node], oi: list[int]
     sim = vec.cosine()
     if not len(oi) or not len(ni):
         return sim
-    otitles = [bigrams(on[i].title) if on[i].title else None for i in oi]
-    ntitles = [bigrams(nn[j].title) if nn[j].title else None for j in ni]
-    for a, ot in enumerate(otitles):
-        if ot is None:
-            continue
-        for b, nt in enumerate(ntitles):
-            if nt is not None and sim[a, b] > 0.05:
-                sim[a, b] = (1 - TITLE_WEIGHT) * sim[a, b] + TITLE_WEIGHT * max(dice(ot, nt), sim[a, b])
+    tdice = _title_dice([on[i].title for i in oi], [nn[j].title for j in ni])
+    both = tdice >= 0
+    blend = (1 - TITLE_WEIGHT) * sim + TITLE_WEIGHT * np.maximum(tdice, sim)
+    sim = np.where(both & (sim > 0.05), blend, sim)
     opos = np.linspace(0, 1, len(oi))
     npos = np.linspace(0, 1, len(ni))
     sim += POSITION_WEIGHT * (1 - np.abs(opos[:, None] - npos[None, :])) * (sim > 0.1)
     return sim
+
+
+def _title_dice(a: list[str], b: list[str]) -> np.ndarray:
+    """Set Dice of the title bigrams of every pair (-1 where either node has no title), as one sparse
+    matrix product instead of n×m Counter intersections."""
+    bags = [set(bigrams(t)) if t else set() for t in (*a, *b)]
+    vocab = {g: k for k, g in enumerate({g for bag in bags for g in bag})}
+    rows = [r for r, bag in enumerate(bags) for _ in bag]
+    cols = [vocab[g] for bag in bags for g in bag]
+    m = csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(bags), max(1, len(vocab))))
+    ma, mb = m[: len(a)], m[len(a):]
+    inter = np.asarray((ma @ mb.T).todense())
+    la = np.array([len(bag) for bag in bags[: len(a)]], dtype=float)
+    lb = np.array([len(bag) for bag in bags[len(a):]], dtype=float)
+    total = la[:, None] + lb[None, :]
+    out = np.where(total > 0, 2 * inter / np.where(total > 0, total, 1), 0.0)
+    out[(la == 0)[:, None] | (lb == 0)[None, :]] = -1.0
+    return out
 
 
 def _assign(scores: np.ndarray, oi: list[int], ni: list[int], pinned: dict[int, int],

@@ -218,11 +218,9 @@ def _row(c: Change, lang: str) -> Any:
         note = E.span(f"{w['moved_from']} {c.old_parent or w['front']}", **{"class": "note"})
         new_cell.append(note)
     if c.kind == "split":
-        old_cell.append(E.span(f"{w['split_into']} ", *[E.a(n.label or n.id, href=f"#new-{n.id}") for n in c.new],
-                               **{"class": "note"}))
+        old_cell.append(E.span(f"{w['split_into']} ", *_links(c.new, "new"), **{"class": "note"}))
     if c.kind == "merged":
-        new_cell.append(E.span(f"{w['merged_from']} ", *[E.a(n.label or n.id, href=f"#old-{n.id}") for n in c.old],
-                               **{"class": "note"}))
+        new_cell.append(E.span(f"{w['merged_from']} ", *_links(c.old, "old"), **{"class": "note"}))
     if c.numbers:
         new_cell.append(E.span("；".join(f"{n.subject}: {n.old or '—'} → {n.new or '—'}" for n in c.numbers),
                                **{"class": "note"}))
@@ -231,6 +229,16 @@ def _row(c: Change, lang: str) -> Any:
         classes.append("heading-change")
     return E.tr(old_cell, new_cell, **{"class": " ".join(classes), "data-kind": c.kind,
                                        "data-moved": "1" if c.moved else "0", "data-level": level})
+
+
+def _links(nodes: tuple[Node, ...], side: str) -> list[Any]:
+    """Links to the other side's nodes, separated by 、."""
+    out: list[Any] = []
+    for k, n in enumerate(nodes):
+        if k:
+            out.append("、")
+        out.append(E.a(n.label or n.id, href=f"#{side}-{n.id}"))
+    return out
 
 
 def _append_text(el: Any, text: str) -> None:
