@@ -55,8 +55,9 @@ def render_comparison(cmp: Comparison, *, lang: str = "zh", changes_only: bool =
             console.print(Text("  " + "  ".join(f"{sym}{t}" for t in items), style=style))
     console.print()
     for change, depth in _ordered(cmp.changes):
-        if changes_only and change.kind == "unchanged" and not change.moved:
-            continue
+        if changes_only and change.kind == "unchanged" and not change.moved \
+                and change.level not in ("part", "section"):
+            continue  # headings stay, so that every change reads under its part and section
         for line in _change_lines(change, depth, lang):
             for piece in wrap(line, width):
                 console.print(piece, soft_wrap=True)
