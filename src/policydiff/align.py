@@ -15,10 +15,12 @@ Method (see ``docs/alignment.md`` for the why):
 4. **Headings** are then paired the same way on a score that blends their own text with how many of
    their descendants were paired into the other heading (a renamed section whose measures all went to
    the same new section is the same section).
-5. A second content pass adds a bonus when the nodes' parents were paired, so that among near-equal
-   candidates the one under the corresponding heading wins.
-6. **Split and merged**: an unpaired node mostly *contained* in a node of the other year (weighted
-   bigram containment ≥ ``SPLIT_CONTAINMENT``) joins that node's group.
+5. A second content pass adds a bonus when the nodes' parents (and neighbours) were paired, so that
+   among near-equal candidates the one in the corresponding place wins; untitled paragraphs in the
+   intro / lead-in slot of paired headings, or alone between two pairs, are paired too.
+6. **Split and merged**: an unpaired node that scores at least ``SPLIT_MIN_SCORE`` with a paired node
+   of the other year, and at least ``SPLIT_MIN_RATIO`` of what that node scores with its own partner,
+   joins that node's group.
 """
 
 from __future__ import annotations
@@ -108,7 +110,7 @@ def _strip_label(n: Node) -> str:
 
 
 class _Vectors:
-    """TF-IDF bigram vectors of a set of texts, L2-normalised, plus binary presence for containment."""
+    """TF-IDF bigram vectors of two sets of texts, L2-normalised, for their cosine similarity."""
 
     def __init__(self, texts_a: Sequence[str], texts_b: Sequence[str]) -> None:
         bags = [bigrams(t) for t in (*texts_a, *texts_b)]
@@ -127,27 +129,12 @@ class _Vectors:
         m = csr_matrix((vals, (rows, cols)), shape=(n, len(vocab)))
         norms = np.sqrt(np.asarray(m.multiply(m).sum(axis=1)).ravel())
         norms[norms == 0] = 1.0
-        self.weighted = m
         self.unit = csr_matrix(m.multiply(1 / norms[:, None]))
-        self.binary = csr_matrix((np.ones(len(vals)), (rows, cols)), shape=(n, len(vocab)))
-        self.mass = np.asarray(m.sum(axis=1)).ravel()
         self.split = len(texts_a)
 
     def cosine(self) -> np.ndarray:
         a, b = self.unit[: self.split], self.unit[self.split:]
         return np.asarray((a @ b.T).todense())
-
-    def containment(self) -> tuple[np.ndarray, np.ndarray]:
-        """(share of each A text found in each B text, share of each B text found in each A text)."""
-        a_w, b_w = self.weighted[: self.split], self.weighted[self.split:]
-        a_b, b_b = self.binary[: self.split], self.binary[self.split:]
-        ma = self.mass[: self.split].copy()
-        mb = self.mass[self.split:].copy()
-        ma[ma == 0] = 1.0
-        mb[mb == 0] = 1.0
-        a_in_b = np.asarray((a_w @ b_b.T).todense()) / ma[:, None]
-        b_in_a = np.asarray((b_w @ a_b.T).todense()) / mb[:, None]
-        return a_in_b, b_in_a.T
 
 
 def align(old: Document, new: Document, options: AlignOptions | None = None) -> list[Group]:

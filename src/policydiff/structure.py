@@ -24,7 +24,6 @@ is a guess worth knowing about.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import attrs
 
@@ -499,7 +498,3 @@ def _body(paras: list[_Para], top: list[_Builder], warnings: list[str]) -> None:
             node.kind = "measure"
         container().append(node)
 
-
-def iter_nodes(doc: Document) -> Iterator[Node]:
-    """Every node of ``doc`` in document order (the root excluded)."""
-    return doc.nodes()

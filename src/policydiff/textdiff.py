@@ -197,6 +197,19 @@ def _absorb_short_equalities(ops: list[tuple[str, str]]) -> Inline:
 # --- commitments ---------------------------------------------------------------------------------
 
 
+def _pieces(bags: list[Counter[str]], other: list[Counter[str]], matched: dict[int, int],
+            other_matched: dict[int, int]) -> dict[int, int]:
+    """Unmatched sentences mostly contained in a matched sentence of the other side: index → that index."""
+    out: dict[int, int] = {}
+    for k, bag in enumerate(bags):
+        if k in matched or sum(bag.values()) < 4:
+            continue
+        score, best = max(((containment(bag, other[m]), m) for m in other_matched), default=(0.0, -1))
+        if score >= SENTENCE_CONTAINMENT:
+            out[k] = best
+    return out
+
+
 def align_sentences(old: Sequence[Sentence], new: Sequence[Sentence]) -> tuple[CommitmentChange, ...]:
     """What became of each sentence of a pair: unchanged / reworded / split / merged / added / removed.
 
@@ -210,20 +223,8 @@ def align_sentences(old: Sequence[Sentence], new: Sequence[Sentence]) -> tuple[C
         rows, cols = linear_sum_assignment(-sim)
         pairs = {int(r): int(c) for r, c in zip(rows, cols, strict=True) if sim[r, c] >= SENTENCE_MIN_DICE}
     matched_new = {c: r for r, c in pairs.items()}
-    extra: dict[int, int] = {}  # new index -> old index (split pieces)
-    extra_old: dict[int, int] = {}  # old index -> new index (merged pieces)
-    for j in range(len(new)):
-        if j in matched_new:
-            continue
-        best = max(((containment(nb[j], ob[i]), i) for i in pairs), default=(0.0, -1))
-        if best[0] >= SENTENCE_CONTAINMENT and sum(nb[j].values()) >= 4:
-            extra[j] = best[1]
-    for i in range(len(old)):
-        if i in pairs:
-            continue
-        best = max(((containment(ob[i], nb[j]), j) for j in matched_new), default=(0.0, -1))
-        if best[0] >= SENTENCE_CONTAINMENT and sum(ob[i].values()) >= 4:
-            extra_old[i] = best[1]
+    extra = _pieces(nb, ob, matched_new, pairs)  # new index -> old index (split pieces)
+    extra_old = _pieces(ob, nb, pairs, matched_new)  # old index -> new index (merged pieces)
 
     items: list[tuple[tuple[float, int, int], CommitmentChange]] = []
     for j, s in enumerate(new):

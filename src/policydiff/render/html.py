@@ -14,7 +14,7 @@ from lxml import etree
 from lxml import html as lxml_html
 from lxml.builder import E  # type: ignore[import-not-found, unused-ignore]
 
-from ..model import Change, Comparison, Document, Node
+from ..model import Change, Comparison, Node
 from .json import summary
 from .labels import COUNT_KINDS, KIND_LABELS, WORDS
 
@@ -248,6 +248,3 @@ def _append_text(el: Any, text: str) -> None:
     else:
         el.text = (el.text or "") + text
 
-
-def render_document(doc: Document) -> str:  # pragma: no cover - convenience for `show`
-    return etree.tostring(E.pre(doc.text), encoding="unicode")
