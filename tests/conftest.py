@@ -11,7 +11,7 @@ import pytest
 from hypothesis import settings
 
 from policydiff.model import Document
-from policydiff.structure import clean, is_blank
+from policydiff.text import clean, is_blank
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 import policydiff
+import policydiff.text
 from conftest import SAMPLES
 from policydiff import OptionsError
 from policydiff.align import AlignOptions
@@ -91,7 +92,7 @@ def test_sample_pair_changes() -> None:
     renumbered = by_title["加强教育科研工作。"]  # 9. → 8. with 20项 → 25项
     assert [(n.old, n.new) for n in renumbered.numbers] == [("20项", "25项")]
     assert not renumbered.moved
-    assert "“强教兴县”" in cmp.terms.added and "“双减”" in cmp.terms.removed
+    assert "“强教兴县”" in [t.text for t in cmp.terms.added] and "“双减”" in [t.text for t in cmp.terms.removed]
     assert ("发文字号", "青教〔2022〕2号", "青教〔2023〕1号") in cmp.metadata_changes
 
 
@@ -145,5 +146,5 @@ def test_json_output_is_document_ordered(corpora: Path) -> None:
     for c in data["changes"]:
         for side, doc in (("old", a), ("new", b)):
             for n in c[side]:
-                assert policydiff.structure.clean(doc.text[n["span"][0]:n["span"][1]]).replace(" ", "") \
+                assert policydiff.text.clean(doc.text[n["span"][0]:n["span"][1]]).replace(" ", "") \
                     == n["text"].replace(" ", "")

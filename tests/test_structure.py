@@ -8,7 +8,8 @@ import pytest
 
 import policydiff
 from conftest import SAMPLES, assert_coverage
-from policydiff.structure import cn_number, parse, parse_ordinal, sentence_ends
+from policydiff.structure import parse, parse_ordinal, sentence_ends
+from policydiff.text import cn_number
 
 
 def test_haining_2021_opinion(corpora: Path) -> None:

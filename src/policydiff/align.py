@@ -35,7 +35,7 @@ from scipy.optimize import linear_sum_assignment
 from scipy.sparse import csr_matrix
 
 from .model import Document, Node, OptionsError
-from .textdiff import bigrams, content_key, dice
+from .text import bigrams, content_key, dice
 
 MIN_SIMILARITY = 0.28
 """Default floor of the blended similarity for two nodes to be the same measure reworded."""

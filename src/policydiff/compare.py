@@ -20,9 +20,11 @@ from .model import (
     Node,
     NodeKind,
     NumberChange,
-    Terms,
 )
-from .textdiff import align_sentences, inline_diff, join_inline, normalize, number_changes, terms
+from .numbers import number_changes
+from .terms import term_changes
+from .text import normalize
+from .textdiff import align_sentences, inline_diff, join_inline
 
 
 @attrs.frozen
@@ -71,14 +73,10 @@ def compare(old: Document, new: Document, options: CompareOptions | None = None)
         keyed.append((key, change))
     keyed.sort(key=lambda kv: kv[0])
 
-    oterms, nterms = terms(old.text), terms(new.text)
-    okeys, nkeys = {normalize(t) for t in oterms}, {normalize(t) for t in nterms}
-    term_changes = Terms(added=tuple(t for t in nterms if normalize(t) not in okeys),
-                         removed=tuple(t for t in oterms if normalize(t) not in nkeys))
     meta = tuple((k, old.metadata.get(k), new.metadata.get(k))
                  for k in sorted(set(old.metadata) | set(new.metadata))
                  if old.metadata.get(k) != new.metadata.get(k) and k != "页面标题")
-    return Comparison(old=old, new=new, changes=tuple(c for _, c in keyed), terms=term_changes,
+    return Comparison(old=old, new=new, changes=tuple(c for _, c in keyed), terms=term_changes(old, new),
                       metadata_changes=meta)
 
 

@@ -12,6 +12,7 @@ is exactly the node's own text as written, line breaks of hard-wrapped lines inc
 from __future__ import annotations
 
 from collections.abc import Iterator
+from decimal import Decimal
 from typing import Literal
 
 import attrs
@@ -21,12 +22,24 @@ NodeKind = Literal["document", "front", "part", "section", "measure", "item", "p
 
 FrontRole = Literal["metadata", "notice", "signature", "title", "subtitle", "preamble"]
 
-ChangeKind = Literal["unchanged", "reworded", "split", "merged", "added", "removed"]
+ChangeKind = Literal["unchanged", "reworded", "split", "merged", "condensed", "added", "removed"]
 """The closed set of things that can happen to a node between two years.
 
-``moved`` is not a kind but a flag on a change: a reworded measure can also have moved."""
+``merged`` joins several old nodes into one new node that keeps most of their content; ``condensed``
+is the end-of-term case: one new node *summarises* several old ones (each old node is mostly gone,
+a clause of it survives). ``moved`` is not a kind but a flag on a change: a reworded measure can also
+have moved."""
 
-CHANGE_KINDS: tuple[ChangeKind, ...] = ("unchanged", "reworded", "split", "merged", "added", "removed")
+CHANGE_KINDS: tuple[ChangeKind, ...] = ("unchanged", "reworded", "split", "merged", "condensed", "added",
+                                        "removed")
+
+QuantityKind = Literal["target", "outcome", "other"]
+"""A figure promised for this year (预期目标, 拟, 要, 力争), reached last year (实现, 完成, 增长了), or neither."""
+
+TermKind = Literal["quoted", "document", "phrase"]
+"""A quoted slogan “…”, a named document 《…》, or an unquoted key phrase found by segmentation."""
+
+Direction = Literal["strengthened", "weakened", "same"]
 
 Span = tuple[int, int]
 
@@ -134,16 +147,74 @@ class Document:
 
 
 @attrs.frozen
+class Quantity:
+    """One quantity in a sentence: ``国内生产总值增长5.5%左右``."""
+
+    text: str
+    """The quantity as written, qualifier included (``5.5%左右``, ``1.3万亿元``, ``三千人``)."""
+    value: Decimal
+    """Exact value in the unit's base (``4.06万亿元`` → ``Decimal("4060000000000")``, ``5%`` → 5)."""
+    unit: str
+    """The unit as written without magnitude (``元``, ``%``, ``所``, ``个百分点``, ``人``)."""
+    subject: str
+    """What it measures: the indicator or object the number belongs to (``居民消费价格涨幅``, ``新建项目``)."""
+    qualifier: str = ""
+    """``左右``, ``以上``, ``以内``, ``不少于``, ``超过`` … or ``""``."""
+    kind: QuantityKind = "other"
+    span: Span = (0, 0)
+    """Where the quantity (``text``) stands in ``Document.text``."""
+    quote: str = ""
+    """The sentence holding it, as a reader would quote it."""
+
+
+@attrs.frozen
 class NumberChange:
-    """A numeric target that changed between the two sides of a pair: ``3所`` → ``5所``."""
+    """A quantity paired across the years by what it measures: ``3所`` → ``5所``.
+
+    In ``Change.numbers`` old and new differ (value or qualifier) or one side is None (a new or dropped
+    target); in ``Comparison.numbers_unchanged`` both sides are equal."""
 
     subject: str
-    """The words before the number (``创建一级园``), to say what was counted."""
+    """What was counted (``创建一级园``, ``国内生产总值增长``), never the verb before it."""
     old: str | None
     new: str | None
-    old_value: float | None
-    new_value: float | None
+    old_value: Decimal | None
+    new_value: Decimal | None
     unit: str
+    qualifier_old: str = ""
+    qualifier_new: str = ""
+    kind: QuantityKind = "other"
+    old_quote: str = ""
+    new_quote: str = ""
+    old_span: Span | None = None
+    new_span: Span | None = None
+
+
+@attrs.frozen
+class Link:
+    """Evidence: one old sentence whose content is found in one new sentence."""
+
+    old_id: str
+    """Id of the old node holding the old sentence."""
+    new_id: str
+    old_span: Span
+    new_span: Span
+    score: float
+    """Similarity of the two sentences (0–1; containment-aware, see ``docs/alignment.md``)."""
+
+
+NearestReason = Literal["below threshold", "taken by a better match", "no candidate"]
+
+
+@attrs.frozen
+class Nearest:
+    """For an added or removed node: its closest candidate on the other side and why it was not paired."""
+
+    id: str | None
+    label: str
+    title: str
+    similarity: float
+    reason: NearestReason
 
 
 @attrs.frozen
@@ -155,6 +226,10 @@ class CommitmentChange:
     new: Sentence | None
     inline: tuple[tuple[str, str], ...] = ()
     """Inline diff as (op, text) with op one of ``=`` ``-`` ``+``."""
+    moved_to: str | None = None
+    """For a sentence removed from this pair: id of the new node where its content went, if any."""
+    moved_from: str | None = None
+    """For a sentence added in this pair: id of the old node its content came from, if any."""
 
 
 @attrs.frozen
@@ -176,14 +251,46 @@ class Change:
     """Heading of the new node's parent (where to)."""
     part: str = ""
     """Heading of the top-level part the change belongs to (new side first), for summaries."""
+    evidence: tuple[Link, ...] = ()
+    """Sentence links that support the pairing (reworded, split, merged, condensed)."""
+    nearest: Nearest | None = None
+    """For added and removed changes: the closest candidate on the other side and why not paired."""
+
+
+@attrs.frozen
+class Term:
+    """A slogan, named document or key phrase found on one side only."""
+
+    text: str
+    """As written, with its marks for quoted slogans and documents (“双减”, 《…》)."""
+    kind: TermKind
+    count_old: int
+    count_new: int
+    span: Span | None = None
+    """First occurrence in the side where it occurs (new for added, old for removed)."""
+    salience: float = 0.0
+    """Ranking score (higher first); see ``docs/facts.md``."""
 
 
 @attrs.frozen
 class Terms:
-    """Quoted slogans “…” and named documents 《…》 found on one side only."""
+    """New (``added``) and dropped (``removed``) terms, most salient first."""
 
-    added: tuple[str, ...] = ()
-    removed: tuple[str, ...] = ()
+    added: tuple[Term, ...] = ()
+    removed: tuple[Term, ...] = ()
+
+
+@attrs.frozen
+class StrengthShift:
+    """The verb of an aligned commitment moved on the strength scale (探索 → 推进, 继续 → 深化)."""
+
+    old_id: str
+    new_id: str
+    old_words: str
+    new_words: str
+    direction: Direction
+    old_quote: str
+    new_quote: str
 
 
 @attrs.frozen
@@ -196,6 +303,10 @@ class Comparison:
     terms: Terms = Terms()
     metadata_changes: tuple[tuple[str, str | None, str | None], ...] = ()
     """(field, old value, new value) for metadata fields that differ."""
+    numbers_unchanged: tuple[NumberChange, ...] = ()
+    """Quantities whose subject keeps the same value and qualifier (``GDP target unchanged at 5%左右``)."""
+    strength: tuple[StrengthShift, ...] = ()
+    """Commitments whose verb got stronger or weaker."""
 
     @property
     def changed(self) -> bool:

@@ -21,9 +21,7 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from .model import InputError
-
-METADATA_FIELDS = ("索引号", "发文字号", "成文日期", "发文机关", "发布日期", "主题分类", "体裁分类",
-                   "公开方式", "组配分类", "文号", "发布机构", "生效日期", "废止日期", "有效性")
+from .text import METADATA_FIELDS
 
 _MAGIC: tuple[tuple[bytes, str, str], ...] = (
     (b"%PDF", "a PDF file", "convert it to text first (e.g. pdftotext -layout FILE out.txt)"),

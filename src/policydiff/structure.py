@@ -28,10 +28,7 @@ import re
 import attrs
 
 from .model import Document, FrontRole, Node, NodeKind, Sentence
-from .sources import METADATA_FIELDS
-
-ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
-"""Invisible characters treated as whitespace: they carry no text and break matching."""
+from .text import METADATA_FIELDS, ZERO_WIDTH, cn_number, is_blank
 
 SENTENCE_END = "。！？；"
 """Where commitments are split (outside quotes and brackets)."""
@@ -77,17 +74,6 @@ _NOTICE = re.compile("印发给你们|现将|请认真贯彻|遵照执行|认真
 _VOCATIVE = re.compile(r"^[^，。,]{2,10}[！!]$")
 _ISSUER_END = re.compile("(局|委员会|委|政府|办公室|办公厅|厅|部|院|中心|小组|党组)$")
 _META_LABEL = re.compile(r"^({})\s*[:：]?\s*(.*)$".format("|".join(METADATA_FIELDS)))
-
-
-def is_blank(ch: str) -> bool:
-    """Whitespace in the parser's sense: Unicode whitespace and zero-width characters."""
-    return ch.isspace() or ch in ZERO_WIDTH
-
-
-def clean(text: str) -> str:
-    """A source slice as a node's own text: lines stripped and joined, zero-width characters removed."""
-    lines = (ln.strip("".join(c for c in ZERO_WIDTH) + " \t\r\f\v\u3000\xa0") for ln in text.split("\n"))
-    return "".join(c for c in "".join(lines) if c not in ZERO_WIDTH)
 
 
 # --- pass 1: lines ------------------------------------------------------------------------------
@@ -337,29 +323,6 @@ def parse_ordinal(label: str) -> int | None:
 
 
 _FULLWIDTH = str.maketrans("０１２３４５６７８９", "0123456789")
-_CN_VALUES = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
-              "八": 8, "九": 9}
-
-
-def cn_number(s: str) -> int | None:
-    """Chinese numerals to int: ``十二`` → 12, ``二十`` → 20, ``一百零五`` → 105, ``二〇二一`` → 2021."""
-    if not s:
-        return None
-    if all(c in _CN_VALUES for c in s) and len(s) > 1:
-        return int("".join(str(_CN_VALUES[c]) for c in s))
-    total, current = 0, 0
-    for c in s:
-        if c in _CN_VALUES:
-            current = _CN_VALUES[c]
-        elif c == "十":
-            total += (current or 1) * 10
-            current = 0
-        elif c == "百":
-            total += (current or 1) * 100
-            current = 0
-        else:
-            return None
-    return total + current
 
 
 def _sentences(para: _Para, offset: int) -> tuple[Sentence, ...]:

@@ -22,7 +22,7 @@ _CSS = resources.files("policydiff.render").joinpath("report.css").read_text(enc
 _JS = resources.files("policydiff.render").joinpath("report.js").read_text(encoding="utf-8")
 _FILTERS = ("all", "changed", "added", "removed", "reworded", "moved")
 _COLORS = {"reworded": "#c98a00", "moved": "#1f6fb2", "split": "#7b4fb3", "merged": "#8a5a2b",
-           "added": "#1b6e20", "removed": "#b3261e"}
+           "condensed": "#5a6b2b", "added": "#1b6e20", "removed": "#b3261e"}
 
 
 def render_comparison(cmp: Comparison, *, lang: str = "zh") -> str:
@@ -134,8 +134,8 @@ def _numbers(cmp: Comparison, lang: str) -> Any:
 def _terms(cmp: Comparison, lang: str) -> Any:
     w = WORDS[lang]
     return E.section(
-        E.h2(w["terms_added"]), E.ul(*[E.li(_ins(t)) for t in cmp.terms.added], **{"class": "terms"}),
-        E.h2(w["terms_removed"]), E.ul(*[E.li(_del(t)) for t in cmp.terms.removed], **{"class": "terms"}),
+        E.h2(w["terms_added"]), E.ul(*[E.li(_ins(t.text)) for t in cmp.terms.added], **{"class": "terms"}),
+        E.h2(w["terms_removed"]), E.ul(*[E.li(_del(t.text)) for t in cmp.terms.removed], **{"class": "terms"}),
         id="terms")
 
 

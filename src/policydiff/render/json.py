@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from decimal import Decimal
 from typing import Any
 
 from ..model import CHANGE_KINDS, Change, CommitmentChange, Comparison, Document, Node, Sentence
@@ -11,6 +12,11 @@ from ..model import CHANGE_KINDS, Change, CommitmentChange, Comparison, Document
 FORMAT = "policydiff.comparison"
 DOCUMENT_FORMAT = "policydiff.document"
 VERSION = 1
+
+
+def _decimal(v: Decimal | None) -> str | None:
+    """Exact values as strings (``"4060000000000"``): JSON numbers would be read back as floats."""
+    return None if v is None else format(v.normalize(), "f")
 
 
 def _sentence(s: Sentence | None) -> dict[str, Any] | None:
@@ -40,8 +46,8 @@ def _change(c: Change) -> dict[str, Any]:
         "new": [_node_ref(n) for n in c.new],
         "commitments": [_commitment(x) for x in c.commitments],
         "inline": [list(op) for op in c.inline],
-        "numbers": [{"subject": n.subject, "old": n.old, "new": n.new, "old_value": n.old_value,
-                     "new_value": n.new_value, "unit": n.unit} for n in c.numbers],
+        "numbers": [{"subject": n.subject, "old": n.old, "new": n.new, "old_value": _decimal(n.old_value),
+                     "new_value": _decimal(n.new_value), "unit": n.unit} for n in c.numbers],
     }
 
 
@@ -72,7 +78,7 @@ def comparison_dict(cmp: Comparison) -> dict[str, Any]:
         "new": _doc_header(cmp.new),
         "summary": summary(cmp),
         "changes": [_change(c) for c in cmp.changes],
-        "terms": {"added": list(cmp.terms.added), "removed": list(cmp.terms.removed)},
+        "terms": {"added": [t.text for t in cmp.terms.added], "removed": [t.text for t in cmp.terms.removed]},
         "metadata_changes": [{"field": k, "old": o, "new": n} for k, o, n in cmp.metadata_changes],
     }
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 from ..model import ChangeKind
 
 KIND_LABELS: dict[str, dict[str, str]] = {
-    "zh": {"unchanged": "未变", "reworded": "修改", "split": "拆分", "merged": "合并", "added": "新增",
-           "removed": "删除", "moved": "移动"},
+    "zh": {"unchanged": "未变", "reworded": "修改", "split": "拆分", "merged": "合并", "condensed": "概括",
+           "added": "新增", "removed": "删除", "moved": "移动"},
     "en": {"unchanged": "unchanged", "reworded": "reworded", "split": "split", "merged": "merged",
-           "added": "added", "removed": "removed", "moved": "moved"},
+           "condensed": "condensed", "added": "added", "removed": "removed", "moved": "moved"},
 }
 
-SYMBOLS: dict[ChangeKind, str] = {"unchanged": " ", "reworded": "~", "split": "<", "merged": ">",
+SYMBOLS: dict[ChangeKind, str] = {"unchanged": " ", "reworded": "~", "split": "<", "merged": ">", "condensed": "»",
                                   "added": "+", "removed": "-"}
 
 WORDS: dict[str, dict[str, str]] = {
@@ -28,5 +28,6 @@ WORDS: dict[str, dict[str, str]] = {
            "report": "Comparison"},
 }
 
-COUNT_KINDS: tuple[str, ...] = ("unchanged", "reworded", "moved", "split", "merged", "added", "removed")
+COUNT_KINDS: tuple[str, ...] = ("unchanged", "reworded", "moved", "split", "merged", "condensed", "added",
+                                 "removed")
 """Column order of summary tables."""

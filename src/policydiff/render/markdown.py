@@ -36,7 +36,7 @@ def render_comparison(cmp: Comparison, *, lang: str = "zh", changes_only: bool =
         lines.append("")
     for key, items in (("terms_added", cmp.terms.added), ("terms_removed", cmp.terms.removed)):
         if items:
-            lines += [f"## {w[key]}", "", "、".join(items), ""]
+            lines += [f"## {w[key]}", "", "、".join(t.text for t in items), ""]
     lines += [f"## {w['changes']}", ""]
     for c in cmp.changes:
         if changes_only and c.kind == "unchanged" and not c.moved:

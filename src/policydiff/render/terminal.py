@@ -52,7 +52,7 @@ def render_comparison(cmp: Comparison, *, lang: str = "zh", changes_only: bool =
         if items:
             console.print()
             console.print(Text(f"{w[key]} ({len(items)})", style="bold"))
-            console.print(Text("  " + "  ".join(f"{sym}{t}" for t in items), style=style))
+            console.print(Text("  " + "  ".join(f"{sym}{t.text}" for t in items), style=style))
     console.print()
     for change, depth in _ordered(cmp.changes):
         if changes_only and change.kind == "unchanged" and not change.moved \
