@@ -113,8 +113,8 @@ def _tree(n: Node) -> dict[str, Any]:
 
 def document_dict(doc: Document) -> dict[str, Any]:
     return {"format": DOCUMENT_FORMAT, "version": DOCUMENT_VERSION, "path": doc.path,
-            "source_format": doc.source_format, "title": doc.title, "metadata": dict(doc.metadata), "warnings": list(doc.warnings),
-            "length": len(doc.text), "nodes": [_tree(c) for c in doc.root.children]}
+            "source_format": doc.source_format, "title": doc.title, "metadata": dict(doc.metadata),
+            "warnings": list(doc.warnings), "length": len(doc.text), "nodes": [_tree(c) for c in doc.root.children]}
 
 
 def render_document(doc: Document) -> str:
