@@ -43,7 +43,12 @@ MIN_SIMILARITY = 0.28
 """Default floor of the blended similarity for two nodes to be the same measure reworded."""
 MUTUAL_FLOOR_RATIO = 0.5
 """Under ``min_similarity``, down to this share of it, a pair is kept only when each node is the
-other's best candidate (heavily reworded measures score 0.15–0.25 but are still each other's best)."""
+other's best candidate (heavily reworded measures score 0.15–0.25 but are still each other's best) and
+their run-in titles, if both have one, are not named apart (see ``NAMED_APART``)."""
+NAMED_APART = 0.2
+"""Title cosine (TF-IDF over all titles, so 推进 and 教育 weigh little) under which two titled measures are
+named apart: a rewording of a title keeps about half of its weight; two titles on different topics that
+share only formulaic words score under a fifth."""
 CANDIDATES = 12
 """Candidates kept per node and direction: enough for every realistic rewording, few enough to stay sparse."""
 CANDIDATE_FLOOR = 0.03
@@ -190,10 +195,11 @@ def _members(side: _Side, cls: str) -> list[int]:
 
 
 def _match(rows: np.ndarray, cols: np.ndarray, vals: np.ndarray, n_rows: int, n_cols: int,
-           floor: float) -> dict[int, tuple[int, float]]:
+           floor: float, strict: np.ndarray | None = None) -> dict[int, tuple[int, float]]:
     """Optimal one-to-one pairs among candidate entries (row → (col, score)).
 
-    An entry is allowed when it reaches ``floor``, or half of it when the two are each other's best.
+    An entry is allowed when it reaches ``floor``, or half of it when the two are each other's best
+    (unless ``strict`` marks it: two measures named apart get no benefit of the doubt).
     Every row also has an "unpaired" option worth 0, so the matching always exists and maximises the
     summed score of the pairs it makes.
     """
@@ -204,6 +210,8 @@ def _match(rows: np.ndarray, cols: np.ndarray, vals: np.ndarray, n_rows: int, n_
     np.maximum.at(row_best, rows, vals)
     np.maximum.at(col_best, cols, vals)
     mutual = (vals >= row_best[rows]) & (vals >= col_best[cols])
+    if strict is not None:
+        mutual &= ~strict
     ok = (vals >= floor) | ((vals >= floor * MUTUAL_FLOOR_RATIO) & mutual)
     r, c, v = rows[ok], cols[ok], vals[ok]
     if not len(v):
@@ -236,6 +244,7 @@ class _State:
     scores: csr_matrix | None = None  # content: rows co, cols cn (context-aware after step 5)
     base: csr_matrix | None = None
     base_t: csr_matrix | None = None
+    apart: csr_matrix | None = None  # content candidates whose run-in titles share (almost) nothing
     context: csr_matrix | None = None  # 1 + parent paired + 2 × part paired, per candidate entry
     paired_new: set[int] = attrs.field(factory=set)
 
@@ -293,6 +302,9 @@ def _content_first_pass(st: _State) -> dict[tuple[int, int], float]:
         tdice = set_dice([on[i].title for i in st.co], [nn[j].title for j in st.cn], r, c)
         blend = (1 - TITLE_WEIGHT) * sim + TITLE_WEIGHT * np.maximum(tdice, sim)
         sim = np.where((tdice >= 0) & (sim > 0.05), blend, sim)
+        titles = Vectors([on[i].title for i in st.co], [nn[j].title for j in st.cn])
+        apart = (tdice >= 0) & (titles.cosine_at(r, c) < NAMED_APART)
+        st.apart = csr_matrix((apart, (r, c)), shape=(len(st.co), len(st.cn)), dtype=bool)
         ro = r / max(1, len(st.co) - 1)
         rn = c / max(1, len(st.cn) - 1)
         sim = sim + POSITION_WEIGHT * (1 - np.abs(ro - rn)) * (sim > 0.1)
@@ -307,7 +319,11 @@ def _assign(st: _State, scores: csr_matrix, rows_ix: list[int], cols_ix: list[in
     taken_r = {a for a, i in enumerate(rows_ix) if i in st.pinned}
     taken_c = {b for b, j in enumerate(cols_ix) if j in st.pinned.values()}
     keep = np.array([a not in taken_r and b not in taken_c for a, b in zip(r, c, strict=True)], dtype=bool)
-    found = _match(r[keep], c[keep], v[keep], len(rows_ix), len(cols_ix), st.floor if floor is None else floor)
+    strict = None
+    if st.apart is not None and st.apart.shape == scores.shape and len(r):
+        strict = np.asarray(st.apart[r[keep], c[keep]]).ravel().astype(bool)
+    found = _match(r[keep], c[keep], v[keep], len(rows_ix), len(cols_ix), st.floor if floor is None else floor,
+                   strict)
     return {(rows_ix[a], cols_ix[b]): s for a, (b, s) in found.items()}
 
 
