@@ -276,6 +276,7 @@ def align(old: Document, new: Document, options: AlignOptions | None = None) -> 
     headings = _align_headings(st, first)
     content = _content_second_pass(st, first, headings)
     content.update(_slots(st, content, headings))
+    content.update(_residual(st, content))
     for (i, j), s in content.items():
         st.pairs[i] = j
         st.sims[(i, j)] = min(1.0, s)
@@ -412,6 +413,23 @@ def _content_second_pass(st: _State, first: dict[tuple[int, int], float],
     scores = v + bonus * (v > MUTUAL_FLOOR_RATIO * st.floor)
     st.scores = csr_matrix((scores, (r, c)), shape=st.base.shape)
     return _assign(st, st.scores, st.co, st.cn)
+
+
+def _residual(st: _State, content: dict[tuple[int, int], float]) -> dict[tuple[int, int], float]:
+    """A last assignment among the content nodes still unpaired, on candidates in corresponding places
+    only: once the strong pairs are taken, two leftovers in the same section that are each other's best
+    (全面做好人口和计划生育工作 → 逐步完善人口政策) are the same measure reworded."""
+    assert st.scores is not None and st.context is not None
+    taken_o = {i for i, _ in content} | set(st.pinned)
+    taken_n = {j for _, j in content} | set(st.pinned.values())
+    m = st.scores.tocoo()
+    ctx = np.asarray(st.context[m.row, m.col]).ravel()
+    keep = np.array([st.co[a] not in taken_o and st.cn[b] not in taken_n for a, b in zip(m.row, m.col, strict=True)],
+                    dtype=bool) & (ctx > 1) if len(m.data) else np.zeros(0, dtype=bool)
+    if not keep.any():
+        return {}
+    sub = csr_matrix((m.data[keep], (m.row[keep], m.col[keep])), shape=st.scores.shape)
+    return _assign(st, sub, st.co, st.cn)
 
 
 def _where_children_went(st: _State, pairs: Sequence[tuple[int, int]], headings: dict[int, int],
