@@ -634,8 +634,9 @@ def _attach(st: _State, sentences: _Sentences) -> dict[int, tuple[list[int], lis
     that candidate's group when the candidate is paired and either the content evidence is enough
     (``ATTACH_MIN`` and ``ATTACH_RATIO``) or an adjacent sibling of the leftover went to the same node
     and they share anything at all (``SIBLING_MIN``): neighbouring measures of one section condensed
-    into one paragraph. The piece must also be *made of* the node it joins (``PIECE_SHARE`` of its text in
-    linked sentences) unless that node is a condensation of the group (``CONDENSED_LENGTH_RATIO``).
+    into one paragraph. A piece scoring under ``min_similarity`` must also be *made of* the node it joins
+    (``PIECE_SHARE`` of its text in linked sentences) unless that node is a condensation of the group
+    (``CONDENSED_LENGTH_RATIO``) or the region is being condensed (``CONDENSING_RATIO``).
 
     Both sides are treated alike, so that comparing the years the other way round gives the mirror
     groups; when a pair attracts pieces on both sides, the side with the stronger piece wins (no
@@ -649,10 +650,11 @@ def _attach(st: _State, sentences: _Sentences) -> dict[int, tuple[list[int], lis
     extra_new: dict[int, list[tuple[int, float]]] = {}  # lead (old index) -> new pieces
     extra_old: dict[int, list[tuple[int, float]]] = {}
     for j, i, v in _leftovers(st, st.scores.T.tocsr(), st.context.T.tocsr(), st.cn, st.co, st.new, back, st.pairs):
-        if _made_of(st, sentences, olds=[i], news=[st.pairs[i], j], piece_old=False, piece=j, target=i):
+        if v >= st.floor or _made_of(st, sentences, olds=[i], news=[st.pairs[i], j], piece_old=False, piece=j,
+                                     target=i):
             extra_new.setdefault(i, []).append((j, v))
     for i, j, v in _leftovers(st, st.scores, st.context, st.co, st.cn, st.old, st.pairs, back):
-        if _made_of(st, sentences, olds=[back[j], i], news=[j], piece_old=True, piece=i, target=j):
+        if v >= st.floor or _made_of(st, sentences, olds=[back[j], i], news=[j], piece_old=True, piece=i, target=j):
             extra_old.setdefault(back[j], []).append((i, v))
     for lead in sorted(set(extra_new) | set(extra_old)):
         news_, olds_ = extra_new.get(lead, []), extra_old.get(lead, [])
