@@ -480,7 +480,8 @@ def _slots(st: _State, content: dict[tuple[int, int], float],
            headings: dict[int, int]) -> dict[tuple[int, int], float]:
     """Untitled paragraphs in the intro / lead-in slot of paired headings, or alone between two pairs.
 
-    An analyst pairs "the intro of section (一)" across years even when its wording is new."""
+    An analyst pairs "the intro of section (一)" across years even when its wording is new; the slot
+    wins over a pair made out of place (last year's section intro echoed in this year's review)."""
     on, nn = st.old.nodes, st.new.nodes
     is_co, is_cn = set(st.co), set(st.cn)
     pairs = {i: j for (i, j) in content} | dict(headings) | dict(st.pinned)
@@ -492,10 +493,24 @@ def _slots(st: _State, content: dict[tuple[int, int], float],
         pairs[i] = j
         back[j] = i
 
-    for h, k in headings.items():
+    def displaceable(i: int, j: int) -> bool:
+        """Free, or paired out of place (neither parents nor parts correspond) and not near-verbatim."""
+        if i in st.pinned or j in st.pinned.values():
+            return False
+        if i in pairs and not _out_of_place(st, i, pairs[i]):
+            return False
+        return not (j in back and not _out_of_place(st, back[j], j))
+
+    for h, k in sorted(headings.items()):
         for i, j in ((h + 1, k + 1), (h - 1, k - 1)):
-            if i in is_co and j in is_cn and i not in pairs and j not in back and not on[i].title \
-                    and not nn[j].title:
+            if i in is_co and j in is_cn and not on[i].title and not nn[j].title and displaceable(i, j) \
+                    and pairs.get(i) != j:
+                for x, y in ((i, pairs.get(i)), (back.get(j), j)):
+                    if x is not None and y is not None:
+                        content.pop((x, y), None)
+                        out.pop((x, y), None)
+                        pairs.pop(x, None)
+                        back.pop(y, None)
                 take(i, j)
     for i in range(1, len(on) - 1):
         if i in pairs or i not in is_co:
@@ -508,6 +523,15 @@ def _slots(st: _State, content: dict[tuple[int, int], float],
             continue  # measures with run-in titles are named; a different name in the slot is a new one
         take(i, j)
     return out
+
+
+def _out_of_place(st: _State, i: int, j: int) -> bool:
+    """A content pair whose parents and top-level parts do not correspond, and that is no near-copy
+    (``ABSORB_MAX_OWN``): the slot of a paired heading's intro has the better claim."""
+    a, b = st.pos_o.get(i), st.pos_n.get(j)
+    if a is None or b is None or st.context is None or st.scores is None:
+        return False
+    return float(st.context[a, b]) <= 1 and float(st.scores[a, b]) < ABSORB_MAX_OWN
 
 
 def _score(st: _State, i: int, j: int) -> float:
