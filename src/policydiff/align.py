@@ -804,8 +804,8 @@ def _leftovers(st: _State, scores: csr_matrix, context: csr_matrix, mine: list[i
         if not row.nnz:
             continue
         up = paired.get(side.parent[x], -1)
-        if up in theirs_pos and float(scores[a, theirs_pos[up]]) >= SIBLING_MIN:
-            out.append((x, up, float(scores[a, theirs_pos[up]]), True))  # its section became that node
+        if up in theirs_pos:  # its section became that node: what was not paired elsewhere is condensed there
+            out.append((x, up, float(scores[a, theirs_pos[up]]), True))
             dest[x] = up
             continue
         in_place = np.asarray(ctx[0, row.indices].todense()).ravel() > 1
@@ -818,10 +818,10 @@ def _leftovers(st: _State, scores: csr_matrix, context: csr_matrix, mine: list[i
         if lead is None:
             continue
         own = float(scores[row_of[lead], b]) if lead in row_of else 0.0
-        siblings = [n for n in (x - 1, x + 1) if 0 <= n < len(side.nodes) and side.parent[n] == side.parent[x]]
-        sibling = any(dest.get(n) == y for n in siblings)
         if short and (v < st.floor or len(other.nodes[y].text) < SHORT_PIECE_FACTOR * len(side.nodes[x].text)):
             continue  # a short line joins only a node it is a small, similar part of (a lead-in and its list)
+        sibling = any(dest.get(n) == y for n in (x - 1, x + 1)
+                      if 0 <= n < len(side.nodes) and side.parent[n] == side.parent[x])
         if (v >= ATTACH_MIN and v >= ATTACH_RATIO * own) or (sibling and v >= SIBLING_MIN and own < ABSORB_MAX_OWN):
             out.append((x, y, v, False))
             dest[x] = y
