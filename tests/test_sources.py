@@ -62,9 +62,9 @@ def test_bad_input_is_one_line_and_exit_2(tmp_path: Path, kind: str, capsys: pyt
     assert "Traceback" not in captured.err
 
 
-def test_pdf_error_says_what_to_do(tmp_path: Path) -> None:
+def test_damaged_pdf_error_says_what_to_do(tmp_path: Path) -> None:
     p = _bad_files(tmp_path)["pdf"]
-    with pytest.raises(InputError, match=r"PDF.*convert it to text"):
+    with pytest.raises(InputError, match=r"damaged PDF.*download it again"):
         policydiff.read(p)
 
 
