@@ -28,7 +28,7 @@ PRINTED_ON = "2022年2月18日印发"
 # line pitch puts 28 lines on a page (the standard says 22; the issue asks for 28–30 lines).
 _CSS = """
 @page { size: A4; margin: 37mm 26mm 35mm 28mm; }
-body { font-family: 'WenQuanYi Zen Hei', sans-serif; font-size: 16pt; line-height: 8mm; margin: 0;
+body { font-family: 'WenQuanYi Zen Hei', sans-serif; font-size: 16pt; line-height: 7.8mm; margin: 0;
        width: 156mm; }
 p { margin: 0; text-indent: 2em; text-align: justify; }
 .organ { color: #c00; font-size: 36pt; line-height: 20mm; text-align: center; text-indent: 0; letter-spacing: 2pt; }
@@ -83,11 +83,13 @@ def chromium_browser() -> Iterator[Any]:
             b.close()
 
 
-def print_pdf(browser: Any, page_html: str, out: Path) -> Path:
-    """Print an HTML page to an A4 PDF with 公文 page numbers "— N —" in the footer."""
+def print_pdf(browser: Any, page_html: str, out: Path, header: str = "") -> Path:
+    """Print an HTML page to an A4 PDF with 公文 page numbers "— N —" in the footer (and a running header)."""
     page = browser.new_page()
     page.set_content(page_html, wait_until="load")
-    page.pdf(path=str(out), format="A4", display_header_footer=True, header_template="<span></span>",
+    head = (f'<div style="width:100%;font-size:10pt;text-align:center;font-family:\'WenQuanYi Zen Hei\'">'
+            f"{html.escape(header)}</div>") if header else "<span></span>"
+    page.pdf(path=str(out), format="A4", display_header_footer=True, header_template=head,
              footer_template=FOOTER, prefer_css_page_size=True, margin={"bottom": "35mm"})
     page.close()
     return out
@@ -98,35 +100,55 @@ def print_pdf(browser: Any, page_html: str, out: Path) -> Path:
 _W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
 
-def numbered_docx(lines: list[tuple[int | None, str]], *, level_formats: tuple[tuple[str, str], ...] =
-                  (("chineseCounting", "%1、"), ("decimal", "%2."))) -> bytes:
-    """A DOCX whose numbered paragraphs carry ``w:numPr`` (level 0/1) and no label text.
-
-    ``lines`` are (level, text): level None is an unnumbered paragraph. Level 1 restarts never (the
-    measures of a 工作要点 are numbered through the document), as Word does with ``w:lvlRestart w:val="0"``.
-    """
-    paras = []
-    for level, text in lines:
-        ppr = "" if level is None else (f'<w:pPr><w:numPr><w:ilvl w:val="{level}"/><w:numId w:val="1"/></w:numPr>'
-                                        "</w:pPr>")
-        paras.append(f'<w:p>{ppr}<w:r><w:t xml:space="preserve">{html.escape(text)}</w:t></w:r></w:p>')
+def docx_package(body_xml: str, numbering_xml: str = "", extra: dict[str, str] | None = None) -> bytes:
+    """A minimal DOCX zip around ``body_xml`` (the inside of ``w:body``) and an optional numbering part."""
     doc = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document xmlns:w="{_W_NS}"><w:body>'
-           f'{"".join(paras)}</w:body></w:document>')
-    lvls = "".join(
-        f'<w:lvl w:ilvl="{i}"><w:start w:val="1"/><w:numFmt w:val="{fmt}"/>'
-        + ('<w:lvlRestart w:val="0"/>' if i else "")
-        + f'<w:lvlText w:val="{text}"/></w:lvl>'
-        for i, (fmt, text) in enumerate(level_formats)
-    )
-    numbering = (f'<?xml version="1.0" encoding="UTF-8"?><w:numbering xmlns:w="{_W_NS}">'
-                 f'<w:abstractNum w:abstractNumId="0">{lvls}</w:abstractNum>'
-                 '<w:num w:numId="1"><w:abstractNumId w:val="0"/></w:num></w:numbering>')
+           f"{body_xml}</w:body></w:document>")
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
         zf.writestr("[Content_Types].xml", "<Types/>")
         zf.writestr("word/document.xml", doc)
-        zf.writestr("word/numbering.xml", numbering)
+        if numbering_xml:
+            zf.writestr("word/numbering.xml", f'<?xml version="1.0" encoding="UTF-8"?><w:numbering xmlns:w="{_W_NS}">'
+                        f"{numbering_xml}</w:numbering>")
+        for name, data in (extra or {}).items():
+            zf.writestr(name, data)
     return buf.getvalue()
+
+
+def w_para(text: str, num_id: int | None = None, ilvl: int = 0) -> str:
+    """One ``w:p``; with ``num_id`` it is automatically numbered (``w:numPr``), its label not in the text."""
+    ppr = "" if num_id is None else (f'<w:pPr><w:numPr><w:ilvl w:val="{ilvl}"/><w:numId w:val="{num_id}"/></w:numPr>'
+                                     "</w:pPr>")
+    return f'<w:p>{ppr}<w:r><w:t xml:space="preserve">{html.escape(text)}</w:t></w:r></w:p>'
+
+
+def w_abstract(abs_id: int, levels: list[tuple[str, str, int | None]]) -> str:
+    """``w:abstractNum`` with levels (numFmt, lvlText, lvlRestart or None for Word's default)."""
+    lvls = "".join(
+        f'<w:lvl w:ilvl="{i}"><w:start w:val="1"/><w:numFmt w:val="{fmt}"/>'
+        + ("" if restart is None else f'<w:lvlRestart w:val="{restart}"/>')
+        + f'<w:lvlText w:val="{text}"/></w:lvl>'
+        for i, (fmt, text, restart) in enumerate(levels)
+    )
+    return f'<w:abstractNum w:abstractNumId="{abs_id}">{lvls}</w:abstractNum>'
+
+
+def w_num(num_id: int, abs_id: int, start_override: dict[int, int] | None = None) -> str:
+    overrides = "".join(f'<w:lvlOverride w:ilvl="{lvl}"><w:startOverride w:val="{v}"/></w:lvlOverride>'
+                        for lvl, v in (start_override or {}).items())
+    return f'<w:num w:numId="{num_id}"><w:abstractNumId w:val="{abs_id}"/>{overrides}</w:num>'
+
+
+def numbered_docx(lines: list[tuple[int | None, str]]) -> bytes:
+    """The sample as Word writes it with a two-level list: parts chineseCounting "%1、", measures decimal
+    "%2." counted through the document (``w:lvlRestart w:val="0"``); no label is in the text.
+
+    ``lines`` are (level, text) with level None for an unnumbered paragraph.
+    """
+    body = "".join(w_para(text) if level is None else w_para(text, 1, level) for level, text in lines)
+    numbering = w_abstract(0, [("chineseCounting", "%1、", None), ("decimal", "%2.", 0)]) + w_num(1, 0)
+    return docx_package(body, numbering)
 
 
 # --- OFD --------------------------------------------------------------------------------------------
@@ -134,22 +156,24 @@ def numbered_docx(lines: list[tuple[int | None, str]], *, level_formats: tuple[t
 _OFD_NS = "http://www.ofdspec.org/2016"
 
 
-def ofd_package(pages: list[list[str]], *, chars_per_line: int = 28) -> bytes:
+def ofd_package(pages: list[list[str | tuple[str, int]]], *, chars_per_line: int = 28) -> bytes:
     """An OFD (GB/T 33190) zip: OFD.xml → Doc_0/Document.xml → Pages/Page_N/Content.xml.
 
     Each page holds the given paragraphs hard-wrapped at ``chars_per_line`` characters, one TextObject a
     line (the way 公文 OFDs come out of layout software), with the page number "— N —" at the bottom.
     """
-    size, left, top, pitch = 3.7 * 4.3, 28.0, 37.0, 8.0  # 三号 ≈ 5.6 mm; 28 chars span 156 mm
-    char_w = 156.0 / chars_per_line
+    left, top, pitch = 28.0, 37.0, 8.0
+    char_w = 156.0 / chars_per_line  # 三号 type (16 pt ≈ 5.6 mm): 28 characters span the 156 mm text block
+    size = char_w
     page_entries = []
     files: dict[str, str] = {}
     for n, paras in enumerate(pages):
         objs = []
         y = top
         oid = 1
-        for para in paras:
-            indent = 2 if not re.match(r"[一二三四五六七八九十]+、", para) else 0
+        for item in paras:
+            para, indent = item if isinstance(item, tuple) else (item, 0 if re.match(r"[一二三四五六七八九十]+、", item)
+                                                                  else 2)
             text = para
             first = True
             while text:

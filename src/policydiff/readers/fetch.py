@@ -170,3 +170,14 @@ def attachment_filename(att: Attachment) -> str:
     base = posixpath.basename(urllib.parse.unquote(urllib.parse.urlsplit(att.url).path))
     base = re.sub(r"[^\w.\-\u4e00-\u9fff]", "_", base).lstrip(".")
     return base or "attachment"
+
+
+def as_text(text: str, metadata: dict[str, str]) -> str:
+    """A fetched article as a text file: the metadata block ("发文字号：…" lines), a blank line, the text.
+
+    The parser reads such a block back as metadata, so a saved page gives the tree the page gives.
+    """
+    from ..text import METADATA_FIELDS
+
+    head = [f"{k}：{v}" for k, v in metadata.items() if k in METADATA_FIELDS and v and "\n" not in v]
+    return ("\n".join(head) + "\n\n" if head else "") + text

@@ -87,10 +87,11 @@ def read_ofd(zr: ZipReader) -> Source:
         loc = (page_el.get("BaseLoc") or "").lstrip("/")
         name = posixpath.normpath(posixpath.join(base, loc)) if not loc.startswith(base + "/") else loc
         pages.append(_page(_xml(zr, name), number, width, height))
+    pages = layout.drop_furniture(pages)
     if not any(p.lines for p in pages):
         raise InputError(zr.path, "is an OFD with no text objects (scanned pages?)",
                          "policydiff does no OCR; run OCR and give the result")
-    paras = layout.paragraphs(layout.drop_furniture(pages))
+    paras = layout.paragraphs(pages)
     body, meta = layout.front_and_back_matter(paras)
     text = "\n".join(body)
     if not text.strip():

@@ -34,10 +34,12 @@ def read_pdf(data: bytes, path: str) -> Source:
         raise InputError(path, f"is a PDF whose text cannot be read ({exc})", "save or download it again") from exc
     finally:
         pdf.close()
+    pages = layout.drop_furniture(pages)
     if not any(ln.text.strip() for p in pages for ln in p.lines):
+        # Page numbers alone (a scanner's stamp, a printed footer) are not a text layer either.
         raise InputError(path, "is a PDF with no text layer (a scan or images of pages)",
                          "policydiff does no OCR; run OCR (e.g. ocrmypdf) and give the result")
-    paras = layout.paragraphs(layout.drop_furniture(pages))
+    paras = layout.paragraphs(pages)
     body, meta = layout.front_and_back_matter(paras)
     text = "\n".join(body)
     if not text.strip():
