@@ -22,6 +22,7 @@ from lxml import html as lxml_html
 
 from ..model import InputError
 from ..text import METADATA_FIELDS
+from . import layout
 from .base import Source
 
 METADATA_SHARE = 0.6
@@ -91,6 +92,10 @@ def read_html(text: str, path: str) -> Source:
     if expected and len(_CJK.findall(root.text_content())) < DEPTH_LOSS_SHARE * expected:
         root = _parse(_flatten(text), path)
     metadata, body_text = extract(root)
+    kept, notes = layout.front_and_back_matter(body_text.split("\n"))
+    if kept and "附件" in notes:  # only the attachment notes: an HTML page has no 版头/版记 layout of its own
+        body_text = "\n".join(kept)
+        metadata["附件"] = notes["附件"]
     if not body_text.strip():
         raise InputError(path, "is an HTML page with no article text", "save the page that holds the document")
     return Source(path=path, text=body_text + "\n", source_format="html", metadata=metadata)

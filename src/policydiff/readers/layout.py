@@ -41,6 +41,10 @@ _PAGE_NUMBER = re.compile(rf"^{_DASHES}(第\s*)?[0-9０-９]+(\s*页)?(\s*/\s*(�
 _ORGAN_MARK = re.compile(r"^(?P<organ>\S{2,40}?)\s*文\s*件$")
 _DOC_NUMBER = re.compile(r"^(?P<no>\S{1,20}〔\s*\d{4}\s*〕\s*\d+\s*号)(\s+签发人[:：]\s*(?P<signer>.+))?$")
 _COPY_TO = re.compile(r"^(?P<key>抄\s*送|抄\s*报|发\s*送)\s*[:：]\s*(?P<value>.*)$")
+_ATTACHMENT_NOTE = re.compile(r"^附\s*件\s*(?:[:：]|\d)")
+_ATTACHMENT_ITEM = re.compile(r"^\d{1,2}\s*[.．、]\s*\S")
+ATTACHMENT_ITEM_CHARS = 60
+"""A line after "附件：" is another attachment's name only if it is short (a title, not a measure)."""
 _PRINTED = re.compile(r"^(?P<organ>\S.*?)\s+(?P<date>\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)\s*印\s*发$")
 
 
@@ -142,7 +146,8 @@ def paragraphs(pages: list[Page]) -> list[str]:
 
 
 def front_and_back_matter(paras: list[str]) -> tuple[list[str], dict[str, str]]:
-    """Take the 版头 (organ's mark, 发文字号, 签发人) and 版记 (抄送, 印发机关, 印发日期) out of the text.
+    """Take the 版头 (organ's mark, 发文字号, 签发人), 版记 (抄送, 印发机关, 印发日期) and a closing 附件说明
+    (attachment names) out of the text.
 
     >>> body, meta = front_and_back_matter(["青溪县教育局文件", "青教〔2022〕2号", "一、总体要求",
     ...                                      "抄送：县委办。", "青溪县教育局办公室 2022年2月18日印发"])
@@ -179,4 +184,13 @@ def front_and_back_matter(paras: list[str]) -> tuple[list[str], dict[str, str]]:
         else:
             break
         tail -= 1
+    # 附件说明 at the very end ("附件：1.××表" and "2.××表" lines): the attachments' names, not measures.
+    for start in range(tail - 1, max(-1, tail - 12), -1):
+        if _ATTACHMENT_NOTE.match(body[start].strip()):
+            items = [body[i].strip() for i in range(start + 1, tail)]
+            if all(_ATTACHMENT_ITEM.match(t) and len(t) <= ATTACHMENT_ITEM_CHARS for t in items):
+                first = re.sub(r"^附\s*件\s*[:：]?\s*", "", body[start].strip())
+                meta["附件"] = "；".join([first, *items]) if first else "；".join(items)
+                tail = start
+            break
     return body[:tail], meta
