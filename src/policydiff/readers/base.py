@@ -94,13 +94,15 @@ def _read_pipe(path: str, limit: int) -> bytes:
     try:
         deadline = time.monotonic() + PIPE_IDLE_SECONDS
         while True:
-            ready, _, _ = select.select([fd], [], [], max(0.0, deadline - time.monotonic()))
-            if not ready:
-                raise InputError(path, f"is a pipe that sent nothing for {PIPE_IDLE_SECONDS:.0f} s",
-                                 "start the writer first, or save the document to a file")
+            # Read first: a FIFO that no writer has opened reads as end-of-file at once (select would
+            # not wake for it); a writer with nothing to say yet raises BlockingIOError and we wait.
             try:
                 chunk = os.read(fd, _CHUNK)
             except BlockingIOError:
+                ready, _, _ = select.select([fd], [], [], max(0.0, deadline - time.monotonic()))
+                if not ready:
+                    raise InputError(path, f"is a pipe that sent nothing for {PIPE_IDLE_SECONDS:.0f} s",
+                                     "start the writer first, or save the document to a file") from None
                 continue
             if not chunk:
                 break
