@@ -55,16 +55,19 @@ def _page(page: Any, number: int) -> layout.Page:
         text = tp.get_text_range(0, n) if n else ""
         runs: list[layout.Line] = []
         chars: list[str] = []
-        boxes: list[tuple[float, float, float, float]] = []
+        index: list[int] = []
 
         def flush() -> None:
-            if chars and "".join(chars).strip():
-                size = statistics.median(b[3] - b[1] for b in boxes) or 1.0
-                runs.append(layout.Line(text="".join(chars), x0=min(b[0] for b in boxes),
-                                        x1=max(b[2] for b in boxes), top=height - max(b[3] for b in boxes),
-                                        page=number, char_width=size))
+            # Boxes of the first, middle and last character only: a run is one line of one font, so its
+            # ends give its extent and three heights its size (a box per character costs 20× more).
+            if index:
+                picks = sorted({index[0], index[len(index) // 2], index[-1]})
+                boxes = [tp.get_charbox(i, loose=True) for i in picks]
+                runs.append(layout.Line(text="".join(chars).rstrip(), x0=boxes[0][0], x1=boxes[-1][2],
+                                        top=height - max(b[3] for b in boxes), page=number,
+                                        char_width=statistics.median(b[3] - b[1] for b in boxes) or 1.0))
             chars.clear()
-            boxes.clear()
+            index.clear()
 
         for i in range(min(n, len(text))):
             ch = text[i]
@@ -76,7 +79,7 @@ def _page(page: Any, number: int) -> layout.Page:
                     chars.append(" ")
                 continue
             chars.append(ch)
-            boxes.append(tp.get_charbox(i, loose=True))
+            index.append(i)
         flush()
     finally:
         tp.close()
