@@ -242,3 +242,11 @@ def test_decode_errors_give_the_byte_offset(tmp_path: Path) -> None:
     f.write_bytes(b"\xff\xfe" + "一、".encode("utf-16-le") + b"\x00\xd8")
     with pytest.raises(InputError, match=r"invalid utf-16 at byte 6"):
         policydiff.read(f)
+
+
+def test_control_characters_in_a_page(tmp_path: Path) -> None:
+    page = (f"<html><body><div class='nav'>导航\x1b</div><div id='zoom'>{_PARAS.replace('。', '。&#x1b;', 3)}"
+            "\x01\x0b</div></body></html>")
+    doc = _read_html(tmp_path, page)
+    assert "\x1b" not in doc.text and "\x01" not in doc.text
+    assert [n.label for n in doc.nodes() if n.kind == "measure"][:2] == ["1.", "2."]

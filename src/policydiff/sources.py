@@ -70,7 +70,7 @@ def read_bytes(data: bytes, path: str = "<bytes>") -> Source:
     """Decode ``data`` (named ``path`` in errors) as text, HTML, PDF, DOCX or OFD."""
     if not data.strip():
         raise InputError(path, "is empty", "give a file that holds the document's text")
-    if data.startswith(b"%PDF") or (data[:1024].find(b"%PDF-") >= 0 and data[:4] != b"PK\x03\x04"):
+    if data.lstrip(b"\x00\t\r\n \xef\xbb\xbf").startswith(b"%PDF"):
         from .readers.pdf import read_pdf
 
         return read_pdf(data, path)

@@ -53,6 +53,9 @@ _NAV_HINTS = re.compile(r"(nav|menu|breadcrumb|crumb|footer|header|sidebar|share
                         r"position|location|related|toolbar|print)", re.I)
 _XML_DECL = re.compile(r"^\s*(\ufeff)?\s*<\?xml[^>]*\?>", re.I)
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_NOT_XML_REF = re.compile(r"&#(?:[xX]0*(?:[0-8bBcCeEfF]|1[0-9a-fA-F]|[fF]{3}[eEfF])"
+                          r"|0*(?:[0-8]|1[1-2]|1[4-9]|2[0-9]|3[01]|6553[45]));")
 _CONTAINERS = ("table", "dl", "ul", "ol")
 _CELLS = ("td", "th", "dt", "dd", "li")
 _LABEL = re.compile(r"^\s*([\u4e00-\u9fff]{2,6})\s*[:：]\s*(.*)$")
@@ -87,6 +90,8 @@ def _flatten(text: str) -> str:
 def read_html(text: str, path: str) -> Source:
     """The article text of a page and its metadata table."""
     text = _XML_DECL.sub("", text, count=1)
+    # Control characters (raw or as &#x1b;) cannot stand in an lxml tree; they carry nothing on a page.
+    text = _NOT_XML_REF.sub(" ", _NOT_XML.sub(" ", text))
     root = _parse(text, path)
     expected = _visible_cjk(text)
     if expected and len(_CJK.findall(root.text_content())) < DEPTH_LOSS_SHARE * expected:
