@@ -1,4 +1,8 @@
-"""Imports flow one way: model ← sources ← structure ← align/textdiff ← compare ← render ← cli."""
+"""Imports flow one way: model and leaf modules ← pipeline stages ← compare ← render ← cli.
+
+The stages (sources, structure, textdiff, numbers, terms, align) each import only the model and leaf
+modules, never another stage: they share definitions through ``text`` and ``similarity``, and
+``compare`` is the one place that runs them in order."""
 
 from __future__ import annotations
 
@@ -11,7 +15,11 @@ import policydiff.structure
 import policydiff.textdiff
 
 SRC = Path(policydiff.__file__).parent
-ORDER = ["model", "text", "readers", "sources", "structure", "textdiff", "numbers", "terms", "align", "compare", "render", "cli"]
+LEAVES = ["model", "text", "similarity"]
+STAGES = ["sources", "structure", "textdiff", "numbers", "terms", "align"]
+ORDER = [*LEAVES, *STAGES, "compare", "render", "cli"]
+STAGE_PACKAGES = {"readers": "sources"}
+"""Packages that belong to a stage: ``readers/`` (one module per input kind) is the sources stage's."""
 
 
 def _ours(path: Path) -> set[str]:
@@ -26,7 +34,7 @@ def _ours(path: Path) -> set[str]:
                 found.add(mod or "render")
         elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("policydiff"):
             found.add((node.module or "").split(".")[1] if "." in (node.module or "") else "__init__")
-    return found - {"", "__init__"}
+    return {STAGE_PACKAGES.get(m, m) for m in found} - {"", "__init__"}
 
 
 PACKAGES = ("render", "readers")
@@ -34,7 +42,8 @@ PACKAGES = ("render", "readers")
 
 
 def _stage(path: Path) -> str:
-    return path.parent.name if path.parent.name in PACKAGES else path.stem
+    stage = path.parent.name if path.parent.name in PACKAGES else path.stem
+    return STAGE_PACKAGES.get(stage, stage)
 
 
 def test_imports_flow_one_way() -> None:
@@ -44,10 +53,22 @@ def test_imports_flow_one_way() -> None:
             continue
         rank = ORDER.index(stage)
         for dep in _ours(path):
-            if dep == stage and stage in PACKAGES:
+            if dep == stage and (stage in PACKAGES or stage in STAGE_PACKAGES.values()):
                 continue
             assert dep in ORDER, (path, dep)
             assert ORDER.index(dep) < rank or dep == stage, f"{path.name} imports {dep}"
+
+
+def test_stages_import_only_model_and_leaves() -> None:
+    for stage in STAGES:
+        path = SRC / f"{stage}.py"
+        assert path.exists(), stage
+        assert _ours(path) - {stage} <= set(LEAVES), (stage, _ours(path) - set(LEAVES))
+    for package, stage in STAGE_PACKAGES.items():
+        for path in (SRC / package).glob("*.py"):
+            assert _ours(path) - {stage} <= set(LEAVES), (path, _ours(path) - set(LEAVES))
+    for leaf in LEAVES:
+        assert _ours(SRC / f"{leaf}.py") <= set(LEAVES[: LEAVES.index(leaf)]), leaf
 
 
 def test_model_imports_nothing_of_ours() -> None:
