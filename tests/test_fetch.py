@@ -72,6 +72,18 @@ class _Handler(BaseHTTPRequestHandler):
         path = unquote(self.path)
         if path == "/slow":
             time.sleep(3)
+        if path == "/trickle":
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.end_headers()
+            try:
+                for _ in range(60):
+                    self.wfile.write(b"<p>x</p>")
+                    self.wfile.flush()
+                    time.sleep(0.1)
+            except (BrokenPipeError, ConnectionResetError):
+                pass
+            return
         if path in ("/big", "/big-chunked"):
             self.send_response(200)
             self.send_header("Content-Type", "text/html; charset=utf-8")
@@ -194,6 +206,13 @@ def test_timeout(server: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["fetch", f"{server}/slow", "--timeout", "0.5"]) == 2
     assert time.perf_counter() - start < 2.5
     assert "did not answer within 0.5 s" in _one_error(capsys)
+
+
+def test_trickling_server_hits_the_deadline(server: str, capsys: pytest.CaptureFixture[str]) -> None:
+    start = time.perf_counter()
+    assert main(["fetch", f"{server}/trickle", "--timeout", "0.3"]) == 2
+    assert time.perf_counter() - start < 4
+    assert "took more than 1.8 s to download" in _one_error(capsys)
 
 
 def test_page_without_article(server: str, capsys: pytest.CaptureFixture[str]) -> None:

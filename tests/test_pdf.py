@@ -132,3 +132,9 @@ def test_running_headers_need_most_pages() -> None:
     assert layout.paragraphs(layout.drop_furniture(pages)) == [f"正文{i}开始正文{i}结束。" for i in range(4)]
     two = pages[:2]
     assert len(layout.paragraphs(layout.drop_furniture(two))) == 4  # two pages: not enough to call it furniture
+
+
+def test_letter_spaced_organ_mark_and_signer() -> None:
+    body, meta = layout.front_and_back_matter(["青 溪 县 教 育 局 文 件", "青教〔2022〕2号  签发人：王某某", "一、总体要求"])
+    assert body == ["一、总体要求"]
+    assert meta == {"发文机关": "青溪县教育局", "发文字号": "青教〔2022〕2号", "签发人": "王某某"}

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+import time
 import urllib.parse
 from typing import Any
 
@@ -29,6 +30,10 @@ a server that stalls longer is reported instead of hanging the command."""
 MAX_REDIRECTS = 5
 """Redirects followed (5): sites move pages to https and to a new path, rarely more than twice; a loop
 stops here."""
+
+DEADLINE_FACTOR = 6
+"""A whole download may take six timeouts (2 minutes by default): the timeout bounds each wait, so a
+server trickling a byte at a time would otherwise hold the command for hours."""
 
 ATTACHMENT_EXTENSIONS = (".pdf", ".docx", ".doc", ".ofd", ".wps")
 """Links to these files are listed as attachments (the kinds documents are published in)."""
@@ -77,6 +82,7 @@ def download(url: str, *, timeout: float = FETCH_TIMEOUT, max_bytes: int = MAX_F
     url = normalize_url(url)
     shown = url
     _check_scheme(url, shown)
+    deadline = time.monotonic() + DEADLINE_FACTOR * timeout
     headers = {"User-Agent": "policydiff (+https://pypi.org/project/policydiff/)", "Accept-Encoding": "gzip, deflate"}
     try:
         with httpx.Client(timeout=httpx.Timeout(timeout), follow_redirects=False, transport=transport,
@@ -98,6 +104,8 @@ def download(url: str, *, timeout: float = FETCH_TIMEOUT, max_bytes: int = MAX_F
                     chunks: list[bytes] = []
                     size = 0
                     for chunk in resp.iter_bytes():
+                        if time.monotonic() > deadline:
+                            raise httpx.ReadTimeout("download too slow")
                         size += len(chunk)
                         if size > max_bytes:
                             raise InputError(shown, f"sent more than the {max_bytes / 2**20:.0f} MiB download "
@@ -107,6 +115,9 @@ def download(url: str, *, timeout: float = FETCH_TIMEOUT, max_bytes: int = MAX_F
                     return Response(url=str(resp.url), content_type=ctype.split(";")[0].strip().lower(),
                                     charset=resp.charset_encoding, data=b"".join(chunks))
     except httpx.TimeoutException as exc:
+        if str(exc) == "download too slow":
+            raise InputError(shown, f"took more than {DEADLINE_FACTOR * timeout:g} s to download",
+                             "try again later or use a larger --timeout") from exc
         raise InputError(shown, f"did not answer within {timeout:g} s", "try again later or use --timeout") from exc
     except httpx.HTTPError as exc:
         raise InputError(shown, f"cannot be fetched ({type(exc).__name__}: {exc})",

@@ -159,7 +159,8 @@ def front_and_back_matter(paras: list[str]) -> tuple[list[str], dict[str, str]]:
     head = 0
     while head < min(4, len(body)):
         text = body[head].strip()
-        organ = _ORGAN_MARK.match(text)
+        # The organ's mark is set letter-spaced in large type; extraction may put spaces between glyphs.
+        organ = _ORGAN_MARK.match(re.sub(r"\s", "", text)) if len(text) <= 60 else None
         number = _DOC_NUMBER.match(text)
         if organ and "发文机关" not in meta:
             meta["发文机关"] = organ.group("organ")
