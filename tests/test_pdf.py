@@ -138,3 +138,12 @@ def test_letter_spaced_organ_mark_and_signer() -> None:
     body, meta = layout.front_and_back_matter(["青 溪 县 教 育 局 文 件", "青教〔2022〕2号  签发人：王某某", "一、总体要求"])
     assert body == ["一、总体要求"]
     assert meta == {"发文机关": "青溪县教育局", "发文字号": "青教〔2022〕2号", "签发人": "王某某"}
+
+
+def test_flush_left_label_after_a_full_sentence_line_starts_a_paragraph() -> None:
+    page = layout.Page(0, 300, 1000, (
+        _line("（一）第一项工作要做好，全面完成。", 0, 280, 200),
+        _line("（二）第二项工作继续推进，增长", 0, 280, 210),
+        _line("1.5%以上。", 0, 60, 220),
+    ))
+    assert layout.paragraphs([page]) == ["（一）第一项工作要做好，全面完成。", "（二）第二项工作继续推进，增长1.5%以上。"]

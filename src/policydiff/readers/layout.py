@@ -5,7 +5,8 @@ A page arrives as positioned lines. Three rules turn them into the text a reader
 * **Furniture**: page numbers ("— 3 —", "-3-", "第3页", "3/30") and running headers or footers (the
   same text, digits aside, at the top or bottom of most pages) are dropped.
 * **Hard wraps**: a line that reaches the right margin continues into the next line (also across a
-  page break); one that ends before it ends its paragraph, as does a line followed by an indented one.
+  page break); one that ends before it ends its paragraph, as does a line followed by an indented one
+  or, when it ends a sentence, by a line starting with a label.
 * **版头 / 版记** (GB/T 9704): the issuing organ's mark ("××局文件") and the 发文字号 line at the top of
   the first page, and the 抄送 / 印发 block at the end, are taken out of the text into metadata, so a
   notice's distribution list never aligns with measures.
@@ -41,6 +42,8 @@ _PAGE_NUMBER = re.compile(rf"^{_DASHES}(第\s*)?[0-9０-９]+(\s*页)?(\s*/\s*(�
 _ORGAN_MARK = re.compile(r"^(?P<organ>\S{2,40}?)\s*文\s*件$")
 _DOC_NUMBER = re.compile(r"^(?P<no>\S{1,20}〔\s*\d{4}\s*〕\s*\d+\s*号)(\s+签发人[:：]\s*(?P<signer>.+))?$")
 _COPY_TO = re.compile(r"^(?P<key>抄\s*送|抄\s*报|发\s*送)\s*[:：]\s*(?P<value>.*)$")
+_LABEL_START = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[)）]|\d{1,3}[.．、](?!\d))")
+_SENTENCE_END = "。；！？：”’）)"
 _ATTACHMENT_NOTE = re.compile(r"^附\s*件\s*(?:[:：]|\d)")
 _ATTACHMENT_ITEM = re.compile(r"^\d{1,2}\s*[.．、]\s*\S")
 ATTACHMENT_ITEM_CHARS = 60
@@ -139,7 +142,10 @@ def paragraphs(pages: list[Page]) -> list[str]:
         next_indented = nxt is not None and nxt.x0 > left + INDENT_CHARS * nxt.char_width
         nxt_text = nxt.text.strip() if nxt is not None else ""
         next_back_matter = bool(_COPY_TO.match(nxt_text) or _PRINTED.match(nxt_text))
-        if nxt is None or not reaches or next_indented or next_back_matter:
+        # A full line ending a sentence, followed by a flush-left label ("（二）", "3."), ends its paragraph
+        # too: some layouts do not indent numbered paragraphs.
+        next_label = cur.endswith(tuple(_SENTENCE_END)) and bool(_LABEL_START.match(nxt_text))
+        if nxt is None or not reaches or next_indented or next_back_matter or next_label:
             out.append(cur)
             cur = ""
     return out
