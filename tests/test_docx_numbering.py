@@ -7,9 +7,11 @@ start overrides; tables, tracked changes and comments.
 
 from __future__ import annotations
 
+import io
 import re
 import struct
 import time
+import zipfile
 import zlib
 from pathlib import Path
 
@@ -89,6 +91,22 @@ def test_tables_in_reading_order_tracked_changes_accepted_comments_ignored(tmp_p
     doc = _read(tmp_path, docx_package(body, extra={"word/comments.xml": comments}))
     assert doc.text == "一、表格之前\n1.左上单元格。\n2.右上单元格。\n3.左下单元格。\n4.推进新增的话工作。\n"
     assert [n.label for n in doc.nodes()] == ["一、", "1.", "2.", "3.", "4."]
+
+
+def test_main_part_found_through_rels(tmp_path: Path) -> None:
+    rels = ('<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="r1" '
+            'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" '
+            'Target="word/document2.xml"/></Relationships>')
+    w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    numbering = (f'<w:numbering xmlns:w="{w}">' + w_abstract(0, [("chineseCounting", "%1、", None)]) + w_num(1, 0)
+                 + "</w:numbering>")
+    doc = f'<w:document xmlns:w="{w}"><w:body>{w_para("总体要求", 1)}{w_para("重点任务", 1)}</w:body></w:document>'
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("_rels/.rels", rels)
+        zf.writestr("word/document2.xml", doc)
+        zf.writestr("word/numbering.xml", numbering)
+    assert _read(tmp_path, buf.getvalue()).text == "一、总体要求\n二、重点任务\n"
 
 
 def test_docx_banji_is_metadata(tmp_path: Path) -> None:

@@ -254,12 +254,28 @@ def _own_text(p: Any) -> str:
     return "".join(parts)
 
 
+def _main_part(zr: ZipReader) -> str:
+    """The main document part: ``word/document.xml``, or wherever ``_rels/.rels`` says it is."""
+    if "word/document.xml" in zr.names or "_rels/.rels" not in zr.names:
+        return "word/document.xml"
+    try:
+        rels = etree.fromstring(zr.read("_rels/.rels"), parser=_PARSER)
+    except etree.XMLSyntaxError:
+        return "word/document.xml"
+    for rel in rels:
+        if str(rel.get("Type", "")).endswith("/officeDocument"):
+            return str(rel.get("Target", "")).lstrip("/")
+    return "word/document.xml"
+
+
 def read_docx(zr: ZipReader) -> Source:
-    """Paragraphs of ``word/document.xml`` with their automatic numbering labels."""
-    root = _parse(zr, "word/document.xml", required=True)
+    """Paragraphs of the main document part with their automatic numbering labels."""
+    main = _main_part(zr)
+    root = _parse(zr, main, required=True)
     assert root is not None  # required=True raises instead of returning None
-    numbering = Numbering(_parse(zr, "word/numbering.xml", required=False))
-    style_num = _style_numbering(_parse(zr, "word/styles.xml", required=False))
+    folder = main.rsplit("/", 1)[0] + "/" if "/" in main else ""
+    numbering = Numbering(_parse(zr, f"{folder}numbering.xml", required=False))
+    style_num = _style_numbering(_parse(zr, f"{folder}styles.xml", required=False))
     paragraphs: list[str] = []
     for p in root.iter(f"{_W}p"):
         anc = p.getparent()
