@@ -512,7 +512,7 @@ def _slots(st: _State, content: dict[tuple[int, int], float],
     for h, k in sorted(headings.items()):
         for i, j in ((h + 1, k + 1), (h - 1, k - 1)):
             if i in is_co and j in is_cn and not on[i].title and not nn[j].title and displaceable(i, j) \
-                    and pairs.get(i) != j:
+                    and pairs.get(i) != j and not _goes_elsewhere(st, i, j):
                 for x, y in ((i, pairs.get(i)), (back.get(j), j)):
                     if x is not None and y is not None:
                         content.pop((x, y), None)
@@ -531,6 +531,22 @@ def _slots(st: _State, content: dict[tuple[int, int], float],
             continue  # measures with run-in titles are named; a different name in the slot is a new one
         take(i, j)
     return out
+
+
+def _goes_elsewhere(st: _State, i: int, j: int) -> bool:
+    """Either node of a slot has a clearly better candidate in its own place (``ATTACH_MIN`` and twice its
+    score with the slot partner): its content went there, the slot is a coincidence of layout."""
+    a, b = st.pos_o.get(i), st.pos_n.get(j)
+    if st.scores is None or st.context is None or a is None or b is None:
+        return False
+    here = float(st.scores[a, b])
+    bar = max(ATTACH_MIN, 2 * here)
+    for scores, ctx in ((st.scores[a], st.context[a]), (st.scores[:, b].T, st.context[:, b].T)):
+        row, places = scores.tocsr(), ctx.tocsr()
+        in_place = np.asarray(places[0, row.indices].todense()).ravel() > 1
+        if (row.data[in_place] >= bar).any():
+            return True
+    return False
 
 
 def _out_of_place(st: _State, i: int, j: int) -> bool:
