@@ -312,3 +312,45 @@ class Comparison:
     def changed(self) -> bool:
         """True when anything at all differs (the diff(1) exit status 1)."""
         return bool(self.metadata_changes) or any(c.kind != "unchanged" or c.moved for c in self.changes)
+
+
+# --- summary counts (reports) ------------------------------------------------------------------------
+
+COUNT_KEYS: tuple[str, ...] = (*CHANGE_KINDS, "moved", "changed")
+"""Keys of ``Counts``: one per kind, then ``moved`` (a flag, counted on top of the kind) and ``changed``
+(changes that are not plain unchanged: kind other than unchanged, or moved), which is what a table of
+contents or a chart bar counts, so one change is one count everywhere."""
+
+
+def is_changed(change: Change) -> bool:
+    """True for a change a reader should look at: any kind but unchanged, or an unchanged node that moved."""
+    return change.kind != "unchanged" or change.moved
+
+
+def count_changes(changes: tuple[Change, ...] | list[Change]) -> dict[str, int]:
+    """Counts per ``COUNT_KEYS`` over ``changes``; kinds sum to ``len(changes)``."""
+    out = dict.fromkeys(COUNT_KEYS, 0)
+    for ch in changes:
+        out[ch.kind] += 1
+        out["moved"] += ch.moved
+        out["changed"] += is_changed(ch)
+    return out
+
+
+@attrs.frozen
+class Summary:
+    """Counts of a comparison, whole document and per top-level part, computed once for every renderer."""
+
+    total: dict[str, int] = attrs.field(hash=False)
+    """``count_changes`` over all changes."""
+    parts: tuple[tuple[str, dict[str, int]], ...] = attrs.field(hash=False)
+    """(part heading, counts) in the new document's order; ``Change.part`` names the part."""
+
+
+def summarize(cmp: Comparison) -> Summary:
+    """The counts every report shows (summary table, chart, table of contents, JSON ``summary``)."""
+    parts: dict[str, list[Change]] = {}
+    for ch in cmp.changes:
+        parts.setdefault(ch.part, []).append(ch)
+    return Summary(total=count_changes(cmp.changes),
+                   parts=tuple((p, count_changes(chs)) for p, chs in parts.items()))
