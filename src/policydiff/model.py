@@ -354,3 +354,35 @@ def summarize(cmp: Comparison) -> Summary:
         parts.setdefault(ch.part, []).append(ch)
     return Summary(total=count_changes(cmp.changes),
                    parts=tuple((p, count_changes(chs)) for p, chs in parts.items()))
+
+
+def _document_fields() -> None:
+    """Copy each field's docstring (the string literal under it) into its class's docstring.
+
+    Those literals are for readers of the source; Python keeps none of them at run time, so ``help()``
+    and IDEs would show classes without their fields' meaning. This adds an ``Attributes:`` section
+    built from them, once at import."""
+    import ast
+    import inspect
+    import sys
+
+    try:
+        tree = ast.parse(inspect.getsource(sys.modules[__name__]))
+    except (OSError, TypeError):  # no source (frozen or zipped install): keep the docstrings as they are
+        return
+    for cls in tree.body:
+        if not isinstance(cls, ast.ClassDef):
+            continue
+        target = globals().get(cls.name)
+        fields: list[str] = []
+        for field, doc in zip(cls.body, [*cls.body[1:], None], strict=True):
+            if isinstance(field, ast.AnnAssign) and isinstance(field.target, ast.Name) \
+                    and isinstance(doc, ast.Expr) and isinstance(doc.value, ast.Constant) \
+                    and isinstance(doc.value.value, str):
+                text = " ".join(inspect.cleandoc(doc.value.value).split())
+                fields.append(f"    {field.target.id}: {text}")
+        if fields and isinstance(target, type) and target.__doc__ and "Attributes:" not in target.__doc__:
+            target.__doc__ = inspect.cleandoc(target.__doc__) + "\n\nAttributes:\n" + "\n".join(fields)
+
+
+_document_fields()

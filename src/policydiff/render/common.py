@@ -33,9 +33,9 @@ HIGHLIGHT_NUMBERS = 10
 HIGHLIGHT_TERMS = 10
 """New phrases in the highlights, most salient first; they print on one line."""
 
-HIGHLIGHT_CLIP = 70
-"""Characters of a sentence quoted in the highlights before an ellipsis: one printed line at 10.5 pt,
-so the section keeps to one page; the link leads to the full sentence."""
+HIGHLIGHT_CLIP = 40
+"""Characters of a sentence quoted in the highlights before an ellipsis: with its locator, one printed line
+on A4 at 10.5 pt, so the section keeps to one page; the link leads to the full sentence."""
 
 SHORT_SENTENCE = 16
 """Sentences shorter than this many characters have their novelty scaled down in proportion: a

@@ -13,11 +13,11 @@ from ..model import Change, CommitmentChange, Comparison, summarize
 from .common import View, doc_name, heading, highlights
 from .labels import COUNT_KINDS, KIND_LABELS, REASONS, part_name
 
-_MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]#|~"}
+_MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]()#|~"}
                             | {"<": "&lt;", ">": "&gt;", "&": "&amp;", "\n": " ", "\r": " "})
-"""Markdown syntax characters backslash-escaped (emphasis, code, link brackets, headings, table cells,
-strike-through); HTML's ``< > &`` as entities, which also rules out ``<javascript:…>`` autolinks;
-line breaks as spaces. Document text never starts a line, so list markers need no escape."""
+"""Markdown syntax characters backslash-escaped (emphasis, code, link brackets and parentheses, headings,
+table cells, strike-through); HTML's ``< > &`` as entities, which also rules out ``<javascript:…>``
+autolinks; line breaks as spaces. Document text never starts a line, so list markers need no escape."""
 
 
 def md(text: str) -> str:
@@ -86,10 +86,11 @@ def _facts(v: View) -> list[str]:
     out: list[str] = []
     numbers = [(c, n) for c in v.cmp.changes for n in c.numbers]
     if numbers:
-        out += [f"## {w['numbers']}", "", f"| {w['where']} | {w['subject']} | {w['old']} | {w['new']} | {w['quote']} |",
-                "| --- | --- | --- | --- | --- |"]
-        out += [f"| {md(v.where(c))} | {md(n.subject)} | {md(n.old or '—')} | {md(n.new or '—')} | "
-                f"{md(n.new_quote or n.old_quote)} |" for c, n in numbers]
+        quotes = any(n.old_quote or n.new_quote for _, n in numbers)  # a column only when there is something in it
+        out += [f"## {w['numbers']}", "", f"| {w['where']} | {w['subject']} | {w['old']} | {w['new']} |"
+                + (f" {w['quote']} |" if quotes else ""), "| --- | --- | --- | --- |" + (" --- |" if quotes else "")]
+        out += [f"| {md(v.where(c))} | {md(n.subject)} | {md(n.old or '—')} | {md(n.new or '—')} |"
+                + (f" {md(n.new_quote or n.old_quote)} |" if quotes else "") for c, n in numbers]
         out.append("")
     if v.cmp.numbers_unchanged:
         out += [f"## {w['numbers_unchanged']}", ""]
@@ -133,6 +134,8 @@ def _change(v: View, c: Change) -> list[str]:
         out += [f"> {_inline((('-', n.title + n.body),))}" for n in c.old]
     else:
         same = 0
+        if not c.commitments and c.inline:  # a node without sentences (a metadata block): its inline diff
+            out.append(f"- {_inline(c.inline)}")
         for cc in c.commitments:
             if cc.kind == "unchanged":
                 same += 1

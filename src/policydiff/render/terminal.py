@@ -192,6 +192,8 @@ def _change_lines(v: View, c: Change, depth: int) -> list[Text]:
                           f"{REASONS[v.lang].get(nb.reason, nb.reason)})", style="dim"))
     if c.kind not in ("added", "removed", "unchanged"):
         same = 0
+        if not c.commitments and c.inline:  # a node without sentences (a metadata block): its inline diff
+            lines.append(_commitment_line(v, CommitmentChange("reworded", None, None, c.inline), pad))
         for cc in c.commitments:
             if cc.kind == "unchanged":
                 same += 1
