@@ -327,9 +327,10 @@ def _row(v: View, i: int, c: Change) -> Any:
         classes.append("heading-change")
     tag = kinds[c.kind] + (f"·{kinds['moved']}" if c.moved else "")
     head = E.div(E.span(tag, **{"class": "tag"}), **{"class": "head"})
-    sides = E.div(E.div(*[_node_ref(v, n, "old", title=len(c.old) > 1) for n in c.old],
+    same_title = _same_title(c)
+    sides = E.div(E.div(*[_node_ref(v, n, "old", title=len(c.old) > 1 or same_title) for n in c.old],
                         **{"class": "o", "data-side": w["old"]}),
-                  E.div(*[_node_ref(v, n, "new", title=len(c.new) > 1) for n in c.new],
+                  E.div(*[_node_ref(v, n, "new", title=len(c.new) > 1 or same_title) for n in c.new],
                         **{"class": "n", "data-side": w["new"]}),
                   **{"class": "s refs"})
     cell = E.td(head, sides, colspan="2")
@@ -355,7 +356,7 @@ def _row(v: View, i: int, c: Change) -> Any:
         cell.append(E.div(E.div(*[_del(n.title + n.body) for n in c.old], **{"class": "o", "data-side": w["old"]}),
                           E.div(**{"class": "n empty", "data-side": w["new"]}), **{"class": "s k-removed"}))
     else:
-        _sentences(v, c, cell)
+        _sentences(v, c, cell, skip=c.new[0].title if same_title else "")
     if c.numbers:
         cell.append(E.p(*_interleave([E.span(f"{n.subject}：{n.old or '—'} → {n.new or '—'}",
                                              title=" → ".join(q for q in (n.old_quote, n.new_quote) if q))
@@ -364,8 +365,16 @@ def _row(v: View, i: int, c: Change) -> Any:
                                       "data-moved": "1" if c.moved else "0", "data-level": level})
 
 
-def _sentences(v: View, c: Change, cell: Any) -> None:
-    """One line per sentence; runs of unchanged sentences fold behind a "n 句未变" toggle."""
+def _same_title(c: Change) -> bool:
+    """A one-to-one pair whose run-in title did not change: the title then names the row (in its head) and
+    is not repeated as a sentence line."""
+    return (len(c.old) == 1 and len(c.new) == 1 and bool(c.new[0].title)
+            and c.old[0].title.strip() == c.new[0].title.strip())
+
+
+def _sentences(v: View, c: Change, cell: Any, *, skip: str = "") -> None:
+    """One line per sentence; runs of unchanged sentences fold behind a "n 句未变" toggle; an unchanged
+    sentence equal to ``skip`` (the title shown in the row's head) is left out."""
     w = v.w
     commitments = c.commitments
     if not commitments:
@@ -380,6 +389,8 @@ def _sentences(v: View, c: Change, cell: Any) -> None:
             run.clear()
 
     for cc in commitments:
+        if skip and cc.kind == "unchanged" and cc.new is not None and cc.new.text.strip() == skip.strip():
+            continue
         line = _sentence_line(v, c, cc, last_node)
         if cc.kind == "unchanged":
             run.append(line)
