@@ -84,7 +84,7 @@ def test_json_matches_schema(corpora: Path) -> None:
                  (corpora / "gov-work-report" / "2021.txt", corpora / "gov-work-report" / "2022.txt")]:
         data = json.loads(json_render.render_comparison(compare(*(policydiff.read(p) for p in pair))))
         jsonschema.validate(data, schema)
-        assert data["format"] == "policydiff.comparison" and data["version"] == 1
+        assert data["format"] == "policydiff.comparison" and data["version"] == 2
         counts = data["summary"]["total"]
         assert sum(counts[k] for k in ("unchanged", "reworded", "split", "merged", "added", "removed")) \
             == len(data["changes"])
@@ -262,7 +262,8 @@ def facts_cmp(sample_cmp: Comparison) -> Comparison:
     from policydiff.model import Nearest, NumberChange, StrengthShift, Term, Terms
 
     changes = list(sample_cmp.changes)
-    i = next(k for k, c in enumerate(changes) if c.kind == "reworded" and c.level == "measure")
+    i = next(k for k, c in enumerate(changes) if c.kind in ("reworded", "split") and c.level == "measure"
+             and any(cc.kind == "removed" for cc in c.commitments))
     r = changes[i]
     removed = next(cc for cc in r.commitments if cc.kind == "removed")
     moved_cc = attrs.evolve(removed, moved_to=changes[i + 1].new[0].id if changes[i + 1].new else None)
@@ -440,3 +441,23 @@ def test_field_docstrings_reach_help() -> None:
 
     assert "nearest: For added and removed changes" in pydoc.render_doc(Change, renderer=pydoc.plaintext)
     assert "subject: What was counted" in (NumberChange.__doc__ or "")
+
+
+def test_render_and_locate_doctests() -> None:
+    import doctest
+
+    import policydiff.locate
+    import policydiff.render
+
+    for module in (policydiff.locate, policydiff.render):
+        result = doctest.testmod(module)
+        assert result.attempted >= 1 and result.failed == 0, module.__name__
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_summary_table_fits_the_default_width(sample_cmp: Comparison, lang: str) -> None:
+    from rich.cells import cell_len
+
+    table = terminal.summary_table(sample_cmp, lang).splitlines()
+    assert len(table) == 2 + 1 + len({c.part for c in sample_cmp.changes})  # header, rule, whole, parts: no wrap
+    assert max(cell_len(line) for line in table) <= 100

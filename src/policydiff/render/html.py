@@ -345,9 +345,10 @@ def _row(v: View, i: int, c: Change) -> Any:
     if c.nearest is not None and c.kind in ("added", "removed"):
         nb = c.nearest
         reason = REASONS[v.lang].get(nb.reason, nb.reason)
-        cell.append(E.p(f"{w['nearest']}：" if v.lang == "zh" else f"{w['nearest']}: ",
-                        f"{nb.label}{nb.title} ({w['similarity']} {nb.similarity:.2f}; {reason})",
-                        **{"class": "note"}))
+        side = "old" if c.kind == "added" else "new"
+        where = _link(v, nb.id, side) if nb.id else nb.label
+        cell.append(E.p(f"{w['nearest']}：" if v.lang == "zh" else f"{w['nearest']}: ", where,
+                        f" {nb.title} ({w['similarity']} {nb.similarity:.2f}; {reason})", **{"class": "note"}))
     if c.kind == "added":
         cell.append(E.div(E.div(**{"class": "o empty", "data-side": w["old"]}),
                           E.div(*[_ins(n.title + n.body) for n in c.new], **{"class": "n", "data-side": w["new"]}),

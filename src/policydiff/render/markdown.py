@@ -126,7 +126,8 @@ def _change(v: View, c: Change) -> list[str]:
         out += [f"*{w[key]}*", ""] + [f"- {md(v.node_loc(n.id, side))} {md(heading(n, w))}" for n in nodes] + [""]
     if c.nearest is not None and c.kind in ("added", "removed"):
         nb = c.nearest
-        out += [f"*{w['nearest']}*: {md(nb.label + nb.title)} ({w['similarity']} {nb.similarity:.2f}; "
+        where = v.node_loc(nb.id, "old" if c.kind == "added" else "new") if nb.id else nb.label
+        out += [f"*{w['nearest']}*: {md(where)} {md(nb.title)} ({w['similarity']} {nb.similarity:.2f}; "
                 f"{REASONS[v.lang].get(nb.reason, nb.reason)})", ""]
     if c.kind == "added":
         out += [f"> {_inline((('+', n.title + n.body),))}" for n in c.new]

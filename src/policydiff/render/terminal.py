@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 from collections.abc import Callable, Iterable
 
+import tabulate as tabulate_module
 from rich.cells import cell_len
 from rich.console import Console
 from rich.text import Text
@@ -133,7 +134,13 @@ def summary_table(cmp: Comparison, lang: str) -> str:
     rows = [[w["whole"], *[s.total[k] for k in COUNT_KINDS]]]
     for part, counts in s.parts:
         rows.append([_clip_cells(part_name(part, lang), PART_CELLS), *[counts[k] for k in COUNT_KINDS]])
-    return tabulate(rows, headers=header, tablefmt="simple", disable_numparse=True)
+    # tabulate pads every header by two cells (MIN_PADDING), which makes the English table (long header
+    # words) wrap at 100 columns; the padding is only for its own layout, so turn it off for this table
+    saved, tabulate_module.MIN_PADDING = tabulate_module.MIN_PADDING, 0
+    try:
+        return tabulate(rows, headers=header, tablefmt="simple", disable_numparse=True)
+    finally:
+        tabulate_module.MIN_PADDING = saved
 
 
 PART_CELLS = 30
@@ -188,7 +195,8 @@ def _change_lines(v: View, c: Change, depth: int) -> list[Text]:
         lines.append(Text(f"{pad}{w[key]} {names}", style="cyan"))
     if c.nearest is not None and c.kind in ("added", "removed"):
         nb = c.nearest
-        lines.append(Text(f"{pad}{w['nearest']}: {nb.label}{nb.title} ({w['similarity']} {nb.similarity:.2f}; "
+        where = v.node_loc(nb.id, "old" if c.kind == "added" else "new") if nb.id else nb.label
+        lines.append(Text(f"{pad}{w['nearest']}: {where} {nb.title} ({w['similarity']} {nb.similarity:.2f}; "
                           f"{REASONS[v.lang].get(nb.reason, nb.reason)})", style="dim"))
     if c.kind not in ("added", "removed", "unchanged"):
         same = 0
