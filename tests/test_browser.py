@@ -74,14 +74,14 @@ def test_sample_report_in_browser(browser: Any, tmp_path: Path) -> None:
         "all": len(data["changes"]),
         "changed": sum(1 for c in data["changes"] if c["kind"] != "unchanged" or c["moved"]),
         "added": total["added"], "removed": total["removed"], "reworded": total["reworded"],
-        "moved": total["moved"], "merged": total["merged"],
+        "moved": total["moved"], "merged": total["merged"], "split": total["split"],
     }
-    assert total["merged"] == 1
+    assert total["merged"] == 1 and total["split"] == 1 and total["condensed"] == 0
     for name, count in expected.items():
         page.click(f"button[data-filter={name}]")
         assert page.locator("tr.change:visible").count() == count, name
         assert page.get_attribute(f"button[data-filter={name}]", "aria-pressed") == "true"
-    assert page.locator("button[data-filter=split]").count() == 0  # no split in the sample: no empty filter
+    assert page.locator("button[data-filter=condensed]").count() == 0  # none in the sample: no empty filter
     assert requests == [report.as_uri()]
     assert errors == []
 
