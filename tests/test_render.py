@@ -259,7 +259,7 @@ def facts_cmp(sample_cmp: Comparison) -> Comparison:
 
     import attrs
 
-    from policydiff.model import Nearest, NumberChange, StrengthShift, Term, Terms
+    from policydiff.model import Link, Nearest, NumberChange, StrengthShift, Term, Terms
 
     changes = list(sample_cmp.changes)
     i = next(k for k, c in enumerate(changes) if c.kind in ("reworded", "split") and c.level == "measure"
@@ -273,7 +273,9 @@ def facts_cmp(sample_cmp: Comparison) -> Comparison:
     changes[i] = attrs.evolve(r, numbers=(number,), commitments=tuple(moved_cc if cc is removed else cc
                                                                        for cc in r.commitments))
     m = next(k for k, c in enumerate(changes) if c.kind == "merged")
-    changes[m] = attrs.evolve(changes[m], kind="condensed")
+    old_node, new_node = changes[m].old[0], changes[m].new[0]
+    link = Link(old_node.id, new_node.id, old_node.sentences[0].span, new_node.sentences[0].span, 0.42)
+    changes[m] = attrs.evolve(changes[m], kind="condensed", evidence=(link,))
     a = next(k for k, c in enumerate(changes) if c.kind == "added")
     changes[a] = attrs.evolve(changes[a], nearest=Nearest(id="2.3", label="3.", title="推进清廉建设。",
                                                           similarity=0.21, reason="below threshold"))
@@ -303,6 +305,8 @@ def test_facts_in_every_report(facts_cmp: Comparison, lang: str) -> None:
         assert KIND_LABELS[lang]["condensed"] in out and w["condensed_from"] in out, name
         assert w["nearest"] in out and "0.21" in out, name
         assert w["went_to"] in out, name
+        if name != "markdown":
+            assert "(0.42)" in out, name  # the condensation's evidence
     # the quote is on hover and in print
     cell = page.xpath("//table[@class='numbers']//td[@title]")[0]
     assert cell.get("title") == "国内生产总值增长6%以上。 → 国内生产总值增长5.5%左右。"

@@ -104,6 +104,16 @@ class View:
         table = self.old_loc if side == "old" else self.new_loc
         return table.get(node_id, node_id)
 
+    def evidence(self, c: Change) -> list[tuple[str, str, str, str, float]]:
+        """A change's sentence links as (old locator, old sentence, new locator, new sentence, score)."""
+        out = []
+        for link in c.evidence:
+            old = self.cmp.old.text[link.old_span[0]:link.old_span[1]]
+            new = self.cmp.new.text[link.new_span[0]:link.new_span[1]]
+            out.append((self.node_loc(link.old_id, "old"), " ".join(old.split()), self.node_loc(link.new_id, "new"),
+                        " ".join(new.split()), link.score))
+        return out
+
     def part(self, c: Change) -> str:
         return self.w["front"] if c.part in ("", "前言") else c.part
 

@@ -21,7 +21,7 @@ from lxml import html as lxml_html
 from lxml.builder import E  # type: ignore[import-not-found, unused-ignore]
 
 from ..model import Change, CommitmentChange, Comparison, Node, is_changed, summarize
-from .common import Highlight, View, doc_name, highlights, node_of_sentence
+from .common import Highlight, View, clip, doc_name, highlights, node_of_sentence
 from .labels import COUNT_KINDS, FILTERS, KIND_LABELS, REASONS, filter_label, part_name
 
 _CSS = resources.files("policydiff.render").joinpath("report.css").read_text(encoding="utf-8")
@@ -342,6 +342,11 @@ def _row(v: View, i: int, c: Change) -> Any:
         others, side = (c.new, "new") if c.kind == "split" else (c.old, "old")
         cell.append(E.p(f"{w[key]} ", *_interleave([_link(v, n.id, side) for n in others], "、"),
                         **{"class": "note"}))
+    if c.evidence and c.kind in ("split", "merged", "condensed"):
+        links = [E.li(E.span(lo, **{"class": "chip"}), clip(ot), " → ", E.span(ln, **{"class": "chip"}), clip(nt),
+                      f" ({score:.2f})") for lo, ot, ln, nt, score in v.evidence(c)]
+        cell.append(E.details(E.summary(w["evidence"].format(n=len(c.evidence))), E.ul(*links),
+                              **{"class": "evidence"}))
     if c.nearest is not None and c.kind in ("added", "removed"):
         nb = c.nearest
         reason = REASONS[v.lang].get(nb.reason, nb.reason)

@@ -36,7 +36,8 @@ WORDS: dict[str, dict[str, str]] = {
            "hl_removed": "删去的承诺", "hl_numbers": "目标变化", "hl_terms": "新提法",
            "more": "另有 {n} 条", "chart": "各部分变化数", "page": "第 {n} 页",
            "nearest": "最接近", "similarity": "相似度", "sentences": "句",
-           "old_count": "旧文 {n} 次", "new_count": "新文 {n} 次", "kind": "类型"},
+           "old_count": "旧文 {n} 次", "new_count": "新文 {n} 次", "kind": "类型",
+           "evidence": "配对依据 ({n} 句)"},
     "en": {"summary": "Summary", "whole": "whole document", "part": "part", "numbers": "Changed numbers",
            "numbers_unchanged": "Numbers unchanged", "terms": "New phrases", "terms_added": "New terms",
            "terms_removed": "Dropped terms", "strength": "Strength of commitments",
@@ -52,7 +53,8 @@ WORDS: dict[str, dict[str, str]] = {
            "highlights": "Highlights", "hl_added": "New commitments", "hl_removed": "Dropped commitments",
            "hl_numbers": "Changed targets", "hl_terms": "New phrases", "more": "{n} more",
            "chart": "changes per part", "page": "page {n}", "nearest": "nearest", "similarity": "similarity",
-           "sentences": "sentences", "old_count": "old ×{n}", "new_count": "new ×{n}", "kind": "kind"},
+           "sentences": "sentences", "old_count": "old ×{n}", "new_count": "new ×{n}", "kind": "kind",
+           "evidence": "evidence ({n} sentences)"},
 }
 
 COUNT_KINDS: tuple[str, ...] = ("unchanged", "reworded", "moved", "split", "merged", "condensed", "added",

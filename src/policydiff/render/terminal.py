@@ -193,6 +193,9 @@ def _change_lines(v: View, c: Change, depth: int) -> list[Text]:
         nodes, side = (c.new, "new") if c.kind == "split" else (c.old, "old")
         names = "; ".join(f"{v.node_loc(n.id, side)} {n.title or _clip(n.body, 20)}" for n in nodes)
         lines.append(Text(f"{pad}{w[key]} {names}", style="cyan"))
+    if c.kind == "condensed":  # which old sentences the summary keeps: the reason for the pairing
+        for lo, ot, ln, nt, score in v.evidence(c):
+            lines.append(Text(f"{pad}≈ {lo} {_clip(ot, 30)} → {ln} {_clip(nt, 30)} ({score:.2f})", style="dim"))
     if c.nearest is not None and c.kind in ("added", "removed"):
         nb = c.nearest
         where = v.node_loc(nb.id, "old" if c.kind == "added" else "new") if nb.id else nb.label
