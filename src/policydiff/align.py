@@ -71,13 +71,28 @@ HEADING_FLOOR_RATIO = 0.8
 OTHER_KIND = 0.7
 """Factor on the score of a part paired with a section: possible (promotion / demotion), less likely."""
 SPLIT_MIN_CHARS = 20
-"""Shorter nodes (``各位代表！``) are never split or merge pieces: repeating them is not splitting."""
+"""Shorter nodes (``各位代表！``, ``主要预期目标是：``) are pieces only of a node they are a small, similar
+part of (``SHORT_PIECE_FACTOR``, ``min_similarity``): a lead-in merged with its list is; a repeated
+``各位代表！`` beside another is not."""
+SHORT_PIECE_FACTOR = 3
+"""A short node joins only a node at least this many times longer."""
 ATTACH_MIN = 0.15
 """Least context-aware score for an unpaired node to join the group of a paired node of the other year:
 members of a condensed group share only a clause or two with the summary (0.15–0.3)."""
 SIBLING_MIN = 0.05
 """Least score for a leftover to join the node its adjacent sibling went to: any shared content at all
 (unrelated paragraphs of one genre score under ``CANDIDATE_FLOOR``)."""
+CONDENSING_RATIO = 1.5
+"""A part whose content nodes outnumber those of its counterpart by this factor is being condensed (the
+2012 → 2013 reports: 60 task paragraphs become 30): pieces there need no sentence of their own in the
+node they join. A stable year stays within ±20 %."""
+DISSOLVED_MIN_CHILDREN = 2
+"""A heading follows its content into one node of the other year only when at least two of its paired
+descendants went there (one is a coincidence, not a condensed section)."""
+PIECE_SHARE = 0.4
+"""A new leftover is a split piece only when at least this share of its text is sentences linked into the
+old node: splitting distributes the old sentences; a new measure on a neighbouring topic shares phrases,
+not sentences. (Merges need no such share: a condensed summary rewrites what it absorbs.)"""
 ABSORB_MAX_OWN = 0.8
 """A node that keeps its partner's text almost unchanged (score ≥ this) has absorbed nothing else: the
 sibling cue never glues a removed measure onto its neighbour's unchanged successor."""
@@ -245,6 +260,7 @@ class _State:
     base: csr_matrix | None = None
     base_t: csr_matrix | None = None
     apart: csr_matrix | None = None  # content candidates whose run-in titles share (almost) nothing
+    region_counts: tuple[dict[int, int], dict[int, int]] | None = None
     context: csr_matrix | None = None  # 1 + parent paired + 2 × part paired, per candidate entry
     paired_new: set[int] = attrs.field(factory=set)
 
@@ -260,6 +276,7 @@ def align(old: Document, new: Document, options: AlignOptions | None = None) -> 
     headings = _align_headings(st, first)
     content = _content_second_pass(st, first, headings)
     content.update(_slots(st, content, headings))
+    content.update(_residual(st, content))
     for (i, j), s in content.items():
         st.pairs[i] = j
         st.sims[(i, j)] = min(1.0, s)
@@ -269,7 +286,8 @@ def align(old: Document, new: Document, options: AlignOptions | None = None) -> 
     _front_roles(st)
     _punctuation_only(st)
     sentences = _Sentences(st)
-    groups = _attach(st)
+    groups = _attach(st, sentences)
+    _dissolved_headings(st, groups)
     edits = _edits(st, groups, sentences)
     return Alignment(edits=edits, old_flows=sentences.old_flows, new_flows=sentences.new_flows)
 
@@ -397,6 +415,23 @@ def _content_second_pass(st: _State, first: dict[tuple[int, int], float],
     return _assign(st, st.scores, st.co, st.cn)
 
 
+def _residual(st: _State, content: dict[tuple[int, int], float]) -> dict[tuple[int, int], float]:
+    """A last assignment among the content nodes still unpaired, on candidates in corresponding places
+    only: once the strong pairs are taken, two leftovers in the same section that are each other's best
+    (全面做好人口和计划生育工作 → 逐步完善人口政策) are the same measure reworded."""
+    assert st.scores is not None and st.context is not None
+    taken_o = {i for i, _ in content} | set(st.pinned)
+    taken_n = {j for _, j in content} | set(st.pinned.values())
+    m = st.scores.tocoo()
+    ctx = np.asarray(st.context[m.row, m.col]).ravel()
+    keep = np.array([st.co[a] not in taken_o and st.cn[b] not in taken_n for a, b in zip(m.row, m.col, strict=True)],
+                    dtype=bool) & (ctx > 1) if len(m.data) else np.zeros(0, dtype=bool)
+    if not keep.any():
+        return {}
+    sub = csr_matrix((m.data[keep], (m.row[keep], m.col[keep])), shape=st.scores.shape)
+    return _assign(st, sub, st.co, st.cn)
+
+
 def _where_children_went(st: _State, pairs: Sequence[tuple[int, int]], headings: dict[int, int],
                          reverse: bool) -> dict[int, int]:
     """For each unpaired heading of one side, the heading of the other side that received most of its
@@ -445,7 +480,8 @@ def _slots(st: _State, content: dict[tuple[int, int], float],
            headings: dict[int, int]) -> dict[tuple[int, int], float]:
     """Untitled paragraphs in the intro / lead-in slot of paired headings, or alone between two pairs.
 
-    An analyst pairs "the intro of section (一)" across years even when its wording is new."""
+    An analyst pairs "the intro of section (一)" across years even when its wording is new; the slot
+    wins over a pair made out of place (last year's section intro echoed in this year's review)."""
     on, nn = st.old.nodes, st.new.nodes
     is_co, is_cn = set(st.co), set(st.cn)
     pairs = {i: j for (i, j) in content} | dict(headings) | dict(st.pinned)
@@ -457,10 +493,24 @@ def _slots(st: _State, content: dict[tuple[int, int], float],
         pairs[i] = j
         back[j] = i
 
-    for h, k in headings.items():
+    def displaceable(i: int, j: int) -> bool:
+        """Free, or paired out of place (neither parents nor parts correspond) and not near-verbatim."""
+        if i in st.pinned or j in st.pinned.values():
+            return False
+        if i in pairs and not _out_of_place(st, i, pairs[i]):
+            return False
+        return not (j in back and not _out_of_place(st, back[j], j))
+
+    for h, k in sorted(headings.items()):
         for i, j in ((h + 1, k + 1), (h - 1, k - 1)):
-            if i in is_co and j in is_cn and i not in pairs and j not in back and not on[i].title \
-                    and not nn[j].title:
+            if i in is_co and j in is_cn and not on[i].title and not nn[j].title and displaceable(i, j) \
+                    and pairs.get(i) != j:
+                for x, y in ((i, pairs.get(i)), (back.get(j), j)):
+                    if x is not None and y is not None:
+                        content.pop((x, y), None)
+                        out.pop((x, y), None)
+                        pairs.pop(x, None)
+                        back.pop(y, None)
                 take(i, j)
     for i in range(1, len(on) - 1):
         if i in pairs or i not in is_co:
@@ -473,6 +523,15 @@ def _slots(st: _State, content: dict[tuple[int, int], float],
             continue  # measures with run-in titles are named; a different name in the slot is a new one
         take(i, j)
     return out
+
+
+def _out_of_place(st: _State, i: int, j: int) -> bool:
+    """A content pair whose parents and top-level parts do not correspond, and that is no near-copy
+    (``ABSORB_MAX_OWN``): the slot of a paired heading's intro has the better claim."""
+    a, b = st.pos_o.get(i), st.pos_n.get(j)
+    if a is None or b is None or st.context is None or st.scores is None:
+        return False
+    return float(st.context[a, b]) <= 1 and float(st.scores[a, b]) < ABSORB_MAX_OWN
 
 
 def _score(st: _State, i: int, j: int) -> float:
@@ -561,6 +620,19 @@ class _Sentences:
         for b, (v, a) in best_new.items():
             self.new_flows[self.new[b][1].span] = Flow(st.old.nodes[self.old[a][0]].id, round(v, 4))
 
+    def share_in(self, piece: int, target: int, piece_is_old: bool) -> float:
+        """Share (by characters) of node ``piece``'s sentences with a link ≥ ``LINK_MIN`` into ``target``."""
+        olds, news = ([piece], [target]) if piece_is_old else ([target], [piece])
+        best: dict[int, float] = {}
+        for a, b, v in self.between(olds, news):
+            k = a if piece_is_old else b
+            best[k] = max(best.get(k, 0.0), v)
+        pool = self.old if piece_is_old else self.new
+        mine = (self.of_old if piece_is_old else self.of_new).get(piece, [])
+        total = sum(len(pool[k][1].text) for k in mine)
+        linked = sum(len(pool[k][1].text) for k in mine if best.get(k, 0.0) >= LINK_MIN)
+        return linked / total if total else 0.0
+
     def between(self, olds: Sequence[int], news: Sequence[int]) -> list[tuple[int, int, float]]:
         """All sentence scores between the given old and new nodes: (old sentence, new sentence, score)."""
         ro = [k for i in olds for k in self.of_old.get(i, [])]
@@ -579,40 +651,89 @@ class _Sentences:
 # --- split, merged, condensed ---------------------------------------------------------------------
 
 
-def _attach(st: _State) -> dict[int, tuple[list[int], list[int]]]:
+def _attach(st: _State, sentences: _Sentences) -> dict[int, tuple[list[int], list[int]]]:
     """Step 6: unpaired content nodes join the group of the paired node their content flows into.
 
     A leftover looks for its best candidate in its own place (parents or parts corresponding) and joins
     that candidate's group when the candidate is paired and either the content evidence is enough
     (``ATTACH_MIN`` and ``ATTACH_RATIO``) or an adjacent sibling of the leftover went to the same node
     and they share anything at all (``SIBLING_MIN``): neighbouring measures of one section condensed
-    into one paragraph. New leftovers become split pieces first; then old leftovers merge, never into a
-    group that was split (no many-to-many groups).
+    into one paragraph. A piece scoring under ``min_similarity`` must also be *made of* the node it joins
+    (``PIECE_SHARE`` of its text in linked sentences) unless that node is a condensation of the group
+    (``CONDENSED_LENGTH_RATIO``) or the region is being condensed (``CONDENSING_RATIO``).
+
+    Both sides are treated alike, so that comparing the years the other way round gives the mirror
+    groups; when a pair attracts pieces on both sides, the side with the stronger piece wins (no
+    many-to-many groups).
 
     Returns groups keyed by the old index of their one-to-one pair: (olds, news)."""
     groups: dict[int, tuple[list[int], list[int]]] = {i: ([i], [j]) for i, j in st.pairs.items()}
     if st.scores is None or st.context is None or not st.scores.nnz:
         return groups
     back = {j: i for i, j in st.pairs.items()}
-    split_olds: set[int] = set()
-    for j, i in _leftovers(st, st.scores.T.tocsr(), st.context.T.tocsr(), st.cn, st.co, st.new, back, st.pairs):
-        groups[i][1].append(j)
-        split_olds.add(i)
-    for i, j in _leftovers(st, st.scores, st.context, st.co, st.cn, st.old, st.pairs, back):
-        lead = back[j]
-        if lead not in split_olds:
-            groups[lead][0].append(i)
+    extra_new: dict[int, list[tuple[int, float]]] = {}  # lead (old index) -> new pieces
+    extra_old: dict[int, list[tuple[int, float]]] = {}
+    for j, i, v in _leftovers(st, st.scores.T.tocsr(), st.context.T.tocsr(), st.cn, st.co, st.new, back, st.pairs):
+        if v >= st.floor or _made_of(st, sentences, olds=[i], news=[st.pairs[i], j], piece_old=False, piece=j,
+                                     target=i):
+            extra_new.setdefault(i, []).append((j, v))
+    for i, j, v in _leftovers(st, st.scores, st.context, st.co, st.cn, st.old, st.pairs, back):
+        if v >= st.floor or _made_of(st, sentences, olds=[back[j], i], news=[j], piece_old=True, piece=i, target=j):
+            extra_old.setdefault(back[j], []).append((i, v))
+    for lead in sorted(set(extra_new) | set(extra_old)):
+        news_, olds_ = extra_new.get(lead, []), extra_old.get(lead, [])
+        if news_ and olds_:
+            if max(v for _, v in news_) >= max(v for _, v in olds_):
+                olds_ = []
+            else:
+                news_ = []
+        groups[lead][0].extend(i for i, _ in olds_)
+        groups[lead][1].extend(j for j, _ in news_)
     return groups
 
 
+def _condensing(st: _State, i: int, j: int, towards_new: bool) -> bool:
+    """Is the region of old node i and new node j (their top-level parts) condensed in the direction of the
+    piece: many more content nodes on the piece's side than on the other (``CONDENSING_RATIO``)? An
+    end-of-term report turns ten measures into one paragraph; there, a rewritten merge is the rule."""
+    counts = st.region_counts
+    if counts is None:
+        counts = st.region_counts = (_count_by_top(st.old, st.co), _count_by_top(st.new, st.cn))
+    a, b = counts[0].get(st.old.top[i], 0), counts[1].get(st.new.top[j], 0)
+    return (a >= CONDENSING_RATIO * b) if towards_new else (b >= CONDENSING_RATIO * a)
+
+
+def _count_by_top(side: _Side, members: list[int]) -> dict[int, int]:
+    out: dict[int, int] = {}
+    for i in members:
+        out[side.top[i]] = out.get(side.top[i], 0) + 1
+    return out
+
+
+def _made_of(st: _State, sentences: _Sentences, olds: list[int], news: list[int], piece_old: bool, piece: int,
+             target: int) -> bool:
+    """Is ``piece`` really part of ``target``'s group: its sentences are found in ``target``, or the
+    target is a condensation of the group (shorter than ``CONDENSED_LENGTH_RATIO`` of the other side)?"""
+    share = sentences.share_in(piece, target, piece_is_old=piece_old)
+    if share >= PIECE_SHARE or _condensing(st, piece if piece_old else target, target if piece_old else piece,
+                                           piece_old):
+        return True
+    many = olds if piece_old else news
+    single = st.new.key[target] if piece_old else st.old.key[target]
+    side = st.old if piece_old else st.new
+    return len(single) < CONDENSED_LENGTH_RATIO * sum(len(side.key[k]) for k in many)
+
+
 def _leftovers(st: _State, scores: csr_matrix, context: csr_matrix, mine: list[int], theirs: list[int],
-               side: _Side, paired: dict[int, int], partner_of: dict[int, int]) -> list[tuple[int, int]]:
-    """(leftover, node of the other side whose group it joins) for one side's unpaired content nodes."""
-    out: list[tuple[int, int]] = []
+               side: _Side, paired: dict[int, int], partner_of: dict[int, int]) -> list[tuple[int, int, float]]:
+    """(leftover, node of the other side whose group it may join, score) for one side's unpaired nodes."""
+    out: list[tuple[int, int, float]] = []
     dest = dict(paired)
     row_of = {x: a for a, x in enumerate(mine)}
+    other = st.new if side is st.old else st.old
     for a, x in enumerate(mine):
-        if x in paired or len(side.nodes[x].text) < SPLIT_MIN_CHARS:
+        short = len(side.nodes[x].text) < SPLIT_MIN_CHARS
+        if x in paired:
             continue
         row, ctx = scores[a], context[a]
         if not row.nnz:
@@ -629,10 +750,44 @@ def _leftovers(st: _State, scores: csr_matrix, context: csr_matrix, mine: list[i
         own = float(scores[row_of[lead], b]) if lead in row_of else 0.0
         siblings = [n for n in (x - 1, x + 1) if 0 <= n < len(side.nodes) and side.parent[n] == side.parent[x]]
         sibling = any(dest.get(n) == y for n in siblings)
+        if short and (v < st.floor or len(other.nodes[y].text) < SHORT_PIECE_FACTOR * len(side.nodes[x].text)):
+            continue  # a short line joins only a node it is a small, similar part of (a lead-in and its list)
         if (v >= ATTACH_MIN and v >= ATTACH_RATIO * own) or (sibling and v >= SIBLING_MIN and own < ABSORB_MAX_OWN):
-            out.append((x, y))
+            out.append((x, y, v))
             dest[x] = y
     return out
+
+
+def _dissolved_headings(st: _State, groups: dict[int, tuple[list[int], list[int]]]) -> None:
+    """Cross-level pairs: an unpaired heading whose paired content went (mostly) into one node of the
+    other year joins that node's group — a section condensed into one paragraph or measure (old section
+    ↔ new measure), or a measure expanded into a section (old measure ↔ new section).
+
+    "Mostly" is a strict majority of at least ``DISSOLVED_MIN_CHILDREN`` paired descendants: a section
+    whose measures scattered to several places is dissolved, not condensed, and stays removed."""
+    where_old: dict[int, int] = {}
+    where_new: dict[int, int] = {}
+    for lead, (olds, news) in groups.items():
+        for i in olds:
+            where_old[i] = lead
+        for j in news:
+            where_new[j] = lead
+    for side, where, is_old in ((st.old, where_old, True), (st.new, where_new, False)):
+        for h, cls in enumerate(side.cls):
+            if cls != "heading" or h in where:
+                continue
+            votes: dict[int, int] = {}
+            for d in range(h + 1, side.end[h]):
+                if side.cls[d] == "content" and d in where:
+                    votes[where[d]] = votes.get(where[d], 0) + 1
+            if not votes:
+                continue
+            lead, n = max(votes.items(), key=lambda kv: (kv[1], -kv[0]))
+            total = sum(votes.values())
+            olds, news = groups[lead]
+            if n >= DISSOLVED_MIN_CHILDREN and 2 * n > total and (len(news) == 1 if is_old else len(olds) == 1):
+                (olds if is_old else news).append(h)
+                where[h] = lead
 
 
 # --- edits ---------------------------------------------------------------------------------------
