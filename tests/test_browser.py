@@ -86,6 +86,16 @@ def test_sample_report_in_browser(browser: Any, tmp_path: Path) -> None:
     assert errors == []
 
 
+def test_changes_only_opens_with_the_filter_on(browser: Any, tmp_path: Path) -> None:
+    cmp = _sample()
+    report = tmp_path / "report.html"
+    report.write_text(html.render_comparison(cmp, changes_only=True), encoding="utf-8")
+    page, _, errors = _open(browser, report)
+    assert page.get_attribute("button[data-filter=changed]", "aria-pressed") == "true"
+    assert page.locator("tr.change:visible").count() == sum(1 for c in cmp.changes if c.kind != "unchanged" or c.moved)
+    assert errors == []
+
+
 def test_toc_link_into_a_filtered_out_part_lands(browser: Any, tmp_path: Path) -> None:
     report = tmp_path / "report.html"
     report.write_text(html.render_comparison(_sample()), encoding="utf-8")

@@ -36,8 +36,9 @@ _META_FIELDS = ("发文字号", "成文日期", "发文机关", "发布日期")
 """Metadata fields shown in the header table (the document's own field names)."""
 
 
-def render_comparison(cmp: Comparison, *, lang: str = "zh") -> str:
-    """The whole report as an HTML string."""
+def render_comparison(cmp: Comparison, *, lang: str = "zh", changes_only: bool = False) -> str:
+    """The whole report as an HTML string; ``changes_only`` opens it with the 仅看变化 filter on (every row
+    is still in the file, and shown when JavaScript is off)."""
     v = View(cmp, lang)
     w = v.w
     title = f"{w['report']}：{doc_name(v.cmp.old)} → {doc_name(v.cmp.new)}" if lang == "zh" else \
@@ -55,6 +56,7 @@ def render_comparison(cmp: Comparison, *, lang: str = "zh") -> str:
         E.section(E.h2(w["changes"]), _filters(v), _diff_table(v), id="changes"),
         E.script(_JS),
     )
+    body.set("data-filter", "changed" if changes_only else "all")
     page = E.html(head, body, lang="zh-CN" if lang == "zh" else "en")
     out: str = lxml_html.tostring(page, doctype="<!DOCTYPE html>", encoding="unicode", method="html")
     return out + "\n"

@@ -31,11 +31,11 @@
     if (!a) return;
     var target = document.getElementById(a.getAttribute("href").slice(1));
     if (target && target.closest("[hidden]")) {
-      apply("all");
+      apply(document.body.getAttribute("data-filter") || "all");
       e.preventDefault();
       target.scrollIntoView();
       history.replaceState(null, "", a.getAttribute("href"));
     }
   });
-  apply("all");
+  apply(document.body.getAttribute("data-filter") || "all");
 })();
