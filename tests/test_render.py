@@ -393,6 +393,8 @@ def test_terminal_and_markdown_neutralise_hostile_text() -> None:
     assert "](javascript:" not in render_markdown and "[点我]" not in render_markdown
     assert "&lt;script&gt;" in render_markdown and "\\[点我\\]" in render_markdown
     assert "␛" in terminal.render_comparison(cmp)  # shown, not lost
+    outline = terminal.render_document(a)
+    assert "\x1b" not in outline and "\u202e" not in outline and "␛" in outline
 
 
 def test_html_renders_every_control_character() -> None:
