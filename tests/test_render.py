@@ -27,12 +27,21 @@ def sample_cmp() -> Comparison:
     return compare(policydiff.read(SAMPLES / "sample-2022.txt"), policydiff.read(SAMPLES / "sample-2023.txt"))
 
 
+KNOWN_SUBJECT_FIXES = {"青溪二中等": "新建项目"}
+"""Number subjects the numbers stage still gets wrong (issue 8: the words before the number, not what it
+counts). The goldens test the renderers, so they show what a reader should read instead of locking the
+bug in; once numbers.py names the subject right this mapping changes nothing."""
+
+
 def _relative(cmp: Comparison) -> Comparison:
-    """Paths as in the repository, so golden files do not depend on where the checkout is."""
+    """Paths as in the repository, so golden files do not depend on where the checkout is; known wrong
+    number subjects corrected (``KNOWN_SUBJECT_FIXES``)."""
     import attrs
 
+    changes = tuple(attrs.evolve(c, numbers=tuple(attrs.evolve(n, subject=KNOWN_SUBJECT_FIXES.get(n.subject, n.subject))
+                                                  for n in c.numbers)) for c in cmp.changes)
     return attrs.evolve(cmp, old=attrs.evolve(cmp.old, path="corpora/sample-2022.txt"),
-                        new=attrs.evolve(cmp.new, path="corpora/sample-2023.txt"))
+                        new=attrs.evolve(cmp.new, path="corpora/sample-2023.txt"), changes=changes)
 
 
 def _golden(name: str, actual: str, request: pytest.FixtureRequest) -> None:
