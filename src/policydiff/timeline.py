@@ -110,6 +110,17 @@ class Lineage:
         """The event of this year, if the lineage has one."""
         return next((e for e in self.events if e.year == year), None)
 
+    def state(self, year: int) -> str:
+        """What a matrix shows for this document year: the event's kind (``moved`` when it moved and was
+        otherwise unchanged or reworded), or ``absent`` before it appears, after it ends, and in the year it
+        was removed or merged into another lineage."""
+        e = self.event(year)
+        if e is None or e.kind == "removed" or e.into is not None:
+            return "absent"
+        if e.moved and e.kind in ("unchanged", "reworded"):
+            return "moved"
+        return e.kind
+
 
 @attrs.frozen
 class Point:
@@ -191,6 +202,17 @@ class Timeline:
         if not have:
             return ()
         return tuple(y for y in range(min(have), max(have) + 1) if y not in have)
+
+    def columns(self) -> tuple[tuple[int, int, bool], ...]:
+        """Columns of a year matrix: ``(year, year, False)`` per document and ``(first, last, True)`` per run
+        of missing years, so a gap shows as one narrow column rather than as removed and re-added."""
+        out: list[tuple[int, int, bool]] = []
+        years = self.years
+        for i, year in enumerate(years):
+            if i and year > years[i - 1] + 1:
+                out.append((years[i - 1] + 1, year - 1, True))
+            out.append((year, year, False))
+        return tuple(out)
 
     def series_of(self, subject: str) -> Series | None:
         """The series whose subject is ``subject`` (normalized comparison)."""
