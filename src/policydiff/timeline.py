@@ -32,9 +32,14 @@ from typing import Any, Literal
 
 import attrs
 
-from . import numbers as _numbers
 from .compare import CompareOptions, compare
 from .model import Document, InputError, Quantity
+from .numbers import numbers as interim_numbers
+
+try:  # the facts issue (#8); until it lands, the stand-in below
+    from .numbers import document_quantities as _real_quantities  # type: ignore[attr-defined, unused-ignore]
+except ImportError:
+    _real_quantities = None
 from .sources import read_source
 from .structure import parse
 from .terms import terms as quoted_terms
@@ -219,10 +224,10 @@ class Timeline:
         key = _subject_key(subject)
         return next((s for s in self.series if _subject_key(s.subject) == key), None)
 
-    def phrase(self, text: str) -> Phrase | None:
-        """The phrase written ``text`` (with or without its quote marks)."""
+    def phrase(self, text: str, kind: PhraseKind | None = None) -> Phrase | None:
+        """The phrase written ``text`` (with or without its quote marks), of this kind if given."""
         key = _phrase_key(text)
-        return next((p for p in self.phrases if _phrase_key(p.text) == key), None)
+        return next((p for p in self.phrases if _phrase_key(p.text) == key and kind in (None, p.kind)), None)
 
 
 # --- years ----------------------------------------------------------------------------------------------
@@ -230,6 +235,7 @@ class Timeline:
 _YEAR_ARABIC = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")
 _YEAR_CHINESE = re.compile(r"([〇零一二三四五六七八九]{4})\s*年")
 _YEAR_BARE = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
+_YEAR_CHINESE_BARE = re.compile(r"([〇零一二三四五六七八九]{4})")
 _DIGITS = {c: str(i) for i, c in enumerate("〇一二三四五六七八九")} | {"零": "0"}
 
 
@@ -239,9 +245,14 @@ _TITLE_ENDINGS = ("要点", "意见", "报告", "计划", "安排", "方案", "�
 
 
 def _years_in(text: str) -> set[int]:
-    found = {int(m.group(1)) for m in _YEAR_ARABIC.finditer(unicodedata.normalize("NFKC", text))}
-    found |= {int("".join(_DIGITS[c] for c in m.group(1))) for m in _YEAR_CHINESE.finditer(text)}
-    return found
+    """Years named in a title: at least one written with 年; then every four-digit year, so that a range
+    (``2021—2025年``) counts as two."""
+    text = unicodedata.normalize("NFKC", text)
+    if not (_YEAR_ARABIC.search(text) or _YEAR_CHINESE.search(text)):
+        return set()
+    found = {int(m.group(1)) for m in _YEAR_BARE.finditer(text)}
+    found |= {int("".join(_DIGITS[c] for c in m.group(1))) for m in _YEAR_CHINESE_BARE.finditer(text)}
+    return {y for y in found if 1900 <= y < 2100}
 
 
 def document_year(path: str, title: str, metadata: dict[str, str]) -> int:
@@ -271,7 +282,7 @@ def document_year(path: str, title: str, metadata: dict[str, str]) -> int:
 
 def _document_quantities(doc: Document) -> tuple[Quantity, ...]:
     """The document's quantities from the facts issue (#8) when it has landed, else the stand-in below."""
-    real: Callable[[Document], tuple[Quantity, ...]] | None = getattr(_numbers, "document_quantities", None)
+    real: Callable[[Document], tuple[Quantity, ...]] | None = _real_quantities
     if real is not None:
         return real(doc)
     return _stand_in_quantities(doc)
@@ -303,7 +314,7 @@ def _stand_in_quantities(doc: Document) -> tuple[Quantity, ...]:
                 out.append(Quantity(text=m.group(0), value=Decimal(m.group("a")), unit="%", subject=subject,
                                     kind="target" if is_target else "other", quote=s.text))
                 taken.append(m.span())
-            for subject, text, value, unit in _numbers.numbers(s.text):
+            for subject, text, value, unit in interim_numbers(s.text):
                 at = s.text.find(text)
                 if any(a <= at < b for a, b in taken):
                     continue
@@ -528,6 +539,8 @@ def timeline(documents: Sequence[Document | str | os.PathLike[str]], *, terms: I
         years = [document_year(src[3], s["title"], src[1]) for src, s in zip(sources, done_summaries, strict=True)]
         seen: dict[int, str] = {}
         for y, src in zip(years, sources, strict=True):
+            if y in seen and os.path.abspath(seen[y]) == os.path.abspath(src[3]):
+                raise InputError(src[3], "is named twice", "name each year's document once")
             if y in seen:
                 raise InputError(src[3], f"is for {y}, like {seen[y]}", "give one document per year")
             seen[y] = src[3]

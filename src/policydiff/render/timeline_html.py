@@ -132,9 +132,11 @@ def _chart(tl: Timeline, s: Series) -> Any:
     for p, v in zip(s.points, values, strict=True):
         parts.append(E.circle(E.title(f"{p.year}: {p.text}"), cx=f"{x(p.year):.1f}", cy=f"{y(v):.1f}", r="3",
                               **{"class": "dot"}))
+    top_point = s.points[values.index(max(values))]
+    low_point = s.points[values.index(min(values))]
     parts += [
-        E.text(f"{max(values):g}{s.unit}", x="2", y=f"{y(max(values)) + 3:.1f}"),
-        E.text(f"{min(values):g}{s.unit}", x="2", y=f"{y(min(values)) + 3:.1f}"),
+        E.text(top_point.text, x="2", y=f"{y(max(values)) + 3:.1f}"),
+        E.text(low_point.text, x="2", y=f"{y(min(values)) + 3:.1f}"),
         E.text(str(y0), x=str(left), y=str(CHART_H - 6)),
         E.text(str(y1), x=str(CHART_W - right - 24), y=str(CHART_H - 6)),
     ]
