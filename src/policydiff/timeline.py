@@ -34,7 +34,6 @@ import attrs
 
 from .compare import CompareOptions, compare
 from .model import Document, InputError, Quantity
-from .numbers import numbers as interim_numbers
 
 try:  # the facts issue (#8); until it lands, the stand-in below
     from .numbers import document_quantities as _real_quantities  # type: ignore[attr-defined, unused-ignore]
@@ -300,6 +299,8 @@ _OUTCOME_MARKERS = ("实现了", "完成了", "增长了", "过去一年", "去�
 
 
 def _stand_in_quantities(doc: Document) -> tuple[Quantity, ...]:
+    from .numbers import numbers as interim_numbers  # type: ignore[attr-defined, unused-ignore]
+
     plan = any(t in doc.title for t in _PLAN_TITLES)
     out: list[Quantity] = []
     for node in doc.nodes():
