@@ -111,6 +111,13 @@ def test_workers_and_cache_give_the_same_timeline_and_adding_a_year_recomputes_o
     assert [p.cached for p in again.pairs] == [True, True]
 
 
+def test_progress_is_reported_up_to_the_total(tmp_path: Path) -> None:
+    seen: list[tuple[int, int]] = []
+    timeline(sorted(SERIES.glob("*.txt")), jobs=2, progress=lambda done, total: seen.append((done, total)))
+    assert seen[0] == (0, 2) and seen[-1] == (2, 2)
+    assert [d for d, _ in seen] == sorted(d for d, _ in seen)
+
+
 def test_a_damaged_cache_is_recomputed_not_trusted(sample: Timeline, tmp_path: Path) -> None:
     files = sorted(SERIES.glob("*.txt"))
     timeline(files, jobs=1, cache_dir=tmp_path)

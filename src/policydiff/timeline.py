@@ -39,6 +39,10 @@ try:  # the facts issue (#8); until it lands, the stand-in below
     from .numbers import document_quantities as _real_quantities  # type: ignore[attr-defined, unused-ignore]
 except ImportError:
     _real_quantities = None
+try:  # key phrases by segmentation, from the facts issue (#8); without it the timeline has none
+    from .terms import key_phrases as _key_phrases  # type: ignore[attr-defined, unused-ignore]
+except ImportError:
+    _key_phrases = None
 from .sources import read_source
 from .structure import parse
 from .terms import terms as quoted_terms
@@ -61,6 +65,10 @@ CACHE_FORMAT = 1
 
 DOCUMENT_EXTENSIONS = (".txt", ".text", ".html", ".htm", ".docx")
 """Files of a directory argument that are read as documents; others (README, SOURCES.tsv) are skipped."""
+
+KEY_PHRASES_PER_YEAR = 10
+"""Key phrases taken from each year (the most salient of those new against the year before): enough for
+the new coinages of a report (新质生产力, 碳达峰), few enough that the heat map stays readable."""
 
 TASKS_PER_JOB = 3
 """Consecutive pairs are cut into this many chunks per worker: enough to balance uneven pairs (a 1950s
@@ -360,7 +368,10 @@ def _compact(old: Document, new: Document) -> dict[str, Any]:
     cmp = compare(old, new, CompareOptions(inline=False))
     changes = [[c.kind, c.moved, c.level, [n.id for n in c.old], [n.id for n in c.new]]
                for c in cmp.changes if c.level != "front"]
-    return {"changes": changes}
+    phrases: list[str] = []
+    if _key_phrases is not None:
+        phrases = [t.text for t in _key_phrases(new, [normalize(old.text)])[:KEY_PHRASES_PER_YEAR]]
+    return {"changes": changes, "phrases": phrases}
 
 
 SourceTuple = tuple[str, dict[str, str], str, str]
@@ -440,7 +451,8 @@ class _Cache:
 
 def _valid_pair(value: dict[str, Any]) -> bool:
     changes = value.get("changes")
-    return isinstance(changes, list) and all(
+    phrases = value.get("phrases", [])
+    return isinstance(phrases, list) and all(isinstance(p, str) for p in phrases) and isinstance(changes, list) and all(
         isinstance(c, list) and len(c) == 5 and isinstance(c[0], str) and isinstance(c[3], list)
         and isinstance(c[4], list) for c in changes)
 
@@ -593,7 +605,7 @@ def timeline(documents: Sequence[Document | str | os.PathLike[str]], *, terms: I
         documents=docs,
         lineages=_lineages(years, done_summaries, done_pairs),
         series=_series(years, done_summaries),
-        phrases=_phrases(years, done_summaries, sources, tuple(terms)),
+        phrases=_phrases(years, done_summaries, sources, tuple(terms), done_pairs),
         pairs=tuple(_pair_summary(years[i], years[i + 1], done_summaries[i], done_summaries[i + 1], p, cached[i])
                     for i, p in enumerate(done_pairs)),
     )
@@ -697,13 +709,21 @@ def _series(years: list[int], summaries: list[dict[str, Any]]) -> tuple[Series, 
 # --- phrases --------------------------------------------------------------------------------------------
 
 def _phrases(years: list[int], summaries: list[dict[str, Any]], sources: list[SourceTuple],
-             asked: tuple[str, ...]) -> tuple[Phrase, ...]:
-    """Asked-for phrases first (plain counts), then quoted slogans and named documents by first year."""
+             asked: tuple[str, ...], pairs: list[dict[str, Any]]) -> tuple[Phrase, ...]:
+    """Asked-for phrases first, then key phrases (both plain counts), then quoted slogans and named
+    documents by first year."""
     out = []
-    squashed = [_squash(src[0]) for src in sources] if asked else []
-    for term in dict.fromkeys(_squash(t) for t in asked if _squash(t)):
+    keyed = [p for pair in pairs for p in pair.get("phrases", [])]
+    squashed = [_squash(normalize(src[0])) for src in sources] if asked or keyed else []
+    wanted = dict.fromkeys(_squash(normalize(t)) for t in asked if _squash(t))
+    for term in wanted:
         counts = tuple((y, n) for y, text in zip(years, squashed, strict=True) if (n := text.count(term)))
         out.append(Phrase(text=term, kind="term", counts=counts))
+    for phrase in dict.fromkeys(keyed):
+        if phrase in wanted:
+            continue
+        counts = tuple((y, n) for y, text in zip(years, squashed, strict=True) if (n := text.count(phrase)))
+        out.append(Phrase(text=phrase, kind="phrase", counts=counts))
     found: dict[str, tuple[str, str, Counter[int]]] = {}
     for year, s in zip(years, summaries, strict=True):
         for text, kind, count in s["terms"]:
