@@ -14,6 +14,7 @@ from typing import Any
 import jsonschema
 import pytest
 
+import policydiff
 from conftest import SAMPLES
 from policydiff import numbers as numbers_module
 from policydiff.cli import main
@@ -109,6 +110,17 @@ def test_workers_and_cache_give_the_same_timeline_and_adding_a_year_recomputes_o
     assert stats[-1] == RunStats(pairs_computed=0, pairs_cached=2, documents_parsed=0)
     assert again.lineages == sample.lineages
     assert [p.cached for p in again.pairs] == [True, True]
+
+
+def test_years_from_titles_and_parsed_documents(sample: Timeline, tmp_path: Path) -> None:
+    for name, year in (("c.txt", 2021), ("a.txt", 2022), ("b.txt", 2023)):
+        (tmp_path / name).write_text((SERIES / f"{year}.txt").read_text(encoding="utf-8"), encoding="utf-8")
+    stats: list[RunStats] = []
+    tl = timeline(sorted(tmp_path.glob("*.txt")), jobs=2, stats=stats)
+    assert [(d.year, Path(d.path).name) for d in tl.documents] == [(2021, "c.txt"), (2022, "a.txt"), (2023, "b.txt")]
+    assert stats[-1].documents_parsed == 3 and tl.lineages == sample.lineages
+    docs = [policydiff.read(SERIES / f"{y}.txt") for y in (2023, 2021, 2022)]
+    assert policydiff.timeline(docs, jobs=1).lineages == sample.lineages
 
 
 def test_progress_is_reported_up_to_the_total(tmp_path: Path) -> None:

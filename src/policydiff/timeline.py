@@ -262,6 +262,11 @@ def _years_in(text: str) -> set[int]:
     return {y for y in found if 1900 <= y < 2100}
 
 
+def _year_from_name(path: str) -> int | None:
+    years = {int(m.group(1)) for m in _YEAR_BARE.finditer(Path(path).stem)}
+    return years.pop() if len(years) == 1 else None
+
+
 def document_year(path: str, title: str, metadata: dict[str, str]) -> int:
     """The year a document is for: from its file name, else its title (二〇二一年…要点), else the 成文日期.
 
@@ -346,9 +351,9 @@ def _squash(text: str) -> str:
     return re.sub(r"\s", "", text)
 
 
-def _summarize(text: str, metadata: dict[str, str], source_format: str, path: str) -> dict[str, Any]:
+def _summarize(doc: Document) -> dict[str, Any]:
     """Everything the timeline needs from one document, as plain JSON (what the cache stores)."""
-    doc = parse(text, path=path, metadata=metadata, source_format=source_format)
+    text = doc.text
     nodes = [[n.id, n.label, n.title or n.body[:30], n.kind] for n in doc.nodes() if n.kind in TRACKED_KINDS]
     targets = [{"subject": q.subject, "text": q.text, "value": str(q.value), "unit": q.unit,
                 "qualifier": q.qualifier, "quote": q.quote}
@@ -378,15 +383,17 @@ SourceTuple = tuple[str, dict[str, str], str, str]
 """(text, metadata, source format, path): what a worker needs to parse a document again."""
 
 
-def _pair_task(chain: list[SourceTuple]) -> list[dict[str, Any]]:
-    """Compare each consecutive pair of ``chain``, parsing every document once (runs in a worker)."""
+def _pair_task(chain: list[SourceTuple], want: list[bool]) -> tuple[list[dict[str, Any] | None], list[dict[str, Any]]]:
+    """Compare each consecutive pair of ``chain``, parsing every document once (runs in a worker); also
+    summarize the documents flagged in ``want``, so that no document is parsed twice for one run."""
     docs = [parse(t, path=p, metadata=m, source_format=f) for t, m, f, p in chain]
-    return [_compact(a, b) for a, b in itertools.pairwise(docs)]
+    summaries = [_summarize(d) if w else None for d, w in zip(docs, want, strict=True)]
+    return summaries, [_compact(a, b) for a, b in itertools.pairwise(docs)]
 
 
 def _summary_task(src: SourceTuple) -> dict[str, Any]:
     text, meta, fmt, path = src
-    return _summarize(text, meta, fmt, path)
+    return _summarize(parse(text, path=path, metadata=meta, source_format=fmt))
 
 
 # --- the cache ------------------------------------------------------------------------------------------
@@ -539,17 +546,28 @@ def timeline(documents: Sequence[Document | str | os.PathLike[str]], *, terms: I
     for k in keys:
         value = cache.get("document", k)
         summaries.append(value if value is not None and _valid_summary(value) else None)
-    todo = [i for i, s in enumerate(summaries) if s is None]
-    executor = _executor(jobs) if jobs > 1 and (len(todo) > 1 or len(sources) > 2) else None
-    try:
-        results = (executor.map(_summary_task, [sources[i] for i in todo]) if executor is not None
-                   else map(_summary_task, [sources[i] for i in todo]))
-        for i, value in zip(todo, results, strict=True):
-            summaries[i] = value
-            cache.put("document", keys[i], value)
-        done_summaries = [s for s in summaries if s is not None]
+    parsed = 0
 
-        years = [document_year(src[3], s["title"], src[1]) for src, s in zip(sources, done_summaries, strict=True)]
+    def store(i: int, value: dict[str, Any]) -> None:
+        nonlocal parsed
+        summaries[i] = value
+        cache.put("document", keys[i], value)
+        parsed += 1
+
+    # The file name (or a cached title) settles most years without parsing; only the others are parsed
+    # first, for their titles. Everything else is parsed once, inside the comparison tasks.
+    named = [_year_from_name(src[3]) if summaries[i] is None else None for i, src in enumerate(sources)]
+    need_title = [i for i, src in enumerate(sources) if summaries[i] is None and named[i] is None]
+    executor = _executor(jobs) if jobs > 1 and len(sources) > 2 else None
+    try:
+        results = (executor.map(_summary_task, [sources[i] for i in need_title]) if executor is not None
+                   else map(_summary_task, [sources[i] for i in need_title]))
+        for i, value in zip(need_title, results, strict=True):
+            store(i, value)
+        years: list[int] = []
+        for i, src in enumerate(sources):
+            settled = summaries[i]
+            years.append(named[i] or document_year(src[3], settled["title"] if settled else "", src[1]))
         seen: dict[int, str] = {}
         for y, src in zip(years, sources, strict=True):
             if y in seen and os.path.abspath(seen[y]) == os.path.abspath(src[3]):
@@ -560,7 +578,7 @@ def timeline(documents: Sequence[Document | str | os.PathLike[str]], *, terms: I
         order = sorted(range(len(sources)), key=lambda i: years[i])
         sources = [sources[i] for i in order]
         keys = [keys[i] for i in order]
-        done_summaries = [done_summaries[i] for i in order]
+        summaries = [summaries[i] for i in order]
         years = [years[i] for i in order]
 
         pair_keys = [f"{a}|{b}" for a, b in itertools.pairwise(keys)]
@@ -574,30 +592,50 @@ def timeline(documents: Sequence[Document | str | os.PathLike[str]], *, terms: I
         if progress is not None:
             progress(done, total)
         chunks = _chunks(missing, jobs * TASKS_PER_JOB)
-        tasks = [[sources[i] for i in range(chunk[0], chunk[-1] + 2)] for chunk in chunks]
-        if executor is not None and len(tasks) > 1:
-            futures = {executor.submit(_pair_task, t): c for t, c in zip(tasks, chunks, strict=True)}
-            for fut in concurrent.futures.as_completed(futures):
-                for i, value in zip(futures[fut], fut.result(), strict=True):
-                    pairs[i] = value
-                    cache.put("pair", pair_keys[i], value)
-                done += len(futures[fut])
-                if progress is not None:
-                    progress(done, total)
+        assigned: set[int] = set()
+        tasks: list[tuple[list[int], list[SourceTuple], list[bool]]] = []
+        for chunk in chunks:
+            members = list(range(chunk[0], chunk[-1] + 2))
+            want = [summaries[j] is None and j not in assigned for j in members]
+            assigned.update(j for j, w in zip(members, want, strict=True) if w)
+            tasks.append((members, [sources[j] for j in members], want))
+        alone = [j for j in range(len(sources)) if summaries[j] is None and j not in assigned]
+
+        def collect(members: list[int], chunk: list[int], result: tuple[list[dict[str, Any] | None],
+                                                                        list[dict[str, Any]]]) -> None:
+            nonlocal done
+            for j, value in zip(members, result[0], strict=True):
+                if value is not None:
+                    store(j, value)
+            for i, value in zip(chunk, result[1], strict=True):
+                pairs[i] = value
+                cache.put("pair", pair_keys[i], value)
+            done += len(chunk)
+            if progress is not None:
+                progress(done, total)
+
+        if executor is not None and (len(tasks) > 1 or alone):
+            lone = {executor.submit(_summary_task, sources[j]): j for j in alone}
+            futures = {executor.submit(_pair_task, chain, want): (members, chunk)
+                       for (members, chain, want), chunk in zip(tasks, chunks, strict=True)}
+            every: list[concurrent.futures.Future[Any]] = [*futures, *lone]
+            for fut in concurrent.futures.as_completed(every):
+                if fut in lone:
+                    store(lone[fut], fut.result())
+                else:
+                    collect(*futures[fut], fut.result())
         else:
-            for task, chunk in zip(tasks, chunks, strict=True):
-                for i, value in zip(chunk, _pair_task(task), strict=True):
-                    pairs[i] = value
-                    cache.put("pair", pair_keys[i], value)
-                done += len(chunk)
-                if progress is not None:
-                    progress(done, total)
+            for j in alone:
+                store(j, _summary_task(sources[j]))
+            for (members, chain, want), chunk in zip(tasks, chunks, strict=True):
+                collect(members, chunk, _pair_task(chain, want))
     finally:
         if executor is not None:
             executor.shutdown()
     if stats is not None:
         stats.append(RunStats(pairs_computed=len(missing), pairs_cached=total - len(missing),
-                              documents_parsed=len(todo)))
+                              documents_parsed=parsed))
+    done_summaries = [x for x in summaries if x is not None]
     done_pairs = [p for p in pairs if p is not None]
     docs = tuple(TimelineDocument(year=y, path=src[3], title=s["title"], key=k)
                  for y, src, s, k in zip(years, sources, done_summaries, keys, strict=True))
