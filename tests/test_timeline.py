@@ -74,7 +74,7 @@ def test_sample_lineages_give_exactly_the_expected_chains(sample: Timeline) -> N
     assert merged.titles == ("加强学校体育工作。", "加强学校体育美育工作。")
     assert [merged.state(y) for y in sample.years] == ["present", "unchanged", "merged"]
     ended = next(lin for lin in sample.lineages if lin.id == "2021:5.2")
-    assert [ended.state(y) for y in sample.years] == ["present", "unchanged", "absent"]
+    assert [ended.state(y) for y in sample.years] == ["present", "unchanged", "merged"]
 
 
 def test_sample_targets_and_phrases(sample: Timeline) -> None:
@@ -256,7 +256,8 @@ def _check_reports(reports: Timeline) -> None:
     assert present("放管服") == {2017, 2018, 2019, 2021, 2022}
     assert present("精准扶贫") == {2014, 2015, 2016, 2017, 2018, 2023}
     # 2019 → 2021 is compared directly: every measure alive in 2019 has a 2021 event, none is "added" twice.
-    alive = [lin for lin in reports.lineages if lin.state(2019) != "absent"]
+    alive = [lin for lin in reports.lineages
+             if (e := lin.event(2019)) is not None and e.kind != "removed" and e.into is None]
     assert alive and all(lin.event(2021) is not None for lin in alive)
     assert all(lin.event(2020) is None for lin in reports.lineages)
 

@@ -124,10 +124,10 @@ class Lineage:
 
     def state(self, year: int) -> str:
         """What a matrix shows for this document year: the event's kind (``moved`` when it moved and was
-        otherwise unchanged or reworded), or ``absent`` before it appears, after it ends, and in the year it
-        was removed or merged into another lineage."""
+        otherwise unchanged or reworded; ``merged`` also for the lineage that ends in the merge), or
+        ``absent`` before it appears, after it ends, and in the year it was removed."""
         e = self.event(year)
-        if e is None or e.kind == "removed" or e.into is not None:
+        if e is None or e.kind == "removed":
             return "absent"
         if e.moved and e.kind in ("unchanged", "reworded"):
             return "moved"
