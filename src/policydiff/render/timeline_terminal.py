@@ -64,7 +64,8 @@ def render_timeline(tl: Timeline, *, lang: str = "zh") -> str:
     lines = []
     if tl.documents:
         gaps = f"; {w['gaps']} {', '.join(map(str, tl.gaps))}" if tl.gaps else ""
-        lines.append(f"{tl.years[0]}–{tl.years[-1]}: {len(tl.documents)} {w['documents']}{gaps}")
+        span = str(tl.years[0]) if len(tl.years) == 1 else f"{tl.years[0]}–{tl.years[-1]}"
+        lines.append(f"{span}: {len(tl.documents)} {w['documents']}{gaps}")
     lines += ["", f"{w['lineages']} ({len(tl.lineages)})", LEGEND[lang], _header(tl)]
     lines += [_lineage_row(tl, lin) for lin in tl.lineages]
     lines += ["", f"{w['targets']} ({len(tl.series)})"]
