@@ -229,6 +229,16 @@ def test_views_of_the_sample(sample: Timeline) -> None:
     assert row.split()[-3:] == ["○", "+", "●"]
 
 
+def test_html_escapes_every_text(tmp_path: Path) -> None:
+    hostile = "<script>alert(1)</script>"
+    (tmp_path / "2021.txt").write_text(f"一、总则\n1.{hostile}工作。内容“<b>口号</b>”。\n", encoding="utf-8")
+    (tmp_path / "2022.txt").write_text(f"一、总则\n1.{hostile}工作。新内容“<b>口号</b>”。\n", encoding="utf-8")
+    tl = timeline(sorted(tmp_path.glob("*.txt")), jobs=1, terms=[hostile])
+    page = timeline_html.render_timeline(tl)
+    assert "<script" not in page and "<b>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "&lt;b&gt;口号&lt;/b&gt;" in page
+
+
 def test_gdp_target_series_and_phrases_over_the_reports(reports: Timeline) -> None:
     if not hasattr(numbers_module, "document_quantities"):
         pytest.xfail("numbers.document_quantities (issue 8) has not landed; the series runs on the stand-in")
