@@ -43,7 +43,12 @@ MIN_SIMILARITY = 0.28
 """Default floor of the blended similarity for two nodes to be the same measure reworded."""
 MUTUAL_FLOOR_RATIO = 0.5
 """Under ``min_similarity``, down to this share of it, a pair is kept only when each node is the
-other's best candidate (heavily reworded measures score 0.15–0.25 but are still each other's best)."""
+other's best candidate (heavily reworded measures score 0.15–0.25 but are still each other's best) and
+their run-in titles, if both have one, are not named apart (see ``NAMED_APART``)."""
+NAMED_APART = 0.2
+"""Title cosine (TF-IDF over all titles, so 推进 and 教育 weigh little) under which two titled measures are
+named apart: a rewording of a title keeps about half of its weight; two titles on different topics that
+share only formulaic words score under a fifth."""
 CANDIDATES = 12
 """Candidates kept per node and direction: enough for every realistic rewording, few enough to stay sparse."""
 CANDIDATE_FLOOR = 0.03
@@ -66,13 +71,34 @@ HEADING_FLOOR_RATIO = 0.8
 OTHER_KIND = 0.7
 """Factor on the score of a part paired with a section: possible (promotion / demotion), less likely."""
 SPLIT_MIN_CHARS = 20
-"""Shorter nodes (``各位代表！``) are never split or merge pieces: repeating them is not splitting."""
+"""Shorter nodes (``各位代表！``, ``主要预期目标是：``) are pieces only of a node they are a small, similar
+part of (``SHORT_PIECE_FACTOR``, ``min_similarity``): a lead-in merged with its list is; a repeated
+``各位代表！`` beside another is not."""
+SHORT_PIECE_FACTOR = 3
+"""A short node joins only a node at least this many times longer."""
 ATTACH_MIN = 0.15
 """Least context-aware score for an unpaired node to join the group of a paired node of the other year:
 members of a condensed group share only a clause or two with the summary (0.15–0.3)."""
 SIBLING_MIN = 0.05
 """Least score for a leftover to join the node its adjacent sibling went to: any shared content at all
 (unrelated paragraphs of one genre score under ``CANDIDATE_FLOOR``)."""
+CROSS_MIN_CHARS = 6
+"""A heading pairs across levels only with at least this many characters of its own (``（一）总体要求`` is too
+generic to be found in a paragraph by chance … 6 characters of a named topic are not)."""
+CROSS_CONTAINMENT = 0.8
+"""Share (IDF-weighted) of a heading's bigrams that must be in the content node it pairs with across
+levels: the heading's words survive as the measure's title or first clause."""
+CONDENSING_RATIO = 1.5
+"""A part whose content nodes outnumber those of its counterpart by this factor is being condensed (the
+2012 → 2013 reports: 60 task paragraphs become 30): pieces there need no sentence of their own in the
+node they join. A stable year stays within ±20 %."""
+DISSOLVED_MIN_CHILDREN = 2
+"""A heading follows its content into one node of the other year only when at least two of its paired
+descendants went there (one is a coincidence, not a condensed section)."""
+PIECE_SHARE = 0.4
+"""A new leftover is a split piece only when at least this share of its text is sentences linked into the
+old node: splitting distributes the old sentences; a new measure on a neighbouring topic shares phrases,
+not sentences. (Merges need no such share: a condensed summary rewrites what it absorbs.)"""
 ABSORB_MAX_OWN = 0.8
 """A node that keeps its partner's text almost unchanged (score ≥ this) has absorbed nothing else: the
 sibling cue never glues a removed measure onto its neighbour's unchanged successor."""
@@ -190,10 +216,11 @@ def _members(side: _Side, cls: str) -> list[int]:
 
 
 def _match(rows: np.ndarray, cols: np.ndarray, vals: np.ndarray, n_rows: int, n_cols: int,
-           floor: float) -> dict[int, tuple[int, float]]:
+           floor: float, strict: np.ndarray | None = None) -> dict[int, tuple[int, float]]:
     """Optimal one-to-one pairs among candidate entries (row → (col, score)).
 
-    An entry is allowed when it reaches ``floor``, or half of it when the two are each other's best.
+    An entry is allowed when it reaches ``floor``, or half of it when the two are each other's best
+    (unless ``strict`` marks it: two measures named apart get no benefit of the doubt).
     Every row also has an "unpaired" option worth 0, so the matching always exists and maximises the
     summed score of the pairs it makes.
     """
@@ -204,6 +231,8 @@ def _match(rows: np.ndarray, cols: np.ndarray, vals: np.ndarray, n_rows: int, n_
     np.maximum.at(row_best, rows, vals)
     np.maximum.at(col_best, cols, vals)
     mutual = (vals >= row_best[rows]) & (vals >= col_best[cols])
+    if strict is not None:
+        mutual &= ~strict
     ok = (vals >= floor) | ((vals >= floor * MUTUAL_FLOOR_RATIO) & mutual)
     r, c, v = rows[ok], cols[ok], vals[ok]
     if not len(v):
@@ -236,6 +265,9 @@ class _State:
     scores: csr_matrix | None = None  # content: rows co, cols cn (context-aware after step 5)
     base: csr_matrix | None = None
     base_t: csr_matrix | None = None
+    apart: csr_matrix | None = None  # content candidates whose run-in titles share (almost) nothing
+    cross: set[tuple[int, int]] = attrs.field(factory=set)  # pairs across levels (heading ↔ content)
+    region_counts: tuple[dict[int, int], dict[int, int]] | None = None
     context: csr_matrix | None = None  # 1 + parent paired + 2 × part paired, per candidate entry
     paired_new: set[int] = attrs.field(factory=set)
 
@@ -251,6 +283,7 @@ def align(old: Document, new: Document, options: AlignOptions | None = None) -> 
     headings = _align_headings(st, first)
     content = _content_second_pass(st, first, headings)
     content.update(_slots(st, content, headings))
+    content.update(_residual(st, content))
     for (i, j), s in content.items():
         st.pairs[i] = j
         st.sims[(i, j)] = min(1.0, s)
@@ -259,8 +292,10 @@ def align(old: Document, new: Document, options: AlignOptions | None = None) -> 
         st.sims[(i, j)] = st.sims.get((i, j), 0.0) or 0.5
     _front_roles(st)
     _punctuation_only(st)
+    _cross_level(st)
     sentences = _Sentences(st)
-    groups = _attach(st)
+    groups = _attach(st, sentences)
+    _dissolved_headings(st, groups)
     edits = _edits(st, groups, sentences)
     return Alignment(edits=edits, old_flows=sentences.old_flows, new_flows=sentences.new_flows)
 
@@ -293,6 +328,9 @@ def _content_first_pass(st: _State) -> dict[tuple[int, int], float]:
         tdice = set_dice([on[i].title for i in st.co], [nn[j].title for j in st.cn], r, c)
         blend = (1 - TITLE_WEIGHT) * sim + TITLE_WEIGHT * np.maximum(tdice, sim)
         sim = np.where((tdice >= 0) & (sim > 0.05), blend, sim)
+        titles = Vectors([on[i].title for i in st.co], [nn[j].title for j in st.cn])
+        apart = (tdice >= 0) & (titles.cosine_at(r, c) < NAMED_APART)
+        st.apart = csr_matrix((apart, (r, c)), shape=(len(st.co), len(st.cn)), dtype=bool)
         ro = r / max(1, len(st.co) - 1)
         rn = c / max(1, len(st.cn) - 1)
         sim = sim + POSITION_WEIGHT * (1 - np.abs(ro - rn)) * (sim > 0.1)
@@ -307,7 +345,11 @@ def _assign(st: _State, scores: csr_matrix, rows_ix: list[int], cols_ix: list[in
     taken_r = {a for a, i in enumerate(rows_ix) if i in st.pinned}
     taken_c = {b for b, j in enumerate(cols_ix) if j in st.pinned.values()}
     keep = np.array([a not in taken_r and b not in taken_c for a, b in zip(r, c, strict=True)], dtype=bool)
-    found = _match(r[keep], c[keep], v[keep], len(rows_ix), len(cols_ix), st.floor if floor is None else floor)
+    strict = None
+    if st.apart is not None and st.apart.shape == scores.shape and len(r):
+        strict = np.asarray(st.apart[r[keep], c[keep]]).ravel().astype(bool)
+    found = _match(r[keep], c[keep], v[keep], len(rows_ix), len(cols_ix), st.floor if floor is None else floor,
+                   strict)
     return {(rows_ix[a], cols_ix[b]): s for a, (b, s) in found.items()}
 
 
@@ -381,6 +423,23 @@ def _content_second_pass(st: _State, first: dict[tuple[int, int], float],
     return _assign(st, st.scores, st.co, st.cn)
 
 
+def _residual(st: _State, content: dict[tuple[int, int], float]) -> dict[tuple[int, int], float]:
+    """A last assignment among the content nodes still unpaired, on candidates in corresponding places
+    only: once the strong pairs are taken, two leftovers in the same section that are each other's best
+    (全面做好人口和计划生育工作 → 逐步完善人口政策) are the same measure reworded."""
+    assert st.scores is not None and st.context is not None
+    taken_o = {i for i, _ in content} | set(st.pinned)
+    taken_n = {j for _, j in content} | set(st.pinned.values())
+    m = st.scores.tocoo()
+    ctx = np.asarray(st.context[m.row, m.col]).ravel()
+    keep = np.array([st.co[a] not in taken_o and st.cn[b] not in taken_n for a, b in zip(m.row, m.col, strict=True)],
+                    dtype=bool) & (ctx > 1) if len(m.data) else np.zeros(0, dtype=bool)
+    if not keep.any():
+        return {}
+    sub = csr_matrix((m.data[keep], (m.row[keep], m.col[keep])), shape=st.scores.shape)
+    return _assign(st, sub, st.co, st.cn)
+
+
 def _where_children_went(st: _State, pairs: Sequence[tuple[int, int]], headings: dict[int, int],
                          reverse: bool) -> dict[int, int]:
     """For each unpaired heading of one side, the heading of the other side that received most of its
@@ -429,7 +488,8 @@ def _slots(st: _State, content: dict[tuple[int, int], float],
            headings: dict[int, int]) -> dict[tuple[int, int], float]:
     """Untitled paragraphs in the intro / lead-in slot of paired headings, or alone between two pairs.
 
-    An analyst pairs "the intro of section (一)" across years even when its wording is new."""
+    An analyst pairs "the intro of section (一)" across years even when its wording is new; the slot
+    wins over a pair made out of place (last year's section intro echoed in this year's review)."""
     on, nn = st.old.nodes, st.new.nodes
     is_co, is_cn = set(st.co), set(st.cn)
     pairs = {i: j for (i, j) in content} | dict(headings) | dict(st.pinned)
@@ -441,10 +501,24 @@ def _slots(st: _State, content: dict[tuple[int, int], float],
         pairs[i] = j
         back[j] = i
 
-    for h, k in headings.items():
+    def displaceable(i: int, j: int) -> bool:
+        """Free, or paired out of place (neither parents nor parts correspond) and not near-verbatim."""
+        if i in st.pinned or j in st.pinned.values():
+            return False
+        if i in pairs and not _out_of_place(st, i, pairs[i]):
+            return False
+        return not (j in back and not _out_of_place(st, back[j], j))
+
+    for h, k in sorted(headings.items()):
         for i, j in ((h + 1, k + 1), (h - 1, k - 1)):
-            if i in is_co and j in is_cn and i not in pairs and j not in back and not on[i].title \
-                    and not nn[j].title:
+            if i in is_co and j in is_cn and not on[i].title and not nn[j].title and displaceable(i, j) \
+                    and pairs.get(i) != j and not _goes_elsewhere(st, i, j):
+                for x, y in ((i, pairs.get(i)), (back.get(j), j)):
+                    if x is not None and y is not None:
+                        content.pop((x, y), None)
+                        out.pop((x, y), None)
+                        pairs.pop(x, None)
+                        back.pop(y, None)
                 take(i, j)
     for i in range(1, len(on) - 1):
         if i in pairs or i not in is_co:
@@ -459,12 +533,74 @@ def _slots(st: _State, content: dict[tuple[int, int], float],
     return out
 
 
+def _goes_elsewhere(st: _State, i: int, j: int) -> bool:
+    """Either node of a slot has a clearly better candidate in its own place (``ATTACH_MIN`` and twice its
+    score with the slot partner): its content went there, the slot is a coincidence of layout."""
+    a, b = st.pos_o.get(i), st.pos_n.get(j)
+    if st.scores is None or st.context is None or a is None or b is None:
+        return False
+    here = float(st.scores[a, b])
+    bar = max(ATTACH_MIN, 2 * here)
+    for scores, ctx in ((st.scores[a], st.context[a]), (st.scores[:, b].T, st.context[:, b].T)):
+        row, places = scores.tocsr(), ctx.tocsr()
+        in_place = np.asarray(places[0, row.indices].todense()).ravel() > 1
+        if (row.data[in_place] >= bar).any():
+            return True
+    return False
+
+
+def _out_of_place(st: _State, i: int, j: int) -> bool:
+    """A content pair whose parents and top-level parts do not correspond, and that is no near-copy
+    (``ABSORB_MAX_OWN``): the slot of a paired heading's intro has the better claim."""
+    a, b = st.pos_o.get(i), st.pos_n.get(j)
+    if a is None or b is None or st.context is None or st.scores is None:
+        return False
+    return float(st.context[a, b]) <= 1 and float(st.scores[a, b]) < ABSORB_MAX_OWN
+
+
 def _score(st: _State, i: int, j: int) -> float:
     """Context-aware content score of old node i and new node j (0 when not a candidate)."""
     a, b = st.pos_o.get(i), st.pos_n.get(j)
     if st.scores is None or a is None or b is None:
         return 0.0
     return float(max(st.scores[a, b], 0.0))
+
+
+def _cross_level(st: _State) -> None:
+    """An unpaired heading whose own words are (almost) all in one unpaired content node of the other
+    year pairs with it: a section became a measure (（二）保持物价总水平基本稳定 → 关于物价总水平。保持物价
+    总水平基本稳定始终是…), or a measure became a section. Its children may then join that node."""
+    taken_n = set(st.pairs.values())
+    for heads_side, other_side, is_old in ((st.old, st.new, True), (st.new, st.old, False)):
+        taken = set(st.pairs) if is_old else taken_n
+        heads = [h for h in _members(heads_side, "heading") if h not in taken]
+        others_taken = taken_n if is_old else set(st.pairs)
+        contents = [c for c in _members(other_side, "content") if c not in others_taken]
+        heads = [h for h in heads if len(heads_side.key[h]) >= CROSS_MIN_CHARS]
+        if not heads or not contents:
+            continue
+        titles = [heads_side.nodes[h].title + heads_side.nodes[h].body for h in heads]
+        texts = [other_side.nodes[c].title + other_side.nodes[c].body for c in contents]
+        vec = Vectors(titles, texts)
+        cand = vec.topk(CANDIDATES, CANDIDATE_FLOOR).tocoo()
+        if not len(cand.data):
+            continue
+        inside, _ = vec.containment_at(cand.row, cand.col)
+        best: dict[int, tuple[float, int]] = {}
+        for a, b, v in zip(cand.row, cand.col, inside, strict=True):
+            if v >= CROSS_CONTAINMENT and v > best.get(int(a), (0.0, -1))[0]:
+                best[int(a)] = (float(v), int(b))
+        used: set[int] = set()
+        for a, (v, b) in sorted(best.items(), key=lambda kv: -kv[1][0]):
+            if b in used:
+                continue
+            used.add(b)
+            h, c = heads[a], contents[b]
+            i, j = (h, c) if is_old else (c, h)
+            st.pairs[i] = j
+            st.sims[(i, j)] = round(v, 4)
+            taken_n.add(j)
+            st.cross.add((i, j))
 
 
 def _front_roles(st: _State) -> None:
@@ -545,6 +681,19 @@ class _Sentences:
         for b, (v, a) in best_new.items():
             self.new_flows[self.new[b][1].span] = Flow(st.old.nodes[self.old[a][0]].id, round(v, 4))
 
+    def share_in(self, piece: int, target: int, piece_is_old: bool) -> float:
+        """Share (by characters) of node ``piece``'s sentences with a link ≥ ``LINK_MIN`` into ``target``."""
+        olds, news = ([piece], [target]) if piece_is_old else ([target], [piece])
+        best: dict[int, float] = {}
+        for a, b, v in self.between(olds, news):
+            k = a if piece_is_old else b
+            best[k] = max(best.get(k, 0.0), v)
+        pool = self.old if piece_is_old else self.new
+        mine = (self.of_old if piece_is_old else self.of_new).get(piece, [])
+        total = sum(len(pool[k][1].text) for k in mine)
+        linked = sum(len(pool[k][1].text) for k in mine if best.get(k, 0.0) >= LINK_MIN)
+        return linked / total if total else 0.0
+
     def between(self, olds: Sequence[int], news: Sequence[int]) -> list[tuple[int, int, float]]:
         """All sentence scores between the given old and new nodes: (old sentence, new sentence, score)."""
         ro = [k for i in olds for k in self.of_old.get(i, [])]
@@ -563,43 +712,101 @@ class _Sentences:
 # --- split, merged, condensed ---------------------------------------------------------------------
 
 
-def _attach(st: _State) -> dict[int, tuple[list[int], list[int]]]:
+def _attach(st: _State, sentences: _Sentences) -> dict[int, tuple[list[int], list[int]]]:
     """Step 6: unpaired content nodes join the group of the paired node their content flows into.
 
     A leftover looks for its best candidate in its own place (parents or parts corresponding) and joins
     that candidate's group when the candidate is paired and either the content evidence is enough
     (``ATTACH_MIN`` and ``ATTACH_RATIO``) or an adjacent sibling of the leftover went to the same node
     and they share anything at all (``SIBLING_MIN``): neighbouring measures of one section condensed
-    into one paragraph. New leftovers become split pieces first; then old leftovers merge, never into a
-    group that was split (no many-to-many groups).
+    into one paragraph. A piece scoring under ``min_similarity`` must also be *made of* the node it joins
+    (``PIECE_SHARE`` of its text in linked sentences) unless that node is a condensation of the group
+    (``CONDENSED_LENGTH_RATIO``) or the region is being condensed (``CONDENSING_RATIO``).
+
+    Both sides are treated alike, so that comparing the years the other way round gives the mirror
+    groups; when a pair attracts pieces on both sides, the side with the stronger piece wins (no
+    many-to-many groups).
 
     Returns groups keyed by the old index of their one-to-one pair: (olds, news)."""
     groups: dict[int, tuple[list[int], list[int]]] = {i: ([i], [j]) for i, j in st.pairs.items()}
     if st.scores is None or st.context is None or not st.scores.nnz:
         return groups
     back = {j: i for i, j in st.pairs.items()}
-    split_olds: set[int] = set()
-    for j, i in _leftovers(st, st.scores.T.tocsr(), st.context.T.tocsr(), st.cn, st.co, st.new, back, st.pairs):
-        groups[i][1].append(j)
-        split_olds.add(i)
-    for i, j in _leftovers(st, st.scores, st.context, st.co, st.cn, st.old, st.pairs, back):
-        lead = back[j]
-        if lead not in split_olds:
-            groups[lead][0].append(i)
+    extra_new: dict[int, list[tuple[int, float]]] = {}  # lead (old index) -> new pieces
+    extra_old: dict[int, list[tuple[int, float]]] = {}
+    for j, i, v, sure in _leftovers(st, st.scores.T.tocsr(), st.context.T.tocsr(), st.cn, st.co, st.new, back,
+                                    st.pairs):
+        if sure or v >= st.floor or _made_of(st, sentences, olds=[i], news=[st.pairs[i], j], piece_old=False, piece=j,
+                                     target=i):
+            extra_new.setdefault(i, []).append((j, v))
+    for i, j, v, sure in _leftovers(st, st.scores, st.context, st.co, st.cn, st.old, st.pairs, back):
+        if sure or v >= st.floor or _made_of(st, sentences, olds=[back[j], i], news=[j], piece_old=True, piece=i,
+                                             target=j):
+            extra_old.setdefault(back[j], []).append((i, v))
+    for lead in sorted(set(extra_new) | set(extra_old)):
+        news_, olds_ = extra_new.get(lead, []), extra_old.get(lead, [])
+        if news_ and olds_:
+            if max(v for _, v in news_) >= max(v for _, v in olds_):
+                olds_ = []
+            else:
+                news_ = []
+        groups[lead][0].extend(i for i, _ in olds_)
+        groups[lead][1].extend(j for j, _ in news_)
     return groups
 
 
+def _condensing(st: _State, i: int, j: int, towards_new: bool) -> bool:
+    """Is the region of old node i and new node j (their top-level parts) condensed in the direction of the
+    piece: many more content nodes on the piece's side than on the other (``CONDENSING_RATIO``)? An
+    end-of-term report turns ten measures into one paragraph; there, a rewritten merge is the rule."""
+    counts = st.region_counts
+    if counts is None:
+        counts = st.region_counts = (_count_by_top(st.old, st.co), _count_by_top(st.new, st.cn))
+    a, b = counts[0].get(st.old.top[i], 0), counts[1].get(st.new.top[j], 0)
+    return (a >= CONDENSING_RATIO * b) if towards_new else (b >= CONDENSING_RATIO * a)
+
+
+def _count_by_top(side: _Side, members: list[int]) -> dict[int, int]:
+    out: dict[int, int] = {}
+    for i in members:
+        out[side.top[i]] = out.get(side.top[i], 0) + 1
+    return out
+
+
+def _made_of(st: _State, sentences: _Sentences, olds: list[int], news: list[int], piece_old: bool, piece: int,
+             target: int) -> bool:
+    """Is ``piece`` really part of ``target``'s group: its sentences are found in ``target``, or the
+    target is a condensation of the group (shorter than ``CONDENSED_LENGTH_RATIO`` of the other side)?"""
+    share = sentences.share_in(piece, target, piece_is_old=piece_old)
+    if share >= PIECE_SHARE or _condensing(st, piece if piece_old else target, target if piece_old else piece,
+                                           piece_old):
+        return True
+    many = olds if piece_old else news
+    single = st.new.key[target] if piece_old else st.old.key[target]
+    side = st.old if piece_old else st.new
+    return len(single) < CONDENSED_LENGTH_RATIO * sum(len(side.key[k]) for k in many)
+
+
 def _leftovers(st: _State, scores: csr_matrix, context: csr_matrix, mine: list[int], theirs: list[int],
-               side: _Side, paired: dict[int, int], partner_of: dict[int, int]) -> list[tuple[int, int]]:
-    """(leftover, node of the other side whose group it joins) for one side's unpaired content nodes."""
-    out: list[tuple[int, int]] = []
+               side: _Side, paired: dict[int, int], partner_of: dict[int, int]) -> list[tuple[int, int, float, bool]]:
+    """(leftover, node of the other side whose group it may join, score, sure) for one side's unpaired
+    nodes; ``sure`` when the leftover's own section became that node (``_cross_level``)."""
+    out: list[tuple[int, int, float, bool]] = []
     dest = dict(paired)
     row_of = {x: a for a, x in enumerate(mine)}
+    theirs_pos = {y: b for b, y in enumerate(theirs)}
+    other = st.new if side is st.old else st.old
     for a, x in enumerate(mine):
-        if x in paired or len(side.nodes[x].text) < SPLIT_MIN_CHARS:
+        short = len(side.nodes[x].text) < SPLIT_MIN_CHARS
+        if x in paired:
             continue
         row, ctx = scores[a], context[a]
         if not row.nnz:
+            continue
+        up = paired.get(side.parent[x], -1)
+        if up in theirs_pos:  # its section became that node: what was not paired elsewhere is condensed there
+            out.append((x, up, float(scores[a, theirs_pos[up]]), True))
+            dest[x] = up
             continue
         in_place = np.asarray(ctx[0, row.indices].todense()).ravel() > 1
         if not in_place.any():
@@ -611,12 +818,46 @@ def _leftovers(st: _State, scores: csr_matrix, context: csr_matrix, mine: list[i
         if lead is None:
             continue
         own = float(scores[row_of[lead], b]) if lead in row_of else 0.0
-        siblings = [n for n in (x - 1, x + 1) if 0 <= n < len(side.nodes) and side.parent[n] == side.parent[x]]
-        sibling = any(dest.get(n) == y for n in siblings)
+        if short and (v < st.floor or len(other.nodes[y].text) < SHORT_PIECE_FACTOR * len(side.nodes[x].text)):
+            continue  # a short line joins only a node it is a small, similar part of (a lead-in and its list)
+        sibling = any(dest.get(n) == y for n in (x - 1, x + 1)
+                      if 0 <= n < len(side.nodes) and side.parent[n] == side.parent[x])
         if (v >= ATTACH_MIN and v >= ATTACH_RATIO * own) or (sibling and v >= SIBLING_MIN and own < ABSORB_MAX_OWN):
-            out.append((x, y))
+            out.append((x, y, v, False))
             dest[x] = y
     return out
+
+
+def _dissolved_headings(st: _State, groups: dict[int, tuple[list[int], list[int]]]) -> None:
+    """Cross-level pairs: an unpaired heading whose paired content went (mostly) into one node of the
+    other year joins that node's group — a section condensed into one paragraph or measure (old section
+    ↔ new measure), or a measure expanded into a section (old measure ↔ new section).
+
+    "Mostly" is a strict majority of at least ``DISSOLVED_MIN_CHILDREN`` paired descendants: a section
+    whose measures scattered to several places is dissolved, not condensed, and stays removed."""
+    where_old: dict[int, int] = {}
+    where_new: dict[int, int] = {}
+    for lead, (olds, news) in groups.items():
+        for i in olds:
+            where_old[i] = lead
+        for j in news:
+            where_new[j] = lead
+    for side, where, is_old in ((st.old, where_old, True), (st.new, where_new, False)):
+        for h, cls in enumerate(side.cls):
+            if cls != "heading" or h in where:
+                continue
+            votes: dict[int, int] = {}
+            for d in range(h + 1, side.end[h]):
+                if side.cls[d] == "content" and d in where:
+                    votes[where[d]] = votes.get(where[d], 0) + 1
+            if not votes:
+                continue
+            lead, n = max(votes.items(), key=lambda kv: (kv[1], -kv[0]))
+            total = sum(votes.values())
+            olds, news = groups[lead]
+            if n >= DISSOLVED_MIN_CHILDREN and 2 * n > total and (len(news) == 1 if is_old else len(olds) == 1):
+                (olds if is_old else news).append(h)
+                where[h] = lead
 
 
 # --- edits ---------------------------------------------------------------------------------------
