@@ -43,6 +43,10 @@ try:  # key phrases by segmentation, from the facts issue (#8); without it the t
     from .terms import key_phrases as _key_phrases  # type: ignore[attr-defined, unused-ignore]
 except ImportError:
     _key_phrases = None
+try:  # quoted terms with counts of their words quoted or not (#8); without it, counts of the quoted form
+    from .terms import document_terms as _document_terms  # type: ignore[attr-defined, unused-ignore]
+except ImportError:
+    _document_terms = None
 from .sources import read_source
 from .structure import parse
 from .terms import terms as quoted_terms
@@ -69,6 +73,10 @@ DOCUMENT_EXTENSIONS = (".txt", ".text", ".html", ".htm", ".docx")
 KEY_PHRASES_PER_YEAR = 10
 """Key phrases taken from each year (the most salient of those new against the year before): enough for
 the new coinages of a report (新质生产力, 碳达峰), few enough that the heat map stays readable."""
+
+UNTITLED_NAME_CHARS = 30
+"""A measure without a run-in title is named by its opening characters: 30 are about a line of a report,
+enough to recognise it in a matrix row."""
 
 TASKS_PER_JOB = 3
 """Consecutive pairs are cut into this many chunks per worker: enough to balance uneven pairs (a 1950s
@@ -307,6 +315,8 @@ _TARGET_MARKERS = ("预期目标", "目标是", "目标为", "拟安排", "力�
 _RANGE = re.compile(r"(?P<a>\d+(?:\.\d+)?)(?P<u1>%|％)?\s*[－\-—～~至到]\s*(?P<b>\d+(?:\.\d+)?)(?P<u2>%|％)")
 
 
+_STAND_IN_CONTEXT = 12
+"""Characters before a number searched for its subject, as the interim numbers() does."""
 _PLAN_TITLES = ("工作要点", "工作意见", "工作计划")
 _OUTCOME_MARKERS = ("实现了", "完成了", "增长了", "过去一年", "去年", "全年")
 
@@ -324,7 +334,7 @@ def _stand_in_quantities(doc: Document) -> tuple[Quantity, ...]:
             carry = is_target and doc.text[s.span[1] - 1:s.span[1]] in "；;"
             taken: list[tuple[int, int]] = []
             for m in _RANGE.finditer(s.text):
-                subject = re.split(r"[，。；、,;：:]", s.text[max(0, m.start() - 12):m.start()])[-1]
+                subject = re.split(r"[，。；、,;：:]", s.text[max(0, m.start() - _STAND_IN_CONTEXT):m.start()])[-1]
                 out.append(Quantity(text=m.group(0), value=Decimal(m.group("a")), unit="%", subject=subject,
                                     kind="target" if is_target else "other", quote=s.text))
                 taken.append(m.span())
@@ -354,15 +364,20 @@ def _squash(text: str) -> str:
 def _summarize(doc: Document) -> dict[str, Any]:
     """Everything the timeline needs from one document, as plain JSON (what the cache stores)."""
     text = doc.text
-    nodes = [[n.id, n.label, n.title or n.body[:30], n.kind] for n in doc.nodes() if n.kind in TRACKED_KINDS]
+    nodes = [[n.id, n.label, n.title or n.body[:UNTITLED_NAME_CHARS], n.kind]
+             for n in doc.nodes() if n.kind in TRACKED_KINDS]
     targets = [{"subject": q.subject, "text": q.text, "value": str(q.value), "unit": q.unit,
                 "qualifier": q.qualifier, "quote": q.quote}
                for q in _document_quantities(doc) if q.kind == "target" and q.subject]
-    squashed = _squash(text)
-    found = []
-    for t in quoted_terms(text):
-        kind = "document" if t.startswith("《") else "quoted"
-        found.append([_squash(t), kind, squashed.count(_squash(t))])
+    found: list[list[Any]] = []
+    if _document_terms is not None:
+        for whole, (kind, count, _span) in _document_terms(doc).items():
+            found.append([_squash(whole), kind, int(count)])
+    else:
+        squashed = _squash(text)
+        for t in quoted_terms(text):
+            kind = "document" if t.startswith("《") else "quoted"
+            found.append([_squash(t), kind, squashed.count(_squash(t))])
     return {"title": doc.title, "nodes": nodes, "targets": targets, "terms": found}
 
 

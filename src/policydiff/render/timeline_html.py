@@ -30,7 +30,12 @@ MIN_CHART_POINTS = 3
 """Fewer points make a line that says nothing a table row does not."""
 CHART_W, CHART_H = 360, 140
 """Chart size in CSS pixels: three fit across an A4 page or a laptop screen."""
-_MARGIN = (44, 10, 14, 24)  # left, right, top, bottom: room for the value and year labels
+_MARGIN = (44, 10, 14, 24)
+"""Left, right, top, bottom margins of a chart: room for the value labels (left) and years (bottom)."""
+HEAT_MIN_ALPHA = 0.15
+"""Opacity of a cell with the smallest non-zero count: visibly different from an empty cell."""
+HEAT_DARK = 0.55
+"""Above this opacity the count is written in white, for contrast on the dark blue."""
 
 WORDS: dict[str, dict[str, str]] = {
     "zh": {"title": "政策时间线", "documents": "文件", "year": "年份", "path": "文件路径", "doc_title": "标题",
@@ -184,8 +189,8 @@ def _heatmap(tl: Timeline, lang: str) -> Any:
                                   {"class": "gap"}))
                 continue
             n = p.count(first)
-            alpha = 0.15 + 0.85 * n / top if n else 0.0
-            style = f"background: rgba(31, 111, 178, {alpha:.2f}); color: {'#fff' if alpha > 0.55 else '#1d1d1f'}"
+            alpha = HEAT_MIN_ALPHA + (1 - HEAT_MIN_ALPHA) * n / top if n else 0.0
+            style = f"background: rgba(31, 111, 178, {alpha:.2f}); color: {'#fff' if alpha > HEAT_DARK else '#1d1d1f'}"
             cells.append(E.td(E.a(str(n) if n else "", href=f"#{anchor(first)}", title=f"{p.text} {first}: {n}"),
                               style=style if n else ""))
         rows.append(E.tr(E.th(p.text, scope="row", title=p.kind), *cells))

@@ -18,6 +18,8 @@ LEGEND = {"zh": "● 存在  ~ 修改  → 移动  + 新增  < 拆分  > 合并 
           "en": "● present  ~ reworded  → moved  + added  < split  > merged  ○ absent  · no document"}
 NAME_WIDTH = 28
 """Cells of the row name before the matrix: a typical run-in title (12–14 characters) fits."""
+MAX_CELL_COUNT = 99
+"""Counts are shown in two cells; a phrase used more than 99 times in a year shows 99."""
 MAX_PHRASE_ROWS = 60
 """Phrases shown in the terminal (all are in JSON/CSV): asked-for terms first, then the most frequent."""
 WORDS = {"zh": {"lineages": "措施沿革", "targets": "目标序列", "phrases": "提法出现次数", "years": "年份",
@@ -54,7 +56,7 @@ def _phrase_row(tl: Timeline, p: Phrase) -> str:
     cells = []
     for first, _last, gap in tl.columns():
         n = 0 if gap else p.count(first)
-        cells.append(GAP + " " if gap else (f"{n:>2}" if n < 100 else "99"))
+        cells.append(GAP + " " if gap else (f"{n:>2}" if n <= MAX_CELL_COUNT else str(MAX_CELL_COUNT)))
     return _fit(p.text, NAME_WIDTH) + " ".join(c if c.strip() != "0" else " ○" for c in cells).rstrip()
 
 
