@@ -96,6 +96,22 @@ def test_a_missing_year_is_a_gap_not_removed_and_added_again() -> None:
     assert not any(e.kind == "removed" for lin in tl.lineages for e in lin.events)
 
 
+def test_a_measure_left_out_for_a_year_returns_in_its_lineage(tmp_path: Path) -> None:
+    shutil.copy(SERIES / "2021.txt", tmp_path / "2021.txt")
+    shutil.copy(SERIES / "2023.txt", tmp_path / "2023.txt")
+    lines = (SERIES / "2022.txt").read_text(encoding="utf-8").splitlines(keepends=True)
+    (tmp_path / "2022.txt").write_text("".join(x for x in lines if "师德师风" not in x), encoding="utf-8")
+    tl = timeline(sorted(tmp_path.glob("*.txt")), jobs=1)
+    chains = _chains(tl)
+    assert chains["2021:3.2"] == [(2021, "present", "3.2", "2.", False, False, None),
+                                  (2022, "removed", None, "", False, False, None),
+                                  (2023, "returned", "6.1", "7.", False, True, None)]
+    assert "2023:6.1" not in chains
+    lin = next(x for x in tl.lineages if x.id == "2021:3.2")
+    assert [lin.state(y) for y in tl.years] == ["present", "absent", "returned"]
+    assert len(tl.lineages) == len({x.id for x in tl.lineages})
+
+
 def test_workers_and_cache_give_the_same_timeline_and_adding_a_year_recomputes_one_pair(
         sample: Timeline, tmp_path: Path) -> None:
     stats: list[RunStats] = []

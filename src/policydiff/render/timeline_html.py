@@ -42,7 +42,7 @@ WORDS: dict[str, dict[str, str]] = {
            "lineages": "措施沿革", "targets": "目标序列", "phrases": "提法热力图", "years": "逐年变化",
            "measure": "措施", "subject": "指标", "phrase": "提法", "gap": "缺少文件", "first": "首份文件",
            "measures": "条措施", "added": "新增", "removed": "删除", "new_phrases": "首次出现的提法",
-           "legend": "● 存在 ~ 修改 → 移动 + 新增 < 拆分 > 合并 ○ 不在；斜纹列：缺少该年份文件",
+           "legend": "● 存在 ~ 修改 → 移动 + 新增 < 拆分 > 合并 ↩ 恢复 ○ 不在；斜纹列：缺少该年份文件",
            "heat_note": "单元格为该年出现次数，点击查看该年对比摘要。", "none": "无",
            "compared": "与上一份文件对比"},
     "en": {"title": "Policy timeline", "documents": "Documents", "year": "Year", "path": "Path", "doc_title": "Title",
@@ -50,14 +50,14 @@ WORDS: dict[str, dict[str, str]] = {
            "years": "Year by year", "measure": "Measure", "subject": "Subject", "phrase": "Phrase",
            "gap": "no document", "first": "first document", "measures": "measures", "added": "added",
            "removed": "removed", "new_phrases": "Phrases first seen", "none": "none",
-           "legend": "● present ~ reworded → moved + added < split > merged ○ absent; hatched: no document",
+           "legend": "● present ~ reworded → moved + added < split > merged ↩ returned ○ absent; hatched: no document",
            "heat_note": "Each cell is the count that year; it links to that year's comparison summary.",
            "compared": "compared with the document before"},
 }
 _KIND_WORDS = {"zh": {"unchanged": "未变", "reworded": "修改", "split": "拆分", "merged": "合并", "condensed": "概括",
-                      "added": "新增", "removed": "删除", "moved": "移动"},
+                      "added": "新增", "removed": "删除", "moved": "移动", "returned": "恢复"},
                "en": {k: k for k in ("unchanged", "reworded", "split", "merged", "condensed", "added", "removed",
-                                     "moved")}}
+                                     "moved", "returned")}}
 
 
 def anchor(first: int) -> str:

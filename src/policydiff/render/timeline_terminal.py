@@ -12,10 +12,10 @@ from rich.cells import cell_len
 from ..timeline import Lineage, Phrase, Timeline
 
 SYMBOLS = {"present": "●", "unchanged": "●", "reworded": "~", "moved": "→", "added": "+", "split": "<",
-           "merged": ">", "condensed": ">", "absent": "○"}
+           "merged": ">", "condensed": ">", "returned": "↩", "absent": "○"}
 GAP = "·"
-LEGEND = {"zh": "● 存在  ~ 修改  → 移动  + 新增  < 拆分  > 合并  ○ 不在  · 缺年份",
-          "en": "● present  ~ reworded  → moved  + added  < split  > merged  ○ absent  · no document"}
+LEGEND = {"zh": "● 存在  ~ 修改  → 移动  + 新增  < 拆分  > 合并  ↩ 恢复  ○ 不在  · 缺年份",
+          "en": "● present  ~ reworded  → moved  + added  < split  > merged  ↩ returned  ○ absent  · no document"}
 NAME_WIDTH = 28
 """Cells of the row name before the matrix: a typical run-in title (12–14 characters) fits."""
 MAX_CELL_COUNT = 99
