@@ -41,6 +41,8 @@ bench: $(VENV)/.installed
 	$(BIN)/python bench/parse.py
 	$(BIN)/python bench/compare.py
 	$(BIN)/python bench/render.py
+	$(BIN)/python bench/read_pdf.py
+	$(BIN)/python bench/html_extract.py
 	$(BIN)/python bench/timeline.py
 
 clean:
