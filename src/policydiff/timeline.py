@@ -751,16 +751,19 @@ def _reconnect(years: list[int], summaries: list[dict[str, Any]], events: dict[s
         born = [lid for lid, evs in events.items() if evs[0].kind == "added" and evs[0].year == years[k + 1]]
         if not gone or not born:
             continue
+        olds = {a: bigrams(texts[k - 1].get(events[a][-2].node_id or "", "")) for a in gone}
+        news = {b: bigrams(texts[k + 1].get(events[b][0].node_id or "", "")) for b in born}
+        sizes = {x: grams.total() for x, grams in (olds | news).items()}
         scored = []
-        for a in gone:
-            last = events[a][-2]
-            ta = texts[k - 1].get(last.node_id or "", "")
-            for b in born:
-                tb = texts[k + 1].get(events[b][0].node_id or "", "")
-                if ta and tb:
-                    score = dice(bigrams(ta), bigrams(tb))
-                    if score >= RETURN_MIN_SIMILARITY:
-                        scored.append((score, a, b))
+        for a, ga in olds.items():
+            for b, gb in news.items():
+                # Dice is at most 2·min/(sum) of the sizes: most pairs are ruled out without counting
+                if not sizes[a] or not sizes[b] or 2 * min(sizes[a], sizes[b]) < RETURN_MIN_SIMILARITY * (
+                        sizes[a] + sizes[b]):
+                    continue
+                score = dice(ga, gb)
+                if score >= RETURN_MIN_SIMILARITY:
+                    scored.append((score, a, b))
         used: set[str] = set()
         for _score, a, b in sorted(scored, key=lambda x: (-x[0], x[1], x[2])):
             if a in used or b in used:
