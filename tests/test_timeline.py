@@ -255,6 +255,18 @@ def test_html_escapes_every_text(tmp_path: Path) -> None:
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "&lt;b&gt;口号&lt;/b&gt;" in page
 
 
+def test_control_characters_are_shown_not_obeyed(tmp_path: Path) -> None:
+    for year in (2021, 2022):
+        (tmp_path / f"{year}.txt").write_text(f"一、总则\n1.加强\x1b[2J管理\u202e工作。内容{year}“口\x07号”。\n",
+                                              encoding="utf-8")
+    tl = timeline(sorted(tmp_path.glob("*.txt")), jobs=1)
+    page = timeline_html.render_timeline(tl)
+    text = timeline_terminal.render_timeline(tl)
+    for out in (page, text):
+        assert "\x1b" not in out and "\u202e" not in out and "\x07" not in out
+    assert "加强␛[2J管理" in page and "加强␛[2J管理" in text
+
+
 def test_gdp_target_series_and_phrases_over_the_reports(reports: Timeline) -> None:
     if not hasattr(numbers_module, "document_quantities"):
         pytest.xfail("numbers.document_quantities (issue 8) has not landed; the series runs on the stand-in")

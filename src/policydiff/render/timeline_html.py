@@ -11,10 +11,12 @@ from __future__ import annotations
 from importlib import resources
 from typing import Any
 
+import attrs
 from lxml import html as lxml_html
 from lxml.builder import E  # type: ignore[import-not-found, unused-ignore]
 
 from ..timeline import Lineage, Phrase, Series, Timeline
+from .safe import visible
 from .timeline_terminal import SYMBOLS
 
 _CSS = resources.files("policydiff.render").joinpath("timeline.css").read_text(encoding="utf-8")
@@ -58,6 +60,19 @@ _KIND_WORDS = {"zh": {"unchanged": "未变", "reworded": "修改", "split": "拆
                       "added": "新增", "removed": "删除", "moved": "移动", "returned": "恢复"},
                "en": {k: k for k in ("unchanged", "reworded", "split", "merged", "condensed", "added", "removed",
                                      "moved", "returned")}}
+
+
+def _visible(value: Any) -> Any:
+    """Every string of a timeline value passed through ``safe.visible``: lxml refuses control characters
+    in an element, and a bidi override in a title would reverse what the reader sees."""
+    if isinstance(value, str):
+        return visible(value)
+    if isinstance(value, tuple):
+        return tuple(_visible(v) for v in value)
+    if attrs.has(type(value)):
+        return attrs.evolve(value, **{f.name: _visible(getattr(value, f.name)) for f in attrs.fields(type(value))
+                                      if f.init})
+    return value
 
 
 def anchor(first: int) -> str:
@@ -232,6 +247,7 @@ def _years(tl: Timeline, lang: str) -> Any:
 
 def render_timeline(tl: Timeline, *, lang: str = "zh") -> str:
     """The whole page as an HTML string."""
+    tl = _visible(tl)
     w = WORDS[lang]
     span = f"{tl.years[0]}–{tl.years[-1]}" if tl.documents else ""
     title = f"{w['title']} {span}"

@@ -10,6 +10,7 @@ from __future__ import annotations
 from rich.cells import cell_len
 
 from ..timeline import Lineage, Phrase, Timeline
+from .safe import visible
 
 SYMBOLS = {"present": "●", "unchanged": "●", "reworded": "~", "moved": "→", "added": "+", "split": "<",
            "merged": ">", "condensed": ">", "returned": "↩", "absent": "○"}
@@ -80,4 +81,4 @@ def render_timeline(tl: Timeline, *, lang: str = "zh") -> str:
     shown = (asked + others)[:max(MAX_PHRASE_ROWS, len(asked))]
     lines += ["", f"{w['phrases']} ({len(shown)}/{len(tl.phrases)})", _header(tl)]
     lines += [_phrase_row(tl, p) for p in shown]
-    return "\n".join(lines) + "\n"
+    return visible("\n".join(lines)) + "\n"  # document text with its control characters made visible
