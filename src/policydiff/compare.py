@@ -20,8 +20,11 @@ from .model import (
     Node,
     NodeKind,
     NumberChange,
+    StrengthShift,
+    Terms,
 )
-from .numbers import number_changes
+from .numbers import pair_numbers
+from .strength import strength_shifts
 from .terms import term_changes
 from .text import normalize
 from .textdiff import align_sentences, inline_diff, join_inline
@@ -34,6 +37,8 @@ class CompareOptions:
     align: AlignOptions = attrs.field(factory=AlignOptions)
     inline: bool = True
     """Compute inline diffs and commitments (turn off for a quick structural comparison)."""
+    strength_scale: str | None = None
+    """A TOML file of extra strength words merged over the shipped scale (``docs/facts.md``)."""
 
 
 def compare(old: Document, new: Document, options: CompareOptions | None = None) -> Comparison:
@@ -76,8 +81,34 @@ def compare(old: Document, new: Document, options: CompareOptions | None = None)
     meta = tuple((k, old.metadata.get(k), new.metadata.get(k))
                  for k in sorted(set(old.metadata) | set(new.metadata))
                  if old.metadata.get(k) != new.metadata.get(k) and k != "页面标题")
-    return Comparison(old=old, new=new, changes=tuple(c for _, c in keyed), terms=term_changes(old, new),
-                      metadata_changes=meta)
+    changes, unchanged = _with_numbers(tuple(c for _, c in keyed), old, new)
+    return Comparison(old=old, new=new, changes=changes, terms=_terms(old, new), metadata_changes=meta,
+                      numbers_unchanged=unchanged, strength=_strength(changes, opts))
+
+
+# --- facts: numbers, terms, strength (issue 8; see docs/facts.md) ----------------------------------------
+
+def _with_numbers(changes: tuple[Change, ...], old: Document, new: Document,
+                  ) -> tuple[tuple[Change, ...], tuple[NumberChange, ...]]:
+    """Fill ``Change.numbers`` (changed, new and dropped quantities) and the unchanged ones.
+
+    Quantities are paired by subject across the aligned commitments, then the aligned nodes, then the
+    whole document (moved sentences), so this runs once over all changes rather than per pair.
+    """
+    facts = pair_numbers(changes, old, new)
+    out = tuple(attrs.evolve(c, numbers=nums) if nums or c.numbers else c
+                for c, nums in zip(changes, facts.per_change, strict=True))
+    return out, facts.unchanged
+
+
+def _terms(old: Document, new: Document) -> Terms:
+    """Quoted slogans, named documents and key phrases found on one side only."""
+    return term_changes(old, new)
+
+
+def _strength(changes: tuple[Change, ...], opts: CompareOptions) -> tuple[StrengthShift, ...]:
+    """Aligned commitments whose verb of commitment moved on the strength scale."""
+    return strength_shifts(changes, scale_path=opts.strength_scale)
 
 
 def _parent_map(doc: Document) -> dict[str, Node | None]:
@@ -128,7 +159,6 @@ def _change(g: Group, olds: tuple[Node, ...], news: tuple[Node, ...], opts: Comp
             moved = nindex[np_.id] not in pair_of_old.get(oindex[op.id], set())
     commitments: tuple[CommitmentChange, ...] = ()
     inline: tuple[tuple[str, str], ...] = ()
-    numbers: tuple[NumberChange, ...] = ()
     if olds and news and opts.inline:
         osents = [x for n in olds for x in n.sentences]
         nsents = [x for n in news for x in n.sentences]
@@ -139,15 +169,12 @@ def _change(g: Group, olds: tuple[Node, ...], news: tuple[Node, ...], opts: Comp
             commitments = align_sentences(osents, nsents)
         inline = join_inline(cc.inline for cc in commitments) if osents or nsents else inline_diff(
             "".join(n.title + n.body for n in olds), "".join(n.title + n.body for n in news))
-        if kind != "unchanged":
-            numbers = number_changes("".join(n.title + n.body for n in olds),
-                                     "".join(n.title + n.body for n in news))
     part = npart.get(news[0].id, "") if news else opart.get(olds[0].id, "")
     if not news:  # a removed node counts under the new part its old part became, when there is one
         top = oindex.get(olds[0].id.split(".")[0])
         targets = sorted(pair_of_old.get(top, set())) if top is not None else []
         part = npart.get(new_nodes[targets[0]].id, part) if targets else part
     return Change(kind=kind, level=level, old=olds, new=news, moved=moved, similarity=round(g.similarity, 4),
-                  commitments=commitments, inline=inline, numbers=numbers,
+                  commitments=commitments, inline=inline,
                   old_parent=op.heading if op is not None else None,
                   new_parent=np_.heading if np_ is not None else None, part=part)
