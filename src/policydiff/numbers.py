@@ -81,6 +81,12 @@ LEADING_POS = frozenset(("v", "vn", "vd", "d", "ad", "p", "c", "r", "t", "u", "u
 something else remains: the action verb (创建一级园 → 一级园, 拟安排地方政府专项债券 → 地方政府专项债券),
 adverbs, prepositions, pronouns, time words. A clause made only of these is a relation, not a subject."""
 
+VERB_POS = frozenset(("v", "vn", "vd"))
+"""Verbs: exactly one is dropped from the start of a subject (the action: 创建, 培育, 安排)."""
+
+FUNCTION_POS = LEADING_POS - VERB_POS
+"""Adverbs, prepositions, conjunctions, pronouns, time words, particles: dropped from the start freely."""
+
 NOUN_POS = frozenset(("n", "nr", "ns", "nt", "nz", "ng", "nrt", "nrfg", "j", "l", "vn", "an", "b", "s"))
 """Parts of speech that can end a noun phrase counted after a classifier (``8个新建项目``)."""
 
@@ -235,15 +241,26 @@ def _strip_trailing(clause: str) -> str:
 
 
 def _strip_leading(clause: str) -> tuple[str, bool]:
-    """Drop leading verbs and function words by part of speech; say whether a content word remains."""
+    """Drop the leading verb and function words by part of speech; say whether a content word remains.
+
+    Modals and function words go first (拟, 要, 全年), then exactly one verb (创建, 培育, 安排), then
+    function words again (保证每天 → 在校…). A second verb is kept: after the verb comes the thing's
+    name, whatever the tagger calls its first word (培育示范学校, 安排超长期特别国债, 建设劳动实践基地).
+    """
     tags = list(_tags(clause))
-    verbal_nouns = 0
-    while len(tags) > 1 and tags[0][1] in LEADING_POS and any(p not in LEADING_POS for _, p in tags[1:]):
-        if tags[0][1] == "vn":
-            if verbal_nouns:
-                break  # 建设劳动实践基地: the first verbal noun is the verb, the next ones name the thing
-            verbal_nouns += 1
+
+    def content_after(k: int) -> bool:
+        return any(p not in LEADING_POS for _, p in tags[k + 1:])
+
+    def strip_function_words() -> None:
+        while len(tags) > 1 and content_after(0) and (
+                tags[0][1] in FUNCTION_POS or tags[0][0] in TARGET_MODALS):
+            tags.pop(0)
+
+    strip_function_words()
+    if len(tags) > 1 and tags[0][1] in VERB_POS and content_after(0):
         tags.pop(0)
+        strip_function_words()
     has_content = any(p not in LEADING_POS for _, p in tags)
     return "".join(w for w, _ in tags), has_content
 

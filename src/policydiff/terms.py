@@ -30,6 +30,7 @@ from __future__ import annotations
 import functools
 import math
 import re
+from collections import Counter
 from collections.abc import Sequence
 
 import rjieba
@@ -120,8 +121,18 @@ def _tagged(text: str) -> tuple[tuple[str, str, int], ...]:
     return tuple(out)
 
 
-def _known(word: str, others: Sequence[str]) -> bool:
-    return any(word in o for o in others)
+@functools.lru_cache(maxsize=8)
+def _grams(norm: str) -> frozenset[str]:
+    """Every substring of 2 to ``PHRASE_MAX_CHARS`` characters: membership in O(1) instead of a scan."""
+    return frozenset(norm[i:i + n] for n in range(NOVEL_MIN_CHARS, PHRASE_MAX_CHARS + 1)
+                     for i in range(len(norm) - n + 1))
+
+
+def _known(word: str, others: Sequence[str], joined: str) -> bool:
+    """Whether ``word`` occurs in one of ``others`` (normalised texts; ``joined`` is them joined by NUL)."""
+    if len(word) > PHRASE_MAX_CHARS:
+        return word in joined
+    return any(word in _grams(o) for o in others)
 
 
 def key_phrases(doc: Document, others: Sequence[str]) -> list[Term]:
@@ -130,11 +141,14 @@ def key_phrases(doc: Document, others: Sequence[str]) -> list[Term]:
     ``count_new`` holds the count in ``doc``; the caller swaps sides for dropped phrases.
     """
     tokens = _tagged(doc.text)
-    norm = _normalized(doc.text)
+    joined = "\0".join(others)
+    novel_words = {w for w, p, _ in tokens
+                   if len(w) >= NOVEL_MIN_CHARS and p in NOMINAL_POS and _HAN.match(w)}
+    novel_words = {w for w in novel_words if not _known(w, others, joined)}
     found: dict[str, tuple[float, Span]] = {}
-    for k, (word, pos, _at) in enumerate(tokens):
-        if (len(word) < NOVEL_MIN_CHARS or pos not in NOMINAL_POS or not _HAN.match(word)
-                or _known(word, others)):
+    counts: Counter[str] = Counter()
+    for k, (word, _pos, _at) in enumerate(tokens):
+        if word not in novel_words:
             continue
         lo, hi = k, k + 1
         while (lo > 0 and hi - lo < PHRASE_MAX_TOKENS and tokens[lo - 1][1] in NOMINAL_POS - VERBAL
@@ -145,23 +159,24 @@ def key_phrases(doc: Document, others: Sequence[str]) -> list[Term]:
                and _HAN.match(tokens[hi][0]) and sum(len(t[0]) for t in tokens[lo:hi + 1]) <= PHRASE_MAX_CHARS):
             hi += 1
         phrase = "".join(t[0] for t in tokens[lo:hi])
-        if tokens[hi - 1][1] not in HEAD_POS or _known(phrase, others):
+        if phrase in found:
+            counts[phrase] += 1
             continue
+        if tokens[hi - 1][1] not in HEAD_POS or _known(phrase, others, joined):
+            continue
+        counts[phrase] += 1
         novel = sum(len(t[0]) * (OOV_WEIGHT if not rjieba.has_word(t[0]) else 1.0)
-                    for t in tokens[lo:hi]
-                    if len(t[0]) >= NOVEL_MIN_CHARS and _HAN.match(t[0]) and not _known(t[0], others))
+                    for t in tokens[lo:hi] if t[0] in novel_words)
         score = novel * (COMPOUND_BONUS if hi - lo > 1 else 1.0)
-        if phrase not in found or found[phrase][0] < score:
-            span = found[phrase][1] if phrase in found else (tokens[lo][2], tokens[hi - 1][2] + len(tokens[hi - 1][0]))
-            found[phrase] = (score, span)
+        found[phrase] = (score, (tokens[lo][2], tokens[hi - 1][2] + len(tokens[hi - 1][0])))
     out = []
     for phrase, (score, span) in found.items():
-        count = max(1, norm.count(phrase))
+        count = counts[phrase]
         out.append(Term(text=phrase, kind="phrase", count_old=0, count_new=count, span=span,
                         salience=round(score * (1 + math.log(count)), 4)))
     # a phrase inside a longer reported phrase adds nothing (新质 inside 新质生产力)
-    texts = [t.text for t in out]
-    out = [t for t in out if not any(t.text != o and t.text in o for o in texts)]
+    every = "\0".join(t.text for t in out)
+    out = [t for t in out if every.count(t.text) == 1]
     out.sort(key=lambda t: (-t.salience, t.span or (0, 0)))
     return out
 
