@@ -147,6 +147,7 @@ def key_phrases(doc: Document, others: Sequence[str]) -> list[Term]:
     novel_words = {w for w in novel_words if not _known(w, others, joined)}
     found: dict[str, tuple[float, Span]] = {}
     counts: Counter[str] = Counter()
+    seen: set[tuple[int, int]] = set()
     for k, (word, _pos, _at) in enumerate(tokens):
         if word not in novel_words:
             continue
@@ -159,6 +160,9 @@ def key_phrases(doc: Document, others: Sequence[str]) -> list[Term]:
                and _HAN.match(tokens[hi][0]) and sum(len(t[0]) for t in tokens[lo:hi + 1]) <= PHRASE_MAX_CHARS):
             hi += 1
         phrase = "".join(t[0] for t in tokens[lo:hi])
+        if (lo, hi) in seen:
+            continue  # the same occurrence reached from its second novel token
+        seen.add((lo, hi))
         if phrase in found:
             counts[phrase] += 1
             continue
