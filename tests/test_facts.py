@@ -220,3 +220,13 @@ def test_inserted_number_change_is_reported(haining_part: str, which: int, subje
     before, after = policydiff.parse(with_value(old)), policydiff.parse(with_value(old + delta))
     nums = _all_numbers(compare(before, after))
     assert [(n.subject, n.old_value, n.new_value) for n in nums] == [(subject, old, old + delta)], nums
+
+
+def test_facts_doctests() -> None:
+    import doctest
+
+    import policydiff.numbers
+    import policydiff.strength
+    for module in (policydiff.numbers, policydiff.strength):
+        result = doctest.testmod(module)
+        assert result.attempted and not result.failed, module
