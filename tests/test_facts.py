@@ -230,3 +230,24 @@ def test_facts_doctests() -> None:
     for module in (policydiff.numbers, policydiff.strength):
         result = doctest.testmod(module)
         assert result.attempted and not result.failed, module
+
+
+def test_strength_scale_is_user_extensible(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from policydiff.cli import main
+
+    a = tmp_path / "a.txt"
+    b = tmp_path / "b.txt"
+    a.write_text("一、甲\n1.做好工作。筹划校园足球联赛。\n", encoding="utf-8")
+    b.write_text("一、甲\n1.做好工作。确保校园足球联赛。\n", encoding="utf-8")
+    doc_a, doc_b = policydiff.read(a), policydiff.read(b)
+    from policydiff.compare import CompareOptions
+    assert not compare(doc_a, doc_b).strength  # 筹划 is not on the shipped scale
+    scale = tmp_path / "scale.toml"
+    scale.write_text('[verbs]\n"筹划" = 1\n', encoding="utf-8")
+    [s] = compare(doc_a, doc_b, CompareOptions(strength_scale=str(scale))).strength
+    assert (s.old_words, s.new_words, s.direction) == ("筹划", "确保", "strengthened")
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[verbs\n", encoding="utf-8")
+    assert main(["diff", str(a), str(b), "--strength-scale", str(bad)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "bad.toml" in err[0] and "strength scale" in err[0]

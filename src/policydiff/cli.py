@@ -105,6 +105,8 @@ def diff(
     pin: Annotated[list[str] | None, typer.Option(help="Force a pair: OLD_ID=NEW_ID (repeatable).")] = None,
     min_similarity: Annotated[float, typer.Option(help="Similarity floor for pairing, 0–1.", min=0.0, max=1.0)]
     = AlignOptions().min_similarity,
+    strength_scale: Annotated[Path | None, typer.Option(
+        help="TOML file of extra strength words merged over the shipped scale (docs/facts.md).")] = None,
 ) -> None:
     """Compare two years of a document. Exit 0: no change, 1: changes, 2: trouble."""
     from .render import html as html_render
@@ -115,7 +117,8 @@ def diff(
     pins = _parse_pins(pin or [])
     try:
         a, b = read(old), read(new)
-        cmp = compare(a, b, CompareOptions(align=AlignOptions(min_similarity=min_similarity, pins=pins)))
+        cmp = compare(a, b, CompareOptions(align=AlignOptions(min_similarity=min_similarity, pins=pins),
+                                           strength_scale=str(strength_scale) if strength_scale else None))
     except PolicyDiffError as exc:
         raise _fail(str(exc)) from exc
     if format is DiffFormat.json:

@@ -303,9 +303,9 @@ def _subject(text: str, m: re.Match[str], unit: str, previous: str, floor: int) 
     stripped, has_content = _strip_leading(_strip_trailing(clause))
     if has_content:
         return stripped
-    relation = clause.strip()
+    relation = clause.strip().strip("和及与或")
     if previous:
-        return previous + relation  # 比上年增加 → 中央预算内投资比上年增加
+        return previous + relation  # 比上年增加 → 中央预算内投资比上年增加; 30元和5元: both the same subject
     return ""  # only verbs and function words (将, 招收): nothing names what is measured
 
 

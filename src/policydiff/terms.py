@@ -196,6 +196,7 @@ def _quoted_changes(side: Document, other: Document, added: bool) -> list[Term]:
             continue
         out.append(Term(text=whole, kind=kind, count_old=0 if added else count, count_new=count if added else 0,
                         span=span, salience=float(count)))
+    out.sort(key=lambda t: -t.salience)  # stable: equally frequent terms stay in document order
     return out
 
 
