@@ -103,8 +103,9 @@ SUBJECT_MAX = 24
 CLAUSE_BREAK = re.compile(r"[，。；：、,;:！？!?（）()“”\"《》「」\s]")
 """Where a clause ends: a subject never reaches across punctuation."""
 
-TARGET_MARKERS = ("预期目标", "目标", "拟", "要", "力争", "确保", "计划", "今年", "争取", "将")
-"""Words saying a figure is promised for the coming year."""
+TARGET_MARKERS = ("预期目标", "目标", "拟", "要", "力争", "确保", "计划", "今年", "争取")
+"""Words saying a figure is promised for the coming year. Not 将: in these texts it is mostly the
+object marker (将缴费比例从20%降至16%, in a review), not "will"."""
 
 OUTCOME_MARKERS = ("实现了", "完成了", "增长了", "提高了", "下降了", "降低了", "达到了", "实现", "完成", "去年",
                    "过去一年", "过去五年", "五年来", "累计", "已经")
@@ -113,7 +114,7 @@ OUTCOME_MARKERS = ("实现了", "完成了", "增长了", "提高了", "下降�
 TARGET_OVERRIDE_WINDOW = 4
 """A modal this close (characters) before an outcome marker governs it (力争实现, 要完成)."""
 
-TARGET_MODALS = ("力争", "要", "确保", "争取", "拟", "将")
+TARGET_MODALS = ("力争", "要", "确保", "争取", "拟")
 """Modals that turn an outcome verb into a promise (``力争实现``)."""
 
 REVIEW_HEADINGS = ("回顾", "过去一年", "过去五年")
@@ -129,9 +130,14 @@ contains the other (``城镇调查失业率`` ⊂ ``城镇调查失业率平均`
 ``国内生产总值增长`` (0.56) name different things; rewordings of one indicator (``贷款增长`` /
 ``贷款增幅``) stay above 0.8."""
 
-CONTAINED_MIN = 0.5
+CONTAINED_MIN = 0.6
 """A subject inside the other pairs when it is at least this share of its length (城镇调查失业率 in
-城镇调查失业率平均, 0.78); ``规模`` inside ``小规模纳税人增值税起征点`` (0.12) does not."""
+城镇调查失业率平均, 0.78); ``规模`` inside ``赤字规模`` (0.5) or ``小规模纳税人增值税起征点`` (0.12) does not."""
+
+RELATION_MARKERS = ("比上年", "比去年", "较上年", "同比", "比年初", "增加到", "增加至", "提高到", "提高至",
+                    "降至", "降到", "降低到", "增至", "从")
+"""Words that make a figure an increment or an end point (比上年增加300亿元, 从20%降至16%): two figures
+pair only when their subjects carry the same ones, so a level never pairs with an increment."""
 
 SMALL_ENUMERATION = 10
 """A Chinese numeral below this before a classifier and a noun names a set (四个意识, 八项规定, 三大攻坚战),
@@ -467,10 +473,23 @@ def _similarity(a: Quantity, b: Quantity) -> float:
         return 0.0  # last year's outcome is not this year's target
     if not a.subject or not b.subject:
         return 0.0  # nothing says what it measures: never paired
+    if _relations(a.subject) != _relations(b.subject):
+        return 0.0  # 专项债券 3.8万亿元 vs 专项债券比上年增加 1000亿元: a level is not an increment
+    if a.subject.endswith(CHANGE_VERBS) != b.subject.endswith(CHANGE_VERBS):
+        return 0.0  # 补助标准 450元 vs 补助标准提高 30元: a level is not a change
     short, long_ = sorted((a.subject, b.subject), key=len)
     if short in long_ and len(short) >= CONTAINED_MIN * len(long_):
         return 1.0
     return dice(bigrams(a.subject), bigrams(b.subject))
+
+
+CHANGE_VERBS = ("增长", "提高", "降低", "下降", "增加", "减少", "上涨", "上升", "提升", "降", "涨")
+"""A subject ending in one of these measures a change (国内生产总值增长 5%, 补助标准提高 30元); it pairs only
+with another subject that does."""
+
+
+def _relations(subject: str) -> frozenset[str]:
+    return frozenset(w for w in RELATION_MARKERS if w in subject)
 
 
 def _assign(olds: Sequence[Quantity], news: Sequence[Quantity], minimum: float) -> list[tuple[int, int]]:
