@@ -251,3 +251,23 @@ def test_strength_scale_is_user_extensible(tmp_path: Path, capsys: pytest.Captur
     assert main(["diff", str(a), str(b), "--strength-scale", str(bad)]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "bad.toml" in err[0] and "strength scale" in err[0]
+
+
+def test_levels_never_pair_with_increments(corpora: Path) -> None:
+    a = policydiff.read(corpora / "gov-work-report" / "2023.txt")
+    b = policydiff.read(corpora / "gov-work-report" / "2024.txt")
+    nums = _all_numbers(compare(a, b))
+    bonds = [(n.old, n.new) for n in nums if n.subject == "地方政府专项债券"]
+    assert bonds == [("3.8万亿元", "3.9万亿元")]
+    assert not any(n.old and n.new and "比上年" in n.subject + n.old_subject and
+                   "比上年" not in n.subject for n in nums)
+
+
+def test_increments_of_two_budgets_stay_apart() -> None:
+    a = policydiff.parse("一、甲\n1.做好工作。中央预算内投资拟安排6100亿元，比上年增加1000亿元。地方政府专项债券拟安排3.65万亿元，"
+                         "比上年增加500亿元。\n")
+    b = policydiff.parse("一、甲\n1.做好工作。中央预算内投资拟安排6400亿元，比上年增加300亿元。地方政府专项债券拟安排3.65万亿元，"
+                         "比上年增加3000亿元。\n")
+    nums = {(n.subject, n.old, n.new) for n in _all_numbers(compare(a, b))}
+    assert nums == {("中央预算内投资", "6100亿元", "6400亿元"), ("中央预算内投资比上年增加", "1000亿元", "300亿元"),
+                    ("地方政府专项债券比上年增加", "500亿元", "3000亿元")}
