@@ -20,7 +20,7 @@ from policydiff.numbers import document_quantities, parse_number, quantities
 from policydiff.render.json import render_comparison
 from policydiff.strength import commitment
 from policydiff.terms import document_terms, term_changes
-from policydiff.text import bigrams, dice, normalize
+from policydiff.text import bigrams, dice, is_blank, normalize
 
 SCHEMA = json.loads((Path(policydiff.__file__).parent / "schema" / "comparison.schema.json").read_text("utf-8"))
 
@@ -191,6 +191,7 @@ def test_strength_shifts_on_haining(corpora: Path) -> None:
 
 _SUBJECTS = ("示范学校", "骨干教师", "实训基地", "研学基地", "智慧课堂")
 _UNITS = ("所", "名", "个", "%")
+_VERBS = ("培育", "建设", "新增", "创建", "打造")
 
 
 @pytest.fixture(scope="module")
@@ -202,11 +203,11 @@ def haining_part(corpora: Path) -> str:
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(which=st.integers(min_value=0, max_value=200), subject=st.sampled_from(_SUBJECTS),
+@given(which=st.integers(min_value=0, max_value=200), verb=st.sampled_from(_VERBS), subject=st.sampled_from(_SUBJECTS),
        unit=st.sampled_from(_UNITS), old=st.integers(min_value=1, max_value=999),
        delta=st.integers(min_value=1, max_value=50))
-def test_inserted_number_change_is_reported(haining_part: str, which: int, subject: str, unit: str, old: int,
-                                           delta: int) -> None:
+def test_inserted_number_change_is_reported(haining_part: str, which: int, verb: str, subject: str, unit: str,
+                                           old: int, delta: int) -> None:
     base = policydiff.parse(haining_part)
     sentences = [s for n in base.nodes() if n.kind in ("measure", "item", "paragraph", "section")
                  for s in n.sentences if s.text.endswith("。") and len(s.text) > 8]
@@ -215,7 +216,7 @@ def test_inserted_number_change_is_reported(haining_part: str, which: int, subje
     assert base.text[at] == "。"
 
     def with_value(v: int) -> str:
-        return base.text[:at] + f"，培育{subject}{v}{unit}" + base.text[at:]
+        return base.text[:at] + f"，{verb}{subject}{v}{unit}" + base.text[at:]
 
     before, after = policydiff.parse(with_value(old)), policydiff.parse(with_value(old + delta))
     nums = _all_numbers(compare(before, after))
@@ -271,3 +272,14 @@ def test_increments_of_two_budgets_stay_apart() -> None:
     nums = {(n.subject, n.old, n.new) for n in _all_numbers(compare(a, b))}
     assert nums == {("中央预算内投资", "6100亿元", "6400亿元"), ("中央预算内投资比上年增加", "1000亿元", "300亿元"),
                     ("地方政府专项债券比上年增加", "500亿元", "3000亿元")}
+
+
+@pytest.mark.parametrize("year", ["1957", "2017", "2021"])
+def test_quantity_spans_point_at_the_source(corpora: Path, year: str) -> None:
+    doc = policydiff.read(corpora / "gov-work-report" / f"{year}.txt")
+    found = document_quantities(doc)
+    assert len(found) > 30
+    for q in found:
+        source = doc.text[q.span[0]:q.span[1]]
+        assert "".join(ch for ch in source if not is_blank(ch)) == q.text, (source, q.text)
+        assert q.text in q.quote
