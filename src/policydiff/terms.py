@@ -66,6 +66,15 @@ used for the first time (a place name, a technical term)."""
 COMPOUND_BONUS = 1.5
 """Factor for a phrase grown beyond its novel token: compounds are how policy language coins terms."""
 
+KEY_PHRASES_MAX = 30
+"""Key phrases kept per side, most salient first: a reader scans a short list of new coinages; the long
+tail (hundreds between two reports) is one-off wording, not terms."""
+
+SHORT_WORD = 2
+"""A phrase that is a single dictionary word of at most this many characters (开局, 行动, 监督) is too
+common to be a term even when the other text happens to lack it; coinages are unknown to the dictionary
+(新质) or compounds (新质生产力)."""
+
 _HAN = re.compile(r"^[\u3400-\u9fff]+$")
 
 
@@ -141,6 +150,7 @@ def key_phrases(doc: Document, others: Sequence[str]) -> list[Term]:
     ``count_new`` holds the count in ``doc``; the caller swaps sides for dropped phrases.
     """
     tokens = _tagged(doc.text)
+    quoted = "\0".join(normalize(m.group(0)[1:-1]) for m in _TERM.finditer(doc.text))
     joined = "\0".join(others)
     novel_words = {w for w, p, _ in tokens
                    if len(w) >= NOVEL_MIN_CHARS and p in NOMINAL_POS and _HAN.match(w)}
@@ -168,11 +178,16 @@ def key_phrases(doc: Document, others: Sequence[str]) -> list[Term]:
             continue
         if tokens[hi - 1][1] not in HEAD_POS or _known(phrase, others, joined):
             continue
+        if hi - lo == 1 and len(phrase) <= SHORT_WORD and rjieba.has_word(phrase):
+            continue
+        if phrase in quoted:
+            continue  # part of a “…” or 《…》 of this text: that term speaks for it
+        start, end = tokens[lo][2], tokens[hi - 1][2] + len(tokens[hi - 1][0])
         counts[phrase] += 1
         novel = sum(len(t[0]) * (OOV_WEIGHT if not rjieba.has_word(t[0]) else 1.0)
                     for t in tokens[lo:hi] if t[0] in novel_words)
         score = novel * (COMPOUND_BONUS if hi - lo > 1 else 1.0)
-        found[phrase] = (score, (tokens[lo][2], tokens[hi - 1][2] + len(tokens[hi - 1][0])))
+        found[phrase] = (score, (start, end))
     out = []
     for phrase, (score, span) in found.items():
         count = counts[phrase]
@@ -182,7 +197,7 @@ def key_phrases(doc: Document, others: Sequence[str]) -> list[Term]:
     every = "\0".join(t.text for t in out)
     out = [t for t in out if every.count(t.text) == 1]
     out.sort(key=lambda t: (-t.salience, t.span or (0, 0)))
-    return out
+    return out[:KEY_PHRASES_MAX]
 
 
 # --- changes ------------------------------------------------------------------------------------------
