@@ -14,6 +14,7 @@ chains differ, their scores differ and the text after them is still about the sa
 from __future__ import annotations
 
 import functools
+import re
 import sys
 from collections.abc import Sequence
 from importlib import resources
@@ -44,10 +45,15 @@ class Scale:
 
     verbs: dict[str, float] = attrs.field(hash=False)
     modifiers: dict[str, float] = attrs.field(hash=False)
+    longest: int = attrs.field(init=False, hash=False)
+    """Length of the longest word: how far a lookup at one position has to try."""
+    starts: re.Pattern[str] = attrs.field(init=False, hash=False)
+    """Any word of the scale: where a chain can start, found by the regex engine instead of a loop."""
 
-    @property
-    def longest(self) -> int:
-        return max((len(w) for w in (*self.verbs, *self.modifiers)), default=1)
+    def __attrs_post_init__(self) -> None:
+        words = sorted({*self.verbs, *self.modifiers}, key=len, reverse=True)
+        object.__setattr__(self, "longest", max((len(w) for w in words), default=1))
+        object.__setattr__(self, "starts", re.compile("|".join(map(re.escape, words)) if words else "(?!)"))
 
 
 def _read(source: str, text: str) -> tuple[dict[str, float], dict[str, float]]:
@@ -123,10 +129,12 @@ def commitment(text: str, scale: Scale | None = None) -> Commitment | None:
     ('继续深化', 3.0)
     """
     sc = scale or load_scale()
-    for i in range(len(text)):
-        found = _chain(text, i, sc)
+    m = sc.starts.search(text)
+    while m:
+        found = _chain(text, m.start(), sc)
         if found:
             return found
+        m = sc.starts.search(text, m.start() + 1)
     return None
 
 
