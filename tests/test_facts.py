@@ -283,3 +283,12 @@ def test_quantity_spans_point_at_the_source(corpora: Path, year: str) -> None:
         source = doc.text[q.span[0]:q.span[1]]
         assert "".join(ch for ch in source if not is_blank(ch)) == q.text, (source, q.text)
         assert q.text in q.quote
+
+
+def test_document_terms_with_earlier_years(corpora: Path) -> None:
+    old = policydiff.read(corpora / "gov-work-report" / "2023.txt")
+    new = policydiff.read(corpora / "gov-work-report" / "2024.txt")
+    alone = document_terms(new)
+    assert alone and {k for k, _, _ in alone.values()} <= {"quoted", "document"}
+    kind, count, span = document_terms(new, against=[old])["新质生产力"]
+    assert (kind, count, new.text[span[0]:span[1]]) == ("phrase", 1, "新质生产力")

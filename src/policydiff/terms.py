@@ -20,9 +20,9 @@ than by recombining common words:
    segmenter's dictionary does not know (a coinage, found by its HMM), times ``1 + log(count)`` and a
    bonus for a phrase that grew (a compound is a term; a lone token is often a name or a fragment).
 
-``document_terms(doc)`` gives every quoted slogan and named document of a document with its count and
-first span (what the timeline helper counts per year); ``term_changes(old, new, history)`` fills
-``Comparison.terms``.
+``document_terms(doc, against=())`` gives every quoted slogan and named document of a document with its
+count and first span (what a timeline counts per year), plus the key phrases new against ``against``
+when given; ``term_changes(old, new, history)`` fills ``Comparison.terms``.
 """
 
 from __future__ import annotations
@@ -98,10 +98,12 @@ def _normalized(text: str) -> str:
     return normalize(text)
 
 
-def document_terms(doc: Document) -> dict[str, tuple[TermKind, int, Span]]:
+def document_terms(doc: Document, against: Sequence[Document] = ()) -> dict[str, tuple[TermKind, int, Span]]:
     """Every quoted slogan and named document: text as written → (kind, count, first span).
 
     The count is of the words without marks (quoted or not), the span is the first quoted occurrence.
+    With ``against`` (e.g. the earlier years), the key phrases new against all of them are added with
+    kind ``phrase``: a key phrase is only defined by novelty, so a document alone has none.
     """
     out: dict[str, tuple[TermKind, int, Span]] = {}
     norm = _normalized(doc.text)
@@ -114,6 +116,10 @@ def document_terms(doc: Document) -> dict[str, tuple[TermKind, int, Span]]:
         seen.add(key)
         kind: TermKind = "document" if whole.startswith("《") else "quoted"
         out[whole] = (kind, norm.count(_inner(whole)), (m.start(), m.end()))
+    if against:
+        for t in key_phrases(doc, [_normalized(d.text) for d in against]):
+            if t.span is not None and t.text not in out:
+                out[t.text] = ("phrase", t.count_new, t.span)
     return out
 
 
