@@ -15,7 +15,7 @@ import policydiff.structure
 import policydiff.textdiff
 
 SRC = Path(policydiff.__file__).parent
-LEAVES = ["model", "text", "similarity"]
+LEAVES = ["model", "text", "similarity", "locate"]
 STAGES = ["sources", "structure", "textdiff", "numbers", "terms", "strength", "align"]
 ORDER = [*LEAVES, *STAGES, "compare", "render", "cli"]
 STAGE_PACKAGES = {"readers": "sources"}
