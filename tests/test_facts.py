@@ -292,3 +292,12 @@ def test_document_terms_with_earlier_years(corpora: Path) -> None:
     assert alone and {k for k, _, _ in alone.values()} <= {"quoted", "document"}
     kind, count, span = document_terms(new, against=[old])["新质生产力"]
     assert (kind, count, new.text[span[0]:span[1]]) == ("phrase", 1, "新质生产力")
+
+
+def test_county_plan_subjects_and_kinds(corpora: Path) -> None:
+    doc = policydiff.read(corpora / "haining-education" / "2021.txt")
+    found = {q.subject: q for q in document_quantities(doc)}
+    assert found["关键小事"].text == "十件"  # 有序推进十件“关键小事”: the quoted name is what is counted
+    assert found["思政联盟"].value == 10  # 打造十个思政联盟: not 打造
+    myopia = next(q for s, q in found.items() if s.startswith("全市青少年儿童总体近视率"))
+    assert myopia.kind == "target" and myopia.unit == "个百分点"  # 实现 … in a plan is a goal

@@ -120,6 +120,9 @@ TARGET_MODALS = ("力争", "要", "确保", "争取", "拟")
 REVIEW_HEADINGS = ("回顾", "过去一年", "过去五年")
 """Words of a part heading that make its figures outcomes by default (the review part of a report)."""
 
+PLAN_GOAL_VERBS = frozenset(("实现", "完成", "累计"))
+"""Outcome markers that, in a plan, name the goal rather than a result."""
+
 PLAN_GENRES = ("要点", "意见", "计划", "安排", "思路")
 """Titles of documents made only of plans: their quantities default to ``target``."""
 
@@ -279,6 +282,9 @@ def _post_subject(text: str, end: int) -> str:
     """
     rest = text[end:]
     rest = rest[1:] if rest.startswith("的") else rest
+    quoted = re.match(rf"[“《「]([^“”《》「」]{{2,{POST_SUBJECT_MAX}}})[”》」]", rest)
+    if quoted:
+        return quoted.group(1)  # 十件“关键小事”: the quoted name is what is counted
     clause = CLAUSE_BREAK.split(rest, maxsplit=1)[0]
     if not clause:
         return ""
@@ -297,7 +303,12 @@ def _post_subject(text: str, end: int) -> str:
 def _pre_clause(text: str, start: int, floor: int) -> str:
     """The words before a number back to punctuation or the previous quantity (``从10万元提高到``)."""
     clause = CLAUSE_BREAK.split(text[floor:start])[-1]
-    return clause[-SUBJECT_MAX:]
+    if len(clause) <= SUBJECT_MAX:
+        return clause
+    words = [w for w, _ in _tags(clause)]
+    while words and sum(map(len, words)) > SUBJECT_MAX:
+        words.pop(0)  # whole words only: never 现全市… out of 实现全市…
+    return "".join(words)
 
 
 def _subject(text: str, m: re.Match[str], unit: str, previous: str, floor: int) -> str:
@@ -315,8 +326,11 @@ def _subject(text: str, m: re.Match[str], unit: str, previous: str, floor: int) 
     return ""  # only verbs and function words (将, 招收): nothing names what is measured
 
 
-def _marker_kind(context: str) -> QuantityKind | None:
-    """The kind said by the nearest marker at the end of ``context`` (the text before the number)."""
+def _marker_kind(context: str, plan: bool = False) -> QuantityKind | None:
+    """The kind said by the nearest marker at the end of ``context`` (the text before the number).
+
+    In a plan (``plan``) 实现 / 完成 / 累计 state goals (实现近视率降低1个百分点), so only words of the past
+    (去年, 过去一年, 增长了 …) make an outcome there."""
     best: tuple[int, int, QuantityKind] | None = None  # (end of marker, start of marker, kind)
     for words, kind in ((TARGET_MARKERS, "target"), (OUTCOME_MARKERS, "outcome")):
         for w in words:
@@ -325,7 +339,9 @@ def _marker_kind(context: str) -> QuantityKind | None:
                 best = (at + len(w), at, kind)  # type: ignore[assignment]
     if best is None:
         return None
-    _end, start, kind = best
+    end, start, kind = best
+    if kind == "outcome" and plan and context[start:end] in PLAN_GOAL_VERBS:
+        return "target"
     if kind == "outcome" and any(w in context[max(0, start - TARGET_OVERRIDE_WINDOW):start]
                                  for w in TARGET_MODALS):
         return "target"  # 力争实现, 要完成: a promise to reach, not a result
@@ -371,7 +387,8 @@ def quantities(text: str, context: str = "", opening: str = "", default: Quantit
         subject = _subject(text, m, unit, previous, floor)
         floor = m.end()
         before = context + text[:m.start()]
-        kind = _marker_kind(before) or _marker_kind(opening[:12]) or default
+        plan = default == "target"
+        kind = _marker_kind(before, plan) or _marker_kind(opening[:12], plan) or default
         out.append(Quantity(text=m.group(0), value=value, unit=unit, subject=subject, qualifier=qualifier,
                             kind=kind, span=(m.start(), m.end()), quote=text, high=high))
         previous = _root_subject(subject)
