@@ -26,6 +26,7 @@ from .model import (
 )
 from .sources import read_source
 from .structure import parse
+from .timeline import Timeline, timeline
 
 __all__ = [
     "AlignOptions",
@@ -41,9 +42,11 @@ __all__ = [
     "PolicyDiffError",
     "Sentence",
     "Terms",
+    "Timeline",
     "compare",
     "parse",
     "read",
+    "timeline",
 ]
 
 __version__ = "0.1.0"
