@@ -44,6 +44,7 @@ bench: $(VENV)/.installed
 	$(BIN)/python bench/read_pdf.py
 	$(BIN)/python bench/html_extract.py
 	$(BIN)/python bench/timeline.py
+	$(BIN)/python bench/scaling.py
 	$(BIN)/python bench/facts.py
 
 clean:
