@@ -38,15 +38,15 @@ from .model import Document, InputError, Quantity
 try:  # the facts issue (#8); until it lands, the stand-in below
     from .numbers import document_quantities as _real_quantities  # type: ignore[attr-defined, unused-ignore]
 except ImportError:
-    _real_quantities = None
+    _real_quantities = None  # type: ignore[assignment]
 try:  # key phrases by segmentation, from the facts issue (#8); without it the timeline has none
     from .terms import key_phrases as _key_phrases  # type: ignore[attr-defined, unused-ignore]
 except ImportError:
-    _key_phrases = None
+    _key_phrases = None  # type: ignore[assignment]
 try:  # quoted terms with counts of their words quoted or not (#8); without it, counts of the quoted form
     from .terms import document_terms as _document_terms  # type: ignore[attr-defined, unused-ignore]
 except ImportError:
-    _document_terms = None
+    _document_terms = None  # type: ignore[assignment]
 from .sources import read_source
 from .structure import parse
 from .terms import terms as quoted_terms
