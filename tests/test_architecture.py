@@ -8,10 +8,11 @@ from pathlib import Path
 
 import policydiff
 import policydiff.structure
+import policydiff.text
 import policydiff.textdiff
 
 SRC = Path(policydiff.__file__).parent
-ORDER = ["model", "text", "sources", "structure", "textdiff", "numbers", "terms", "align", "compare", "render", "cli"]
+ORDER = ["model", "text", "limits", "sources", "structure", "textdiff", "numbers", "terms", "align", "compare", "render", "cli"]
 
 
 def _ours(path: Path) -> set[str]:
@@ -56,7 +57,7 @@ def test_renderers_never_import_parser_or_aligner() -> None:
 
 
 def test_doctests() -> None:
-    for module in (policydiff, policydiff.structure, policydiff.textdiff):
+    for module in (policydiff, policydiff.structure, policydiff.textdiff, policydiff.text):
         result = doctest.testmod(module)
         assert result.failed == 0
     assert doctest.testmod(policydiff.structure).attempted >= 1
