@@ -41,6 +41,8 @@ bench: $(VENV)/.installed
 	$(BIN)/python bench/parse.py
 	$(BIN)/python bench/compare.py
 	$(BIN)/python bench/render.py
+	$(BIN)/python bench/read_pdf.py
+	$(BIN)/python bench/html_extract.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis demo-report.html

@@ -52,18 +52,19 @@ __version__ = "0.1.0"
 
 
 def read(path: str | os.PathLike[str]) -> Document:
-    """Read one year's document (text, HTML or DOCX) and parse it into a section tree.
+    """Read one year's document (text, HTML, PDF, DOCX, OFD, or an http(s) URL) and parse it into a section tree.
 
     Args:
-        path: the file to read; its encoding (UTF-8, UTF-16 with BOM, GB18030) is detected.
+        path: the file to read (its kind and, for text, its encoding are detected), or a URL.
 
     Returns:
         The parsed ``Document``; spans point into ``Document.text``.
 
     Raises:
-        InputError: the file is missing, empty, binary, a PDF or image, or cannot be decoded; it holds
-            no visible text (only whitespace, zero-width or control characters); or it is over the
-            limits of ``policydiff.limits`` (nodes, sentences).
+        InputError: the file is missing, empty, binary, an image or scanned PDF, over the input limits
+            (``docs/inputs.md``), or cannot be decoded; a URL cannot be fetched; it holds no visible text
+            (only whitespace, zero-width or control characters); or the parsed document is over the
+            limits of ``policydiff.limits`` (lines, nodes, sentences).
     """
     src = read_source(path)
     if all_blank(src.text):

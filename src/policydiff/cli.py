@@ -127,7 +127,8 @@ def _check_output(output: Path | None, inputs: tuple[Path, ...]) -> None:
 
 @app.command()
 def show(
-    file: Annotated[Path, typer.Argument(help="A document: text (UTF-8/UTF-16/GB18030), HTML or DOCX.")],
+    file: Annotated[Path, typer.Argument(help="A document: text (UTF-8/UTF-16/GB18030), HTML, PDF, DOCX, OFD or "
+                                               "an http(s) URL.")],
     format: Annotated[ShowFormat, typer.Option("--format", "-f", help="Outline or the JSON document model.")]
     = ShowFormat.text,
     width: Annotated[int, typer.Option(help="Line width of the outline.", min=40)] = 100,
@@ -205,6 +206,41 @@ def demo() -> None:
     from .render import terminal
 
     _write(terminal.render_comparison(cmp, changes_only=True, color=sys.stdout.isatty()), None)
+
+
+@app.command()
+def fetch(
+    url: Annotated[str, typer.Argument(help="An http(s) address of a government article page.")],
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Save to this file instead of stdout.")]
+    = None,
+    attachment: Annotated[int | None, typer.Option(help="Save attachment N (as listed) instead of the page.",
+                                                   min=1)] = None,
+    timeout: Annotated[float, typer.Option(help="Seconds to wait for the server.", min=0.1, max=600)] = 20.0,
+) -> None:
+    """Download an article page: its metadata and text (re-readable by diff/show), attachments listed on stderr."""
+    from .readers import fetch as fetch_reader
+    from .sources import read_url
+
+    try:
+        src, atts = read_url(url, timeout=timeout)
+        if attachment is not None:
+            if attachment > len(atts):
+                raise _fail(f"{url}: has {len(atts)} attachment(s), not {attachment}; run without --attachment "
+                            "to list them")
+            att = atts[attachment - 1]
+            data = fetch_reader.download(att.url, timeout=timeout).data
+            target = output if output is not None else Path(fetch_reader.attachment_filename(att))
+            try:
+                target.write_bytes(data)
+            except OSError as exc:
+                raise _fail(f"{target}: cannot write ({exc.strerror}); choose another -o path") from exc
+            typer.echo(f"saved {att.name} ({len(data)} bytes) to {target}", err=True)
+            return
+    except PolicyDiffError as exc:
+        raise _fail(str(exc)) from exc
+    for i, att in enumerate(atts, 1):
+        typer.echo(f"attachment {i}: {att.name} <{att.url}>", err=True)
+    _write(fetch_reader.as_text(src.text, src.metadata), output)
 
 
 def _report(message: str) -> int:

@@ -131,7 +131,7 @@ class Document:
     warnings: tuple[str, ...] = ()
     """What the parser could not place with confidence; never raised."""
     source_format: str = "text"
-    """``text``, ``html`` or ``docx``; and the encoding for text, e.g. ``text/gb18030``."""
+    """``text``, ``html``, ``pdf``, ``docx`` or ``ofd``; and the encoding for text, e.g. ``text/gb18030``."""
 
     def nodes(self) -> Iterator[Node]:
         """Every node except the root, in document order."""
