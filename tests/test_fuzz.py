@@ -106,9 +106,12 @@ def _edit(text: str, ops: list[EditOp]) -> str:
     return "\n".join(lines)
 
 
-def _unpairable(doc: Document) -> bool:
-    """A node with no letters at all (``——``, ``'``): alignment cannot pair it yet (see test_identical.py)."""
-    return any(not content_key(n.title + n.body) for n in doc.nodes())
+def _repeats(doc: Document) -> bool:
+    """A node whose content is found whole inside another's (or repeats it): alignment does not yet pair
+    such nodes with their twins in an identical document (``test_identical_repeated_nodes`` pins the
+    cases found). Remove this filter when it does."""
+    keys = sorted((content_key(n.title + n.body) for n in doc.nodes()), key=len)
+    return any(k in longer for i, k in enumerate(keys) for longer in keys[i + 1:])
 
 
 def _check_document(doc: Document) -> None:
@@ -133,7 +136,7 @@ def _check_identical(doc: Document) -> None:
 def test_random_text_never_raises_loses_nothing_and_equals_itself(text: str) -> None:
     doc = policydiff.parse(text)
     _check_document(doc)
-    assume(not _unpairable(doc))
+    assume(not _repeats(doc))
     _check_identical(doc)
 
 
@@ -148,9 +151,23 @@ def test_identical_files_exit_0_through_the_cli(text: str) -> None:
         except InputError:
             assert main(["diff", str(path), str(path), "-o", os.devnull]) == 2
             return
-        assume(not _unpairable(doc))
+        assume(not _repeats(doc))
         assert main(["diff", str(path), str(path), "-o", os.devnull]) == 0
         assert main(["diff", str(path), str(path), "-f", "html", "-o", os.devnull]) == 0
+
+
+REPEATED = ["强化党建引领工作。\n强化党建引领工作。", "索引号：\n索引号：\n",
+            "青溪县2023年教育工作要点\n强化党建引领工作。。\n一、强化党建引领工作。。\n（一）强化党建引领工作。。",
+            "一、一、\n1.一、一、一、\n", "\u3000索引号：\x0b\x00索引号：《纲要》",
+            "\r坚持党的领导培育党建示范校5所\x08！\r一、\u200d！\r坚持党的领导培育党建示范校5所\x08！强化党建引领工作。。"]
+"""Identical documents reported as changed by the alignment (repeated nodes are left unpaired)."""
+
+
+@pytest.mark.xfail(strict=True, reason="alignment leaves repeated nodes of identical documents unpaired "
+                                       "(lead's align.py): remove this mark and the _repeats filter when fixed")
+@pytest.mark.parametrize("text", REPEATED)
+def test_identical_repeated_nodes(text: str) -> None:
+    _check_identical(policydiff.parse(text))
 
 
 # --- mirror -------------------------------------------------------------------------------------
@@ -186,6 +203,19 @@ MIRROR_FAILURES: list[tuple[str, list[EditOp]]] = [
     ("\u2029\u2066国内生产总值增长5.5%左右强化党建引领工作。\x9b学校\t！\u2029一、\ufdd0。\u2029（一）强化党建引领工作。"
      "\u3000\ufffe\u20291.\ufdd0；国内生产总值增长5.5%左右\u200f\U0001fffe\u3000\x1b]0;title\x07\x1b]0;title\x07",
      [("reword", 1, "；"), ("swap", 0, "；"), ("reword", 364, "；"), ("dup", 405, "；")]),
+    # (the three above mirror since main's 247513a; the two below do not)
+    # a duplicated last line: split ['4.2.1']→['7', '7.2.1', …] and its children have no mirror group
+    ("\r\u202e。\r一、培育党建示范校5所；\t教师！\r（一）\x01；\r二、学校\xad\uffff\u202b\xad。\r三、\u202d\u2067\r（一）"
+     "\x1b[2J！\r（二）坚持党的领导“双减”\x9b\xa0\u200b教师。\r1.《纲要》\xa0\u200b\x9b学校教师\x1b[2J， ！\r（1）坚持党的领导"
+     "\x7f强化党建引领工作。\t“双减”\u202e。\r（2）\u2069\u202b\u2067。\r\xad；\u061c\U0001fffe建设；\r", [("dup", 242, "建设")]),
+    # unchanged ['2.1.2']→['2.1.2'] mirrors as unchanged+moved
+    ("青溪县2023年教育工作要点\u2028；，\x7f\u200b\u202e\ufdd0！\u2028一、\u2067\u2069\u2067\x00\x7f推进教育数字化转型。！\u2028"
+     "（一）\x7f\u202d国内生产总值增长5.5%左右；\u20281.《纲要》“双减”学校推进教育数字化转型。。\U0001fffe；\u2067\u061c\x08 "
+     "\x1b]0;title\x07\u061c；\u2028（1）。\u2028（2）\uffff\u3000强化党建引领工作。！\u20282.\u202b\u202b。\ufffe\uffff；"
+     "\u20283. \u200d\u200e\x9b\xad\u200b\u2068。\u2028（二）\u2066强化党建引领工作。\u2068\x7f\u20281.\u200d： \x1b[2J"
+     "\x1b]0;title\x07国内生产总值增长5.5%左右\t\u200f\u2069\x9b！\u2028（1）\xa0强化党建引领工作。。\u2028（2）\u200b；\u2028"
+     "\u2069\ufffe；。\u200d\ufeff强化党建引领工作。教师；。\u2028二、\uffff\u2028三、\u2068\u2028\u202c\u2068。\u3000！\u2028",
+     [("dup", 525, "坚持党的领导")]),
 ]
 """Pairs found by this test that do not mirror today, kept as explicit examples for the alignment rewrite."""
 
@@ -278,5 +308,5 @@ def test_random_html_and_docx_never_raise_and_equal_themselves(data: bytes) -> N
     doc = policydiff.parse(src.text, path=src.path, metadata=src.metadata, source_format=src.source_format)
     _check_document(doc)
     assert not any(ch in INVISIBLE for v in doc.metadata.values() for ch in v)
-    assume(not _unpairable(doc))
+    assume(not _repeats(doc))
     _check_identical(doc)

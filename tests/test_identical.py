@@ -16,18 +16,11 @@ FILES = sorted(str(p.relative_to(_CORPORA)) for p in _CORPORA.glob("*/*.txt")) i
 EXPECTED_FILES = 52
 """51 State Council reports and the Haining education opinion."""
 
-PUNCTUATION_ONLY = pytest.mark.xfail(
-    reason="alignment: a node that is only punctuation (2007: a stray ' line; 2017: a lone —— line) has an "
-           "empty content key, so similarity 0 with its identical twin and it is never paired (lead's align.py)",
-    strict=True)
-KNOWN = {"gov-work-report/2007.txt": PUNCTUATION_ONLY, "gov-work-report/2017.txt": PUNCTUATION_ONLY}
-
-
 def test_the_whole_corpus_is_there(corpora: Path) -> None:
     assert len(list(corpora.glob("*/*.txt"))) == EXPECTED_FILES
 
 
-@pytest.mark.parametrize("name", [pytest.param(f, marks=KNOWN[f]) if f in KNOWN else f for f in FILES])
+@pytest.mark.parametrize("name", FILES)
 def test_identical_inputs_are_unchanged(corpora: Path, name: str) -> None:
     doc = policydiff.read(corpora / name)
     cmp = policydiff.compare(doc, doc)
