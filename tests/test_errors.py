@@ -212,3 +212,24 @@ def test_hygiene_helpers() -> None:
     assert normalize_metadata("海教〔２０２１〕\xa01号") == normalize_metadata("海教[2021]1号")
     assert normalize_metadata("海教[2021]1号") != normalize_metadata("海教[2021]2号")
     assert printable("a\nb\x1b") == "a\\nb\\x1b" and printable("政府工作报告") == "政府工作报告"
+
+
+EVERY_CONTROL = "".join(chr(c) for c in (*range(0x20), *range(0x7f, 0xa0)) if chr(c) != "\n") + "\u202e\u2066\ufffe"
+
+
+def test_every_control_character_reaches_no_renderer() -> None:
+    from policydiff.render import html, json, markdown, terminal
+
+    a = policydiff.parse(f"一、总体要求{EVERY_CONTROL}\n1.强化党建{EVERY_CONTROL}引领工作。坚持党的领导。\n",
+                         path=f"old{EVERY_CONTROL}.txt", metadata={"发文字号": f"海教{EVERY_CONTROL}1号"})
+    b = policydiff.parse("一、总体要求\n1.强化党建引领工作。坚持党的全面领导。\n", path="new.txt",
+                         metadata={"发文字号": "海教2号"})
+    assert_coverage(a)
+    cmp = policydiff.compare(a, b)
+    outputs = {"html": html.render_comparison(cmp), "markdown": markdown.render_comparison(cmp),
+               "terminal": terminal.render_comparison(cmp, color=False), "json": json.render_comparison(cmp)}
+    allowed = "\t\n"  # the report's own indentation and line ends
+    for name, out in outputs.items():
+        bad = sorted({hex(ord(ch)) for ch in out if ch in EVERY_CONTROL and ch not in allowed})
+        assert not bad, (name, bad)
+    assert "\\x1b" in outputs["markdown"], "the file name is shown escaped, not dropped"

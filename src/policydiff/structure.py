@@ -29,7 +29,7 @@ import re
 import attrs
 
 from .model import Document, FrontRole, Node, NodeKind, Sentence
-from .text import INVISIBLE, METADATA_FIELDS, cn_number, is_blank, split_lines, visible
+from .text import INVISIBLE, METADATA_FIELDS, cn_number, is_blank, one_line, printable, split_lines
 
 SENTENCE_END = "。！？；"
 """Where commitments are split (outside quotes and brackets)."""
@@ -362,7 +362,9 @@ def parse(text: str, path: str = "<text>", metadata: dict[str, str] | None = Non
     >>> [(n.kind, n.label, n.title) for n in doc.nodes()]
     [('part', '一、', '总体要求'), ('measure', '1.', '强化党建引领工作。')]
     """
-    meta = {visible(k): visible(v) for k, v in (metadata or {}).items()}
+    # The one gate from outside text into the model: file names and metadata from readers can hold
+    # control characters too (a name is escaped, so two names stay distinct; metadata is cleaned).
+    meta = {one_line(k): one_line(v) for k, v in (metadata or {}).items()}
     warnings: list[str] = []
     lines = _lines(text)
     block, used = _metadata_block(lines)
@@ -382,7 +384,7 @@ def parse(text: str, path: str = "<text>", metadata: dict[str, str] | None = Non
     _body(paras[front_end:], top, warnings)
     root = _Builder(kind="document", label="", ordinal=None, title=title, body="", span=(0, 0),
                     sentences=(), children=top)
-    return Document(path=path, text=text, metadata=meta, title=title, root=root.freeze(""),
+    return Document(path=printable(path), text=text, metadata=meta, title=title, root=root.freeze(""),
                     warnings=tuple(warnings), source_format=source_format)
 
 

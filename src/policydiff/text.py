@@ -83,6 +83,16 @@ def visible(text: str) -> str:
     return "".join(ch for ch in text if ch not in INVISIBLE)
 
 
+def one_line(text: str) -> str:
+    """``text`` as a single-line value (metadata fields): invisible characters dropped, every run of
+    whitespace and line breaks one space, ends stripped.
+
+    >>> one_line(" 海教\\u202e〔2021〕\\x0b\\r\\n 1号\\t")
+    '海教〔2021〕 1号'
+    """
+    return " ".join(visible(text).split())
+
+
 def split_lines(text: str) -> list[tuple[int, int]]:
     """(start, end) offsets of each line of ``text``, line breaks excluded, at every Unicode line break.
 
