@@ -135,12 +135,32 @@ def test_limits_refuse_with_input_error(tmp_path: Path, monkeypatch: pytest.Monk
     monkeypatch.undo()
     most = max(len(n.sentences) for n in doc.nodes())
     monkeypatch.setattr(policydiff.limits, "MAX_SENTENCES_PER_NODE", most - 1)
-    with pytest.raises(InputError, match=f"paragraph of {most} sentences"):
+    with pytest.raises(InputError, match=f"(line|paragraph) of {most} sentences"):
         policydiff.read(sample)
     monkeypatch.undo()
     monkeypatch.setattr(policydiff.limits, "MAX_SENTENCES", sum(len(n.sentences) for n in doc.nodes()) - 1)
     with pytest.raises(InputError, match="sentences"):
         policydiff.read(sample)
+    monkeypatch.undo()
+    monkeypatch.setattr(policydiff.limits, "MAX_CHARS", len(doc.text) - 1)
+    with pytest.raises(InputError, match="characters"):
+        policydiff.read(sample)
+
+
+def test_limits_before_parsing_say_where(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(policydiff.limits, "MAX_SENTENCES_PER_NODE", 3)
+    text = "一、总体要求\n" + "推进。" * 4 + "\n"
+    with pytest.raises(InputError, match=r"a line of 4 sentences \(at offset 7"):
+        policydiff.limits.check_text("x.txt", text)
+    policydiff.limits.check_text("x.txt", "一、总体要求\n" + "推进。" * 3 + "\n")
+    wrapped = "一、总体要求\n推进。推进\n工作。推进。推进。\n"  # hard-wrapped: one paragraph of 4 over two lines
+    policydiff.limits.check_text("x.txt", wrapped)
+    with pytest.raises(InputError, match=r"a paragraph of 4 sentences \(at offset 7"):
+        policydiff.limits.check_document(policydiff.parse(wrapped, path="x.txt"))
+    monkeypatch.setattr(policydiff.limits, "MAX_LINES", 2)
+    policydiff.limits.check_text("x.txt", "\u200b\n一\n \n二\n\n")
+    with pytest.raises(InputError, match="more than 2 lines"):
+        policydiff.limits.check_text("x.txt", "一\r二\u2028三")
 
 
 # --- through a process ---------------------------------------------------------------------------
