@@ -46,3 +46,8 @@ bench: $(VENV)/.installed
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis demo-report.html
+
+# The README's screenshot of the HTML report: made on purpose, never by a test.
+.PHONY: screenshot
+screenshot: $(VENV)/.test-installed
+	$(BIN)/python tools/screenshot.py docs/report-screenshot.png

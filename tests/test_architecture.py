@@ -16,7 +16,7 @@ import policydiff.text
 import policydiff.textdiff
 
 SRC = Path(policydiff.__file__).parent
-LEAVES = ["model", "text", "similarity", "limits"]
+LEAVES = ["model", "text", "similarity", "locate", "limits"]
 STAGES = ["sources", "structure", "textdiff", "numbers", "terms", "align"]
 ORDER = [*LEAVES, *STAGES, "compare", "render", "cli"]
 STAGE_PACKAGES = {"readers": "sources"}

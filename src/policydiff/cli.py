@@ -38,10 +38,13 @@ class ShowFormat(str, enum.Enum):
 
 
 class DiffFormat(str, enum.Enum):
+    """The names of ``policydiff.render.FORMATS`` (a test keeps the two equal)."""
+
     terminal = "terminal"
     json = "json"
     html = "html"
     markdown = "markdown"
+    csv = "csv"
 
 
 class Color(str, enum.Enum):
@@ -168,28 +171,22 @@ def diff(
     pin: Annotated[list[str] | None, typer.Option(help="Force a pair: OLD_ID=NEW_ID (repeatable).")] = None,
     min_similarity: Annotated[float, typer.Option(help="Similarity floor for pairing, 0–1.", min=0.0, max=1.0)]
     = AlignOptions().min_similarity,
+    summary: Annotated[bool, typer.Option("--summary", help="Terminal: only the highlights (new, dropped, "
+                                                            "changed targets, new phrases).")] = False,
 ) -> None:
     """Compare two years of a document. Exit 0: no change, 1: changes, 2: trouble."""
-    from .render import html as html_render
-    from .render import json as json_render
-    from .render import markdown as md_render
-    from .render import terminal
+    from .render import render
 
     _working_on(old, new)
     _check_output(output, (old, new))
     pins = _parse_pins(pin or [])
     a, b = read(old), read(new)
     cmp = compare(a, b, CompareOptions(align=AlignOptions(min_similarity=min_similarity, pins=pins)))
-    if format is DiffFormat.json:
-        text = json_render.render_comparison(cmp)
-    elif format is DiffFormat.html:
-        text = html_render.render_comparison(cmp, lang=lang.value)
-    elif format is DiffFormat.markdown:
-        text = md_render.render_comparison(cmp, lang=lang.value, changes_only=True)
-    else:
-        use_color = color is Color.always or (color is Color.auto and output is None and sys.stdout.isatty())
-        text = terminal.render_comparison(cmp, lang=lang.value, changes_only=changes_only, width=width,
-                                          color=use_color)
+    use_color = color is Color.always or (color is Color.auto and output is None and sys.stdout.isatty())
+    options = {"lang": lang.value, "width": width, "color": use_color, "summary": summary}
+    if format is not DiffFormat.markdown:  # Markdown always shows changes only
+        options["changes_only"] = changes_only
+    text = render(cmp, format.value, **options)
     _write(text, output)
     raise typer.Exit(1 if cmp.changed else 0)
 

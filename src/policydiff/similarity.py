@@ -19,8 +19,6 @@ a 5,000-heading file or a report concatenated 64 times never builds a dense all-
 
 from __future__ import annotations
 
-import math
-from collections import Counter
 from collections.abc import Sequence
 
 import numpy as np
@@ -38,48 +36,45 @@ class Vectors:
     """Bigram vectors of two lists of texts (old, new) over one shared vocabulary."""
 
     def __init__(self, old: Sequence[str], new: Sequence[str]) -> None:
-        bags = [bigrams(t) for t in (*old, *new)]
-        df: Counter[str] = Counter()
-        for b in bags:
-            df.update(b.keys())
-        vocab = {g: i for i, g in enumerate(df)}
-        n = len(bags)
-        idf = np.array([math.log((n + 1) / (df[g] + 1)) + 1.0 for g in vocab]) if vocab else np.zeros(0)
+        vocab: dict[str, int] = {}
         rows: list[int] = []
         cols: list[int] = []
-        tf: list[float] = []
-        for r, b in enumerate(bags):
-            for g, c in b.items():
+        counts: list[int] = []
+        for r, text in enumerate((*old, *new)):
+            for g, c in bigrams(text).items():
                 rows.append(r)
-                cols.append(vocab[g])
-                tf.append(1 + math.log(c))
+                cols.append(vocab.setdefault(g, len(vocab)))
+                counts.append(c)
+        n = len(old) + len(new)
         shape = (n, max(1, len(vocab)))
-        idf_full = np.zeros(shape[1])
-        idf_full[: len(idf)] = idf
+        df = np.bincount(np.array(cols, dtype=np.int64), minlength=shape[1]) if cols else np.zeros(shape[1])
+        idf_full = np.log((n + 1) / (df + 1)) + 1.0
+        tf = 1 + np.log(np.array(counts, dtype=float)) if counts else np.zeros(0)
         ones = csr_matrix((np.ones(len(rows)), (rows, cols)), shape=shape)
-        weighted = csr_matrix((np.array(tf) * idf_full[cols] if cols else np.zeros(0), (rows, cols)),
-                              shape=shape)
+        weighted = csr_matrix((tf * idf_full[cols] if cols else np.zeros(0), (rows, cols)), shape=shape)
         norms = np.sqrt(np.asarray(weighted.multiply(weighted).sum(axis=1)).ravel())
         norms[norms == 0] = 1.0
         self._unit = csr_matrix(weighted.multiply(1 / norms[:, None]))
         self._set_weighted = csr_matrix(ones.multiply(idf_full[None, :]))
         self._set_mass = np.asarray(self._set_weighted.sum(axis=1)).ravel()
-        common = np.zeros(shape[1], dtype=bool)
-        if vocab:
-            dfa = np.array([df[g] for g in vocab])
-            common[: len(dfa)] = dfa > max(2, COMMON_DF * n)
+        common = df > max(2, COMMON_DF * n)
         rare = csr_matrix(self._unit.multiply((~common)[None, :].astype(float)))
-        self._rare = rare
-        self._ones = ones
-        self.n_old = len(old)
+        k = len(old)
+        self.n_old = k
         self.n_new = len(new)
+        # the old and new halves, sliced once (slicing a CSR matrix copies it)
+        self._rare_old, self._rare_new = csr_matrix(rare[:k]), csr_matrix(rare[k:])
+        self._unit_old, self._unit_new = csr_matrix(self._unit[:k]), csr_matrix(self._unit[k:])
+        self._setw_old = csr_matrix(self._set_weighted[:k])
+        self._ones_new = csr_matrix(ones[k:])
+        self._mass_old, self._mass_new = self._set_mass[:k], self._set_mass[k:]
 
     def topk(self, k: int, floor: float) -> csr_matrix:
         """Cosine of old × new for candidate pairs: each row's and each column's ``k`` best above ``floor``.
 
         Candidates are found through rare bigrams; their scores are then the full cosine.
         """
-        a_rare, b_rare = self._rare[: self.n_old], self._rare[self.n_old:]
+        a_rare, b_rare = self._rare_old, self._rare_new
         keep_r: list[np.ndarray] = []
         keep_c: list[np.ndarray] = []
         for src, dst, flip in ((a_rare, b_rare, False), (b_rare, a_rare, True)):
@@ -108,25 +103,25 @@ class Vectors:
 
     def cosine_at(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
         """Cosine of the given (old row, new column) pairs, computed pair by pair on sparse rows."""
-        a = self._unit[: self.n_old][rows]
-        b = self._unit[self.n_old:][cols]
+        a = self._unit_old[rows]
+        b = self._unit_new[cols]
         return np.asarray(a.multiply(b).sum(axis=1)).ravel()
 
     def mass_old(self, rows: np.ndarray) -> np.ndarray:
         """IDF mass of the bigram sets of old units (how much content they carry)."""
-        return np.asarray(self._set_mass[: self.n_old][rows])
+        return np.asarray(self._mass_old[rows])
 
     def mass_new(self, cols: np.ndarray) -> np.ndarray:
         """IDF mass of the bigram sets of new units."""
-        return np.asarray(self._set_mass[self.n_old:][cols])
+        return np.asarray(self._mass_new[cols])
 
     def containment_at(self, rows: np.ndarray, cols: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(share of old found in new, share of new found in old), IDF-weighted over bigram sets."""
-        a = self._set_weighted[: self.n_old][rows]
-        b = self._ones[self.n_old:][cols]
+        a = self._setw_old[rows]
+        b = self._ones_new[cols]
         inter = np.asarray(a.multiply(b).sum(axis=1)).ravel()
-        mass_a = self._set_mass[: self.n_old][rows]
-        mass_b = self._set_mass[self.n_old:][cols]
+        mass_a = self._mass_old[rows]
+        mass_b = self._mass_new[cols]
         with np.errstate(divide="ignore", invalid="ignore"):
             return (np.where(mass_a > 0, inter / np.where(mass_a > 0, mass_a, 1), 0.0),
                     np.where(mass_b > 0, inter / np.where(mass_b > 0, mass_b, 1), 0.0))

@@ -28,7 +28,7 @@ from diff_match_patch import diff_match_patch
 from scipy.optimize import linear_sum_assignment
 
 from .model import ChangeKind, CommitmentChange, Sentence
-from .text import bigrams, containment, dice, normalize
+from .text import bigrams, containment, normalize
 
 SENTENCE_MIN_DICE = 0.34
 """Below this bigram Dice two sentences are different commitments, not a rewording."""
@@ -174,6 +174,27 @@ def _pieces(bags: list[Counter[str]], other: list[Counter[str]], matched: dict[i
     return out
 
 
+def dice_matrix(a: Sequence[Counter[str]], b: Sequence[Counter[str]]) -> np.ndarray:
+    """Multiset Dice of every pair of bags, as a dense matrix computed in numpy (one row at a time, so that
+    memory stays at len(b) × vocabulary)."""
+    vocab: dict[str, int] = {}
+    for bag in (*a, *b):
+        for g in bag:
+            vocab.setdefault(g, len(vocab))
+    ma = np.zeros((len(a), max(1, len(vocab))))
+    mb = np.zeros((len(b), max(1, len(vocab))))
+    for m, bags in ((ma, a), (mb, b)):
+        for r, bag in enumerate(bags):
+            for g, c in bag.items():
+                m[r, vocab[g]] = c
+    sa, sb = ma.sum(axis=1), mb.sum(axis=1)
+    out = np.empty((len(a), len(b)))
+    for r in range(len(a)):
+        out[r] = np.minimum(ma[r], mb).sum(axis=1)
+    total = sa[:, None] + sb[None, :]
+    return np.where(total > 0, 2 * out / np.where(total > 0, total, 1), 1.0)
+
+
 def align_sentences(old: Sequence[Sentence], new: Sequence[Sentence]) -> tuple[CommitmentChange, ...]:
     """What became of each sentence of a pair: unchanged / reworded / split / merged / added / removed.
 
@@ -183,7 +204,7 @@ def align_sentences(old: Sequence[Sentence], new: Sequence[Sentence]) -> tuple[C
     nb = [bigrams(s.text) for s in new]
     pairs: dict[int, int] = {}
     if old and new:
-        sim = np.array([[dice(a, b) for b in nb] for a in ob])
+        sim = dice_matrix(ob, nb)
         rows, cols = linear_sum_assignment(-sim)
         pairs = {int(r): int(c) for r, c in zip(rows, cols, strict=True) if sim[r, c] >= SENTENCE_MIN_DICE}
     matched_new = {c: r for r, c in pairs.items()}
