@@ -134,7 +134,22 @@ def clean(text: str) -> str:
 
 
 _QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'"})
-_BLANKS = re.compile(rf"[\s{ZERO_WIDTH}]+")
+
+
+def _char_class(chars: frozenset[str]) -> str:
+    """A regex character class body matching exactly ``chars``, as ranges of consecutive code points."""
+    points = sorted(ord(c) for c in chars)
+    out, start = [], 0
+    for k in range(1, len(points) + 1):
+        if k == len(points) or points[k] != points[k - 1] + 1:
+            a, b = points[start], points[k - 1]
+            out.append(f"\\U{a:08x}" if a == b else f"\\U{a:08x}-\\U{b:08x}")
+            start = k
+    return "".join(out)
+
+
+_BLANKS = re.compile(rf"[\s{_char_class(INVISIBLE)}]+")
+"""Whitespace and every invisible character (``is_blank`` as one regex, for ``normalize``)."""
 _PUNCT_SYMBOL = {cp: None for cp in range(0x10000) if unicodedata.category(chr(cp))[0] in "PS"}
 """Punctuation and symbol code points of the BMP as a ``str.translate`` deletion table: built once at
 import (~30 ms), it is ~20× faster than testing characters one by one. Characters beyond the BMP
