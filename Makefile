@@ -43,6 +43,8 @@ bench: $(VENV)/.installed
 	$(BIN)/python bench/render.py
 	$(BIN)/python bench/read_pdf.py
 	$(BIN)/python bench/html_extract.py
+	$(BIN)/python bench/timeline.py
+	$(BIN)/python bench/scaling.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis demo-report.html

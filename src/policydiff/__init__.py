@@ -28,6 +28,7 @@ from .model import (
 from .sources import read_source
 from .structure import parse
 from .text import all_blank
+from .timeline import Timeline, timeline
 
 __all__ = [
     "AlignOptions",
@@ -43,9 +44,11 @@ __all__ = [
     "PolicyDiffError",
     "Sentence",
     "Terms",
+    "Timeline",
     "compare",
     "parse",
     "read",
+    "timeline",
 ]
 
 __version__ = "0.1.0"

@@ -33,10 +33,9 @@ from collections.abc import Sequence
 import attrs
 import numpy as np
 from scipy.sparse import coo_matrix, csr_matrix
-from scipy.sparse.csgraph import min_weight_full_bipartite_matching
 
 from .model import ChangeKind, Document, Link, Nearest, NearestReason, Node, OptionsError, Sentence, Span
-from .similarity import Vectors, set_dice
+from .similarity import Vectors, assign, set_dice
 from .text import content_key, normalize
 
 MIN_SIMILARITY = 0.28
@@ -234,17 +233,7 @@ def _match(rows: np.ndarray, cols: np.ndarray, vals: np.ndarray, n_rows: int, n_
     if strict is not None:
         mutual &= ~strict
     ok = (vals >= floor) | ((vals >= floor * MUTUAL_FLOOR_RATIO) & mutual)
-    r, c, v = rows[ok], cols[ok], vals[ok]
-    if not len(v):
-        return {}
-    big = float(v.max()) + 1.0
-    weights = np.concatenate([big - v, np.full(n_rows, big)])
-    graph = csr_matrix((weights, (np.concatenate([r, np.arange(n_rows)]),
-                                  np.concatenate([c, n_cols + np.arange(n_rows)]))),
-                       shape=(n_rows, n_cols + n_rows))
-    mr, mc = min_weight_full_bipartite_matching(graph)
-    lookup = {(int(a), int(b)): float(x) for a, b, x in zip(r, c, v, strict=True)}
-    return {int(a): (int(b), lookup[(int(a), int(b))]) for a, b in zip(mr, mc, strict=True) if b < n_cols}
+    return assign(rows[ok], cols[ok], vals[ok], n_rows, n_cols)
 
 
 # --- the steps -----------------------------------------------------------------------------------

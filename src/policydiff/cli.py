@@ -191,6 +191,67 @@ def diff(
     raise typer.Exit(1 if cmp.changed else 0)
 
 
+class TimelineFormat(str, enum.Enum):
+    terminal = "terminal"
+    html = "html"
+    json = "json"
+    csv = "csv"
+
+
+@app.command("timeline")
+def timeline_command(
+    files: Annotated[list[Path], typer.Argument(help="Documents of one issuer, one per year, or a directory of them.")],
+    format: Annotated[TimelineFormat, typer.Option("--format", "-f", help="Output format.")]
+    = TimelineFormat.terminal,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")]
+    = None,
+    term: Annotated[list[str] | None, typer.Option("--term", help="A phrase to count in every year (repeatable).")]
+    = None,
+    jobs: Annotated[int | None, typer.Option("--jobs", "-j", help="Worker processes (default: all cores).", min=1)]
+    = None,
+    cache_dir: Annotated[Path | None, typer.Option("--cache-dir", help="Where pairwise results are kept "
+                                                   "(default: $XDG_CACHE_HOME/policydiff).")] = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the cache.")] = False,
+    lang: Annotated[Lang, typer.Option(help="Language of labels: zh or en.")] = Lang.zh,
+) -> None:
+    """Follow documents over the years: measure lineages, target series, phrases. Exit 0, or 2 on trouble."""
+    from .render import timeline_csv, timeline_html, timeline_json, timeline_terminal
+    from .timeline import collect_paths, default_cache_dir, timeline
+
+    progress_bar = None
+    if sys.stderr.isatty():
+        from rich.console import Console
+        from rich.progress import Progress
+
+        progress_bar = Progress(console=Console(stderr=True), auto_refresh=False, transient=True)
+    try:
+        paths = collect_paths(files)
+        if progress_bar is None:
+            tl = timeline(paths, terms=term or (), jobs=jobs,
+                          cache_dir=None if no_cache else (cache_dir or default_cache_dir()))
+        else:
+            with progress_bar:
+                task = progress_bar.add_task("timeline", total=None)
+
+                def report(done: int, total: int) -> None:
+                    progress_bar.update(task, completed=done, total=total)
+                    progress_bar.refresh()
+
+                tl = timeline(paths, terms=term or (), jobs=jobs, progress=report,
+                              cache_dir=None if no_cache else (cache_dir or default_cache_dir()))
+    except PolicyDiffError as exc:
+        raise _fail(str(exc)) from exc
+    if format is TimelineFormat.json:
+        text = timeline_json.render_timeline(tl)
+    elif format is TimelineFormat.csv:
+        text = timeline_csv.render_timeline(tl)
+    elif format is TimelineFormat.html:
+        text = timeline_html.render_timeline(tl, lang=lang.value)
+    else:
+        text = timeline_terminal.render_timeline(tl, lang=lang.value)
+    _write(text, output)
+
+
 @app.command()
 def demo() -> None:
     """Compare the bundled sample documents (corpora/sample-2022.txt → sample-2023.txt)."""
