@@ -218,6 +218,7 @@ def timeline_command(
     from .render import timeline_csv, timeline_html, timeline_json, timeline_terminal
     from .timeline import collect_paths, default_cache_dir, timeline
 
+    _working_on(*files)
     progress_bar = None
     if sys.stderr.isatty():
         from rich.console import Console
@@ -226,6 +227,7 @@ def timeline_command(
         progress_bar = Progress(console=Console(stderr=True), auto_refresh=False, transient=True)
     try:
         paths = collect_paths(files)
+        _check_output(output, tuple(Path(p) for p in paths))
         if progress_bar is None:
             tl = timeline(paths, terms=term or (), jobs=jobs,
                           cache_dir=None if no_cache else (cache_dir or default_cache_dir()))
