@@ -382,3 +382,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def entry() -> None:
     sys.exit(main())
+
+
+if __name__ == "__main__":  # python -m policydiff.cli (bench/scaling.py runs it so)
+    entry()
