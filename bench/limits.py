@@ -41,7 +41,7 @@ def main() -> None:
     report = (corpora() / "gov-work-report" / "1955.txt").read_text(encoding="utf-8")
     startup, _ = _cli("--help")
     print(f"baseline: the CLI starting and printing --help takes {startup:.2f} s on this machine now")
-    print(f"{"over-limit input":40s} {'chars':>10s} {'refused':>8s} {'parse':>8s} {'ratio':>7s} {'CLI':>7s}")
+    print(f"{'over-limit input':40s} {'chars':>10s} {'refused':>8s} {'parse':>8s} {'ratio':>7s} {'CLI':>7s}")
     worst = 0.0
     with tempfile.TemporaryDirectory() as tmp:
         for name, text in cases(report).items():
