@@ -37,9 +37,8 @@ def _one_error_line(err: str) -> str:
 
 
 def _run(args: list[str], **kwargs: object) -> subprocess.CompletedProcess[str]:
-    code = "import sys; from policydiff.cli import entry; sys.argv[0] = 'policydiff'; entry()"
     streams = {"stdout": subprocess.PIPE, "stderr": subprocess.PIPE, **kwargs}
-    return subprocess.run([sys.executable, "-c", code, *args], text=True, timeout=60,
+    return subprocess.run([sys.executable, "-m", "policydiff.cli", *args], text=True, timeout=60,
                           **streams)  # type: ignore[call-overload]
 
 
