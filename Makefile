@@ -45,6 +45,7 @@ bench: $(VENV)/.installed
 	$(BIN)/python bench/html_extract.py
 	$(BIN)/python bench/timeline.py
 	$(BIN)/python bench/scaling.py
+	$(BIN)/python bench/facts.py
 	$(BIN)/python bench/limits.py
 
 clean:

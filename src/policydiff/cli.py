@@ -173,6 +173,8 @@ def diff(
     = AlignOptions().min_similarity,
     summary: Annotated[bool, typer.Option("--summary", help="Terminal: only the highlights (new, dropped, "
                                                             "changed targets, new phrases).")] = False,
+    strength_scale: Annotated[Path | None, typer.Option(
+        help="TOML file of extra strength words merged over the shipped scale (docs/facts.md).")] = None,
 ) -> None:
     """Compare two years of a document. Exit 0: no change, 1: changes, 2: trouble."""
     from .render import render
@@ -181,7 +183,8 @@ def diff(
     _check_output(output, (old, new))
     pins = _parse_pins(pin or [])
     a, b = read(old), read(new)
-    cmp = compare(a, b, CompareOptions(align=AlignOptions(min_similarity=min_similarity, pins=pins)))
+    cmp = compare(a, b, CompareOptions(align=AlignOptions(min_similarity=min_similarity, pins=pins),
+                                       strength_scale=str(strength_scale) if strength_scale else None))
     use_color = color is Color.always or (color is Color.auto and output is None and sys.stdout.isatty())
     options = {"lang": lang.value, "width": width, "color": use_color, "summary": summary}
     if format is not DiffFormat.markdown:  # Markdown always shows changes only
