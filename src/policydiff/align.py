@@ -379,7 +379,7 @@ def _align_headings(st: _State, content: dict[tuple[int, int], float]) -> dict[i
     equal = np.array([st.old.key[ho[a]] == st.new.key[hn[b]] for a, b in zip(r, c, strict=True)], dtype=bool)
     score = np.where(equal, np.maximum(score, 1.0), score) * same_kind
     score = score + POSITION_WEIGHT * (1 - np.abs(r / max(1, len(ho) - 1) - c / max(1, len(hn) - 1))) * (score > 0.1)
-    m = csr_matrix((score, (r, c)), shape=(len(ho), len(hn)))
+    m = csr_matrix((score.astype(float), (r, c)), shape=(len(ho), len(hn)))  # no candidates: dtype object
     found = _assign(st, m, ho, hn, st.floor * HEADING_FLOOR_RATIO)
     out = {i: j for (i, j) in found}
     out.update(pinned)
@@ -404,6 +404,7 @@ def _content_second_pass(st: _State, first: dict[tuple[int, int], float],
     r, c, v = m.row, m.col, m.data
     if not len(v):
         st.scores = st.base
+        st.context = csr_matrix(st.base.shape)  # no candidates: _residual must still find its inputs
         return first
     parent_ok, top_ok = _context(st, r, c, headings, first)
     st.context = csr_matrix((1 + parent_ok + 2 * top_ok, (r, c)), shape=st.base.shape)
