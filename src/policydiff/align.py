@@ -36,7 +36,7 @@ from scipy.sparse import coo_matrix, csr_matrix
 
 from .model import ChangeKind, Document, Link, Nearest, NearestReason, Node, OptionsError, Sentence, Span
 from .similarity import Vectors, assign, set_dice
-from .text import bigrams, content_key, normalize
+from .text import bigrams, content_key, normalize, normalize_metadata
 
 MIN_SIMILARITY = 0.28
 """Default floor of the blended similarity for two nodes to be the same measure reworded."""
@@ -948,8 +948,9 @@ def _edits(st: _State, groups: dict[int, tuple[list[int], list[int]]], sentences
 def _kind(st: _State, olds: list[int], news: list[int]) -> ChangeKind:
     on, nn = st.old.nodes, st.new.nodes
     if len(olds) == 1 and len(news) == 1:
-        same = normalize(on[olds[0]].title + on[olds[0]].body) == normalize(nn[news[0]].title + nn[news[0]].body)
-        return "unchanged" if same else "reworded"
+        a, b = on[olds[0]], nn[news[0]]
+        norm = normalize_metadata if a.role == "metadata" else normalize  # 〔2021〕 and [2021] are one number
+        return "unchanged" if norm(a.title + a.body) == norm(b.title + b.body) else "reworded"
     if len(olds) == 1:
         return "split"
     old_len = sum(len(st.old.key[i]) for i in olds)

@@ -25,7 +25,7 @@ from .model import (
 from .numbers import pair_numbers
 from .strength import strength_shifts
 from .terms import term_changes
-from .text import normalize
+from .text import normalize_metadata
 from .textdiff import align_sentences, inline_diff, join_inline
 
 
@@ -107,9 +107,9 @@ def _strength(changes: tuple[Change, ...], opts: CompareOptions) -> tuple[Streng
 
 
 def _metadata_changes(old: Document, new: Document) -> tuple[tuple[str, str | None, str | None], ...]:
-    """Metadata fields that differ after normalisation (full-width digits or an NBSP are no change)."""
+    """Metadata fields that differ after normalisation (full-width digits, an NBSP or 〔〕 for [] are no change)."""
     def same(a: str | None, b: str | None) -> bool:
-        return a is not None and b is not None and normalize(a) == normalize(b)
+        return a is not None and b is not None and normalize_metadata(a) == normalize_metadata(b)
 
     return tuple((k, old.metadata.get(k), new.metadata.get(k))
                  for k in sorted(set(old.metadata) | set(new.metadata))

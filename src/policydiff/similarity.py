@@ -68,6 +68,10 @@ class Vectors:
         self._set_mass = np.asarray(self._set_weighted.sum(axis=1)).ravel()
         common = df > max(2, COMMON_DF * n)
         rare = csr_matrix(self._unit.multiply((~common)[None, :].astype(float)))
+        rare.eliminate_zeros()
+        bare = np.diff(rare.indptr) == 0  # a unit made only of common bigrams looks up with all of them
+        if bare.any():
+            rare = csr_matrix(rare + self._unit.multiply(bare[:, None].astype(float)))
         exact = len(old) * len(new) <= EXACT_PAIRS
         prefix = rare if exact else _prefix(rare, np.where(df >= 2, df, np.iinfo(np.int64).max), PREFIX)
         k = len(old)
