@@ -5,7 +5,9 @@ from __future__ import annotations
 import itertools
 import os
 import re
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import settings
@@ -60,3 +62,16 @@ def assert_coverage(doc: Document) -> None:
             assert re.sub(r"\s", "", clean(doc.text[s.span[0]:s.span[1]])) == re.sub(r"\s", "", s.text)
     lost = [i for i, ch in enumerate(doc.text) if not covered[i] and not is_blank(ch)]
     assert not lost, f"uncovered characters at {lost[:5]}: {doc.text[lost[0]:lost[0] + 10]!r}"
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """Debian's Chromium driven by Playwright, shared by every browser test; missing in CI is a failure."""
+    from gongwen import CHROMIUM, chromium_browser
+
+    if CHROMIUM is None:
+        if os.environ.get("CI"):
+            pytest.fail("CI needs Chromium (apt-get install chromium)")
+        pytest.skip("no chromium on this machine")
+    with chromium_browser() as b:
+        yield b

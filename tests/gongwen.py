@@ -72,7 +72,7 @@ def chromium_browser() -> Iterator[Any]:
 
     assert CHROMIUM is not None
     args = ["--headless", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-            "--disable-sync", "--no-first-run"]
+            "--disable-sync", "--no-first-run", "--disable-quic"]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         args.append("--no-sandbox")
     with sync_playwright() as p:

@@ -6,13 +6,9 @@ Skipped only when no Chromium is installed and CI is unset; in CI a missing brow
 from __future__ import annotations
 
 import json
-import os
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-
-import pytest
 
 import policydiff
 from conftest import SAMPLES
@@ -21,24 +17,6 @@ from policydiff.render import html
 from policydiff.render import json as json_render
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if CHROMIUM is None:
-        if os.environ.get("CI"):
-            pytest.fail("CI needs Chromium (apt-get install chromium)")
-        pytest.skip("no chromium on this machine")
-    from playwright.sync_api import sync_playwright
-
-    args = ["--headless", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-            "--disable-sync", "--no-first-run", "--disable-quic"]
-    if hasattr(os, "geteuid") and os.geteuid() == 0:
-        args.append("--no-sandbox")
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=args)
-        yield b
-        b.close()
 
 
 def _open(browser: Any, path: Path, *, js: bool = True) -> tuple[Any, list[str], list[str]]:

@@ -7,9 +7,7 @@ stored in the repository.
 
 from __future__ import annotations
 
-import os
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +15,7 @@ import pytest
 
 import policydiff
 from conftest import SAMPLES, assert_coverage
-from gongwen import CHROMIUM, DOC_NUMBER, ORGAN, chromium_browser, gongwen_html, print_pdf
+from gongwen import DOC_NUMBER, ORGAN, gongwen_html, print_pdf
 from policydiff import InputError
 from policydiff.cli import main
 from policydiff.readers import layout
@@ -28,16 +26,6 @@ HEADER = "青溪县二〇二二年教育工作要点（印发稿）"
 
 def _shape(doc: policydiff.Document) -> list[tuple[str, str, str, str, str | None]]:
     return [(n.kind, n.label, n.title, n.body, n.role) for n in doc.nodes()]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if CHROMIUM is None:
-        if os.environ.get("CI"):
-            pytest.fail("CI needs Chromium (apt-get install chromium)")
-        pytest.skip("no chromium on this machine")
-    with chromium_browser() as b:
-        yield b
 
 
 @pytest.fixture(scope="module")

@@ -20,7 +20,7 @@ from policydiff.cli import main
 from policydiff.model import InputError
 from policydiff.render import timeline_csv, timeline_html, timeline_json, timeline_terminal
 from policydiff.timeline import RunStats, Series, Timeline, document_year, timeline
-from test_browser import _open, browser  # noqa: F401  (the Chromium fixture, by name)
+from test_browser import _open
 
 SERIES = SAMPLES / "series"
 SCHEMA = json.loads(resources.files("policydiff").joinpath("schema/timeline.schema.json").read_text(encoding="utf-8"))
