@@ -11,7 +11,7 @@ import policydiff.structure
 import policydiff.textdiff
 
 SRC = Path(policydiff.__file__).parent
-ORDER = ["model", "text", "sources", "structure", "textdiff", "numbers", "terms", "align", "compare", "render", "cli"]
+ORDER = ["model", "text", "sources", "structure", "textdiff", "numbers", "terms", "align", "compare", "batch", "render", "cli"]
 
 
 def _ours(path: Path) -> set[str]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 
 from .align import AlignOptions
+from .batch import BatchSummary, batch
 from .compare import CompareOptions
 from .compare import compare as _compare
 from .model import (
@@ -29,6 +30,7 @@ from .structure import parse
 
 __all__ = [
     "AlignOptions",
+    "BatchSummary",
     "Change",
     "CommitmentChange",
     "CompareOptions",
@@ -41,6 +43,7 @@ __all__ = [
     "PolicyDiffError",
     "Sentence",
     "Terms",
+    "batch",
     "compare",
     "parse",
     "read",
