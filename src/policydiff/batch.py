@@ -641,7 +641,7 @@ class _LocalEngine:
         futures: dict[cf.Future[Any], Entry | Pair] = {
             self.pool.submit(load_to_cache, e, str(out), str(cache)): e for e in to_load}
         submitted: set[tuple[str, str, int, int]] = set()
-        stopped = False
+        limit = len(todo) if stop_after is None else min(stop_after, len(todo))
         while futures:
             finished, _ = cf.wait(futures, return_when=cf.FIRST_COMPLETED)
             for fut in finished:
@@ -650,18 +650,14 @@ class _LocalEngine:
                     loaded[task.key] = fut.result()
                     docs_failed += loaded[task.key].error is not None
                     for p in waiting.pop(task.key, []):
-                        if p.key not in submitted and p.old.key in loaded and p.new.key in loaded and not stopped:
+                        if (p.key not in submitted and p.old.key in loaded and p.new.key in loaded
+                                and len(submitted) < limit):
                             submitted.add(p.key)
                             futures[self.pool.submit(pair_from_cache, p, str(out), str(cache))] = p
                 else:
                     result: PairResult = fut.result()
                     bar.step(result.status)
-                    if stop_after is not None and bar.done + bar.failed >= stop_after and not stopped:
-                        stopped = True
-                        for other in futures:
-                            other.cancel()
-            if stopped:
-                futures = {f: t for f, t in futures.items() if not f.cancelled()}
+        stopped = len(submitted) < len(todo)
         bar.show(final=True)
         if not stopped:
             _tidy(out, entries, pairs)
@@ -701,16 +697,16 @@ class _DaskEngine:
         todo, to_load = _plan_work(entries, pairs, hashes, out)
         bar = _Progress(len(pairs), len(pairs) - len(todo), progress)
         bar.show(final=True)
-        users: Counter[tuple[str, int]] = Counter(k for p in todo for k in (p.old.key, p.new.key))
         docs = {e.key: client.submit(load_entry, e, str(out), pure=False) for e in to_load}
         # A small task per document reports whether it was readable; the document itself never leaves the workers.
         status = [client.submit(_load_error, docs[e.key], pure=False) for e in to_load]
+        chosen = todo if stop_after is None else todo[:stop_after]
+        users: Counter[tuple[str, int]] = Counter(k for p in chosen for k in (p.old.key, p.new.key))
         pending = as_completed([client.submit(run_pair, p, docs[p.old.key], docs[p.new.key], str(out), pure=False)
-                                for p in todo])
+                                for p in chosen])
         for key in [k for k in docs if not users[k]]:
             del docs[key]
-        by_key = {p.key: p for p in todo}
-        stopped = False
+        by_key = {p.key: p for p in chosen}
         for fut in pending:
             result: PairResult = fut.result()
             bar.step(result.status)
@@ -719,11 +715,8 @@ class _DaskEngine:
                 users[k] -= 1
                 if not users[k]:
                     docs.pop(k, None)  # the workers may forget the parsed document now
-            if stop_after is not None and bar.done + bar.failed >= stop_after:
-                stopped = True
-                pending.clear()
-                break
-        docs_failed = sum(e is not None for e in client.gather(status)) if not stopped else 0
+        stopped = len(chosen) < len(todo)
+        docs_failed = sum(e is not None for e in client.gather(status))
         bar.show(final=True)
         if not stopped:
             _tidy(out, entries, pairs)
