@@ -34,6 +34,7 @@ import os
 import pickle
 import re
 import shutil
+import threading
 import time
 import urllib.request
 from collections import Counter, defaultdict
@@ -43,7 +44,6 @@ from typing import Any, Literal, TextIO
 
 import attrs
 import pyarrow as pa
-import pyarrow.dataset as pads
 import pyarrow.parquet as pq
 
 from .compare import compare
@@ -601,6 +601,17 @@ def _tidy(out: Path, entries: list[Entry], pairs: list[Pair]) -> None:
                 d.rmdir()
 
 
+def _start_method() -> str:
+    """``fork`` when this process runs no other thread: the workers inherit the imported modules (pyarrow,
+    scipy, lxml: 1–3 s of imports per worker otherwise, a tenth of a 50-pair run). With threads (a Dask
+    client, a server embedding policydiff) forking can deadlock on a lock held by another thread, so then
+    ``forkserver`` (``spawn`` where there is none), which needs the caller's ``if __name__ == "__main__"``."""
+    methods = multiprocessing.get_all_start_methods()
+    if "fork" in methods and threading.active_count() == 1:
+        return "fork"
+    return "forkserver" if "forkserver" in methods else "spawn"
+
+
 class _LocalEngine:
     """``ProcessPoolExecutor`` over all cores (or ``workers``); documents shared through ``OUT/_cache``."""
 
@@ -612,9 +623,7 @@ class _LocalEngine:
         if self.workers == 1:
             self.pool = _InlineExecutor()
         else:
-            # forkserver: a clean child even when the caller has threads (a Dask client, a test runner).
-            method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
-            self.pool = cf.ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context(method))
+            self.pool = cf.ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context(_start_method()))
 
     def close(self) -> None:
         self.pool.shutdown(wait=True, cancel_futures=True)
@@ -734,6 +743,8 @@ def read_table(out: str | os.PathLike[str], table: str) -> pa.Table:
     readers who want pyarrow without writing the partitioning option themselves)."""
     if table not in TABLES:
         raise OptionsError(f"no table {table!r}; tables: {', '.join(TABLES)}")
+    import pyarrow.dataset as pads  # here, not at the top: workers never need it, and it imports pandas
+
     folder = Path(out) / table
     part = pads.partitioning(pa.schema([("issuer", pa.string())]), flavor="hive")
     if not folder.is_dir():
