@@ -189,6 +189,35 @@ def test_unreadable_documents_are_recorded_and_never_stop_the_batch(tmp_path: Pa
         ("江临市教育局", 2023), ("白沙县教育局", 2023), ("青溪县教育局", 2023), ("青溪县教育局", 2024)]
 
 
+def test_a_document_that_kills_its_worker_process_is_recorded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    batch_module = sys.modules["policydiff.batch"]
+    real_parse = batch_module.parse  # type: ignore[attr-defined]
+
+    def deadly_parse(text: str, **kwargs: object) -> object:
+        if "致命" in text:
+            os._exit(1)  # what a segfault in a parser library or the out-of-memory killer does to a worker
+        return real_parse(text, **kwargs)
+
+    # Forked workers inherit the patched parser.
+    monkeypatch.setattr(batch_module, "parse", deadly_parse)
+    monkeypatch.setattr(batch_module, "_start_method", lambda: "fork")
+    folder = tmp_path / "corpus"
+    (folder / "某县").mkdir(parents=True)
+    (folder / "某县" / "2022.txt").write_text("一、总则\n1.致命的文档。\n", encoding="utf-8")
+    (folder / "某县" / "2023.txt").write_text("一、总则\n1.普通的文档。\n", encoding="utf-8")
+    (folder / "某县" / "2024.txt").write_text("一、总则\n1.普通的文档。再加一句。\n", encoding="utf-8")
+    (folder / "白沙县教育局").mkdir()
+    for f in (BATCH / "白沙县教育局").glob("*.txt"):
+        (folder / "白沙县教育局" / f.name).write_bytes(f.read_bytes())
+    summary = policydiff.batch(folder, tmp_path / "out", workers=2)
+    assert (summary.pairs, summary.done, summary.failed, summary.documents_failed) == (3, 2, 1, 1)
+    docs = {(r["issuer"], r["year"]): r for r in read_table(tmp_path / "out", "documents").to_pylist()}
+    assert "worker process died" in docs[("某县", 2022)]["error"]
+    assert docs[("某县", 2023)]["error"] is None
+    pairs = {(r["issuer"], r["new_year"]): r["status"] for r in read_table(tmp_path / "out", "pairs").to_pylist()}
+    assert pairs == {("某县", 2023): "failed", ("某县", 2024): "done", ("白沙县教育局", 2023): "done"}
+
+
 def test_manifests_and_plans(tmp_path: Path) -> None:
     entries = read_manifest(BATCH)
     assert [(e.issuer, e.year) for e in entries][:2] == [(CITY, 2022), (CITY, 2023)]

@@ -37,7 +37,7 @@ import shutil
 import threading
 import time
 import urllib.request
-from collections import Counter, defaultdict
+from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, Literal, TextIO
@@ -387,15 +387,20 @@ def run_pair(pair: Pair, old: Loaded, new: Loaded, out: str) -> PairResult:
     else:
         for table in ("changes", "numbers"):
             _remove(part, table, pair.issuer, pair.name)
-    status: Status = "done" if cmp is not None else "failed"
-    _write(part, "pairs", pair.issuer, pair.name, _columns([{
-        **head, "relation": pair.relation, "old_sha256": old.sha256, "new_sha256": new.sha256,
-        "policydiff_version": VERSION, "status": status, "error": error,
+    _write_pair_row(part, pair, old.sha256, new.sha256, cmp, error)
+    return PairResult(key=pair.key, status="done" if cmp is not None else "failed", error=error)
+
+
+def _write_pair_row(out: Path, pair: Pair, old_sha: str, new_sha: str, cmp: Comparison | None,
+                    error: str | None) -> None:
+    _write(out, "pairs", pair.issuer, pair.name, _columns([{
+        "old_issuer": pair.old.issuer, "old_year": pair.old.year, "new_year": pair.new.year,
+        "relation": pair.relation, "old_sha256": old_sha, "new_sha256": new_sha,
+        "policydiff_version": VERSION, "status": "done" if cmp is not None else "failed", "error": error,
         "changes": len(cmp.changes) if cmp else None,
         "changed": sum(c.kind != "unchanged" or c.moved for c in cmp.changes) if cmp else None,
         "numbers": sum(len(c.numbers) for c in cmp.changes) if cmp else None,
     }], "pairs"))
-    return PairResult(key=pair.key, status=status, error=error)
 
 
 def _change_rows(cmp: Comparison, head: dict[str, Any]) -> dict[str, list[Any]]:
@@ -469,11 +474,15 @@ def load_to_cache(entry: Entry, out: str, cache: str) -> Loaded:
 
 
 def pair_from_cache(pair: Pair, out: str, cache: str) -> PairResult:
-    """Local engine: a pair task reading its two parsed documents from the cache."""
+    """Local engine: a pair task reading its two parsed documents from the cache (a document without a
+    cache file is one whose load task died: the pair fails as unreadable)."""
     def get(entry: Entry) -> Loaded:
-        with open(_cache_file(cache, entry), "rb") as fh:
-            loaded: Loaded = pickle.load(fh)  # our own cache, written by this run
-            return loaded
+        try:
+            with open(_cache_file(cache, entry), "rb") as fh:
+                loaded: Loaded = pickle.load(fh)  # our own cache, written by this run
+                return loaded
+        except FileNotFoundError:
+            return Loaded(entry=entry, sha256="", document=None, error="its load task died")
     return run_pair(pair, get(pair.old), get(pair.new), out)
 
 
@@ -647,25 +656,55 @@ class _LocalEngine:
             waiting[p.new.key].append(p)
         loaded: dict[tuple[str, int], Loaded] = {}
         docs_failed = 0
-        futures: dict[cf.Future[Any], Entry | Pair] = {
-            self.pool.submit(load_to_cache, e, str(out), str(cache)): e for e in to_load}
         submitted: set[tuple[str, str, int, int]] = set()
         limit = len(todo) if stop_after is None else min(stop_after, len(todo))
-        while futures:
-            finished, _ = cf.wait(futures, return_when=cf.FIRST_COMPLETED)
+        ready: deque[Entry | Pair] = deque(to_load)
+        suspects: deque[Entry | Pair] = deque()
+        running: dict[cf.Future[Any], Entry | Pair] = {}
+
+        def finish(task: Entry | Pair, value: Any) -> None:
+            nonlocal docs_failed
+            if isinstance(task, Pair):
+                bar.step(value.status)
+                return
+            loaded[task.key] = value
+            docs_failed += value.error is not None
+            for p in waiting.pop(task.key, []):
+                if p.key not in submitted and p.old.key in loaded and p.new.key in loaded and len(submitted) < limit:
+                    submitted.add(p.key)
+                    ready.appendleft(p)  # pairs first: their documents' cache files can go sooner
+
+        # At most one task per worker is handed to the pool, so that a worker process dying (a crash, the
+        # out-of-memory killer) loses only the tasks that were running. Those are then run again one at a
+        # time: one that kills its worker while alone is the culprit and is recorded as failed.
+        while ready or suspects or running:
+            queue, width = (suspects, 1) if suspects else (ready, self.workers)
+            while queue and len(running) < width:
+                task = queue.popleft()
+                fut = (self.pool.submit(load_to_cache, task, str(out), str(cache)) if isinstance(task, Entry)
+                       else self.pool.submit(pair_from_cache, task, str(out), str(cache)))
+                running[fut] = task
+            finished, _ = cf.wait(running, return_when=cf.FIRST_COMPLETED)
+            lost: list[Entry | Pair] = []
             for fut in finished:
-                task = futures.pop(fut)
-                if isinstance(task, Entry):
-                    loaded[task.key] = fut.result()
-                    docs_failed += loaded[task.key].error is not None
-                    for p in waiting.pop(task.key, []):
-                        if (p.key not in submitted and p.old.key in loaded and p.new.key in loaded
-                                and len(submitted) < limit):
-                            submitted.add(p.key)
-                            futures[self.pool.submit(pair_from_cache, p, str(out), str(cache))] = p
+                task = running.pop(fut)
+                try:
+                    finish(task, fut.result())
+                except cf.process.BrokenProcessPool:
+                    lost.append(task)
+                except Exception as exc:  # our tasks record their own errors; this is a bug, kept to one task
+                    finish(task, _record_failure(task, f"{type(exc).__name__}: {exc}", hashes, out))
+            if lost:
+                lost += running.values()
+                running.clear()
+                self.pool.shutdown(wait=True, cancel_futures=True)
+                self.pool = cf.ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context(
+                    _start_method()))
+                if len(lost) == 1 and width == 1:
+                    finish(lost[0], _record_failure(lost[0], "its worker process died (crash or out of memory)",
+                                                    hashes, out))
                 else:
-                    result: PairResult = fut.result()
-                    bar.step(result.status)
+                    suspects.extend(lost)
         stopped = len(submitted) < len(todo)
         bar.show(final=True)
         if not stopped:
@@ -708,30 +747,55 @@ class _DaskEngine:
         bar.show(final=True)
         docs = {e.key: client.submit(load_entry, e, str(out), pure=False) for e in to_load}
         # A small task per document reports whether it was readable; the document itself never leaves the workers.
-        status = [client.submit(_load_error, docs[e.key], pure=False) for e in to_load]
+        status = {e: client.submit(_load_error, docs[e.key], pure=False) for e in to_load}
         chosen = todo if stop_after is None else todo[:stop_after]
         users: Counter[tuple[str, int]] = Counter(k for p in chosen for k in (p.old.key, p.new.key))
-        pending = as_completed([client.submit(run_pair, p, docs[p.old.key], docs[p.new.key], str(out), pure=False)
-                                for p in chosen])
+        pair_of = {client.submit(run_pair, p, docs[p.old.key], docs[p.new.key], str(out), pure=False): p
+                   for p in chosen}
         for key in [k for k in docs if not users[k]]:
             del docs[key]
-        by_key = {p.key: p for p in chosen}
-        for fut in pending:
-            result: PairResult = fut.result()
+        for fut in as_completed(list(pair_of)):
+            pair = pair_of.pop(fut)
+            try:
+                result: PairResult = fut.result()
+            except Exception as exc:  # the task's worker died too often (KilledWorker), or a bug in one task
+                result = _record_failure(pair, f"{type(exc).__name__}: {exc}", hashes, out)
             bar.step(result.status)
-            pair = by_key[result.key]
             for k in (pair.old.key, pair.new.key):
                 users[k] -= 1
                 if not users[k]:
                     docs.pop(k, None)  # the workers may forget the parsed document now
-        stopped = len(chosen) < len(todo)
-        docs_failed = sum(e is not None for e in client.gather(status))
+        docs_failed = 0
+        for entry, fut in status.items():
+            try:
+                docs_failed += fut.result() is not None
+            except Exception as exc:  # its load task died with its worker: no row was written
+                _record_failure(entry, f"{type(exc).__name__}: {exc}", hashes, out)
+                docs_failed += 1
         bar.show(final=True)
-        if not stopped:
+        if len(chosen) == len(todo):
             _tidy(out, entries, pairs)
         return BatchSummary(pairs=len(pairs), done=bar.done, skipped=bar.skipped, failed=bar.failed,
                             documents=len(entries), documents_failed=docs_failed,
                             seconds=time.monotonic() - start, out=str(out))
+
+
+def _record_failure(task: Entry | Pair, error: str, hashes: dict[tuple[str, int], str], out: Path,
+                    ) -> Any:
+    """Write, from the client, the row of a task that died without writing it: a document's error row (and
+    no cache file: its pairs then fail as unreadable) or a pair's failed row."""
+    if isinstance(task, Entry):
+        loaded = Loaded(entry=task, sha256=hashes.get(task.key, ""), document=None, error=error)
+        _write(out, "documents", task.issuer, str(task.year), {
+            "year": [task.year], "path": [task.source], "sha256": [loaded.sha256], "size": [None],
+            "title": [task.title], "source_format": [None], "nodes": [None], "measures": [None], "warnings": [[]],
+            "error": [error], "policydiff_version": [VERSION]})
+        _remove(out, "phrases", task.issuer, str(task.year))
+        return loaded
+    for table in ("changes", "numbers"):
+        _remove(out, table, task.issuer, task.name)
+    _write_pair_row(out, task, hashes.get(task.old.key, ""), hashes.get(task.new.key, ""), None, error)
+    return PairResult(key=task.key, status="failed", error=error)
 
 
 def _load_error(loaded: Loaded) -> str | None:
