@@ -8,10 +8,13 @@ counties also compared against the city. The full 50-pair series is measured in 
 from __future__ import annotations
 
 import csv
+import functools
+import http.server
 import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -237,6 +240,30 @@ def test_manifests_and_plans(tmp_path: Path) -> None:
         bad.write_text(text, encoding="utf-8")
         with pytest.raises(InputError, match=reason):
             read_manifest(bad)
+
+
+def test_urls_in_the_manifest_and_progress_on_stderr(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Documents given by URL are downloaded by the worker (a server on 127.0.0.1 stands for a government site)."""
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(BATCH / "白沙县教育局"))
+    handler.log_message = lambda *args: None  # type: ignore[attr-defined]
+    with http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler) as server:
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        base = f"http://127.0.0.1:{server.server_address[1]}"
+        manifest = tmp_path / "m.csv"
+        manifest.write_text(f"issuer,year,url\n白沙,2022,{base}/2022.txt\n白沙,2023,{base}/2023.txt\n"
+                            f"白沙,2024,{base}/2024.txt\n", encoding="utf-8")
+        try:
+            code = main(["batch", str(manifest), "-o", str(tmp_path / "out"), "--workers", "1"])
+        finally:
+            server.shutdown()
+    assert code == 1
+    captured = capsys.readouterr()
+    assert "3 pairs" not in captured.out and "2 pairs: 1 done, 0 skipped, 1 failed" in captured.out
+    assert "policydiff batch: 2/2 pairs (0 skipped, 1 failed)" in captured.err and "finished" in captured.err
+    docs = {r["year"]: r for r in read_table(tmp_path / "out", "documents").to_pylist()}
+    assert docs[2022]["error"] is None and docs[2022]["path"] == f"{base}/2022.txt" and docs[2022]["measures"] == 7
+    assert "404" in docs[2024]["error"]
 
 
 def test_cli_errors_are_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
