@@ -1,4 +1,8 @@
-"""Imports flow one way: model ← sources ← structure ← align/textdiff ← compare ← render ← cli."""
+"""Imports flow one way: model and leaf modules ← pipeline stages ← compare ← render ← cli.
+
+The stages (sources, structure, textdiff, numbers, terms, align) each import only the model and leaf
+modules, never another stage: they share definitions through ``text`` and ``similarity``, and
+``compare`` is the one place that runs them in order."""
 
 from __future__ import annotations
 
@@ -11,7 +15,9 @@ import policydiff.structure
 import policydiff.textdiff
 
 SRC = Path(policydiff.__file__).parent
-ORDER = ["model", "text", "sources", "structure", "textdiff", "numbers", "terms", "align", "compare", "batch", "render", "cli"]
+LEAVES = ["model", "text", "similarity"]
+STAGES = ["sources", "structure", "textdiff", "numbers", "terms", "align"]
+ORDER = [*LEAVES, *STAGES, "compare", "batch", "render", "cli"]
 
 
 def _ours(path: Path) -> set[str]:
@@ -44,6 +50,15 @@ def test_imports_flow_one_way() -> None:
                 continue
             assert dep in ORDER, (path, dep)
             assert ORDER.index(dep) < rank or dep == stage, f"{path.name} imports {dep}"
+
+
+def test_stages_import_only_model_and_leaves() -> None:
+    for stage in STAGES:
+        path = SRC / f"{stage}.py"
+        assert path.exists(), stage
+        assert _ours(path) <= set(LEAVES), (stage, _ours(path) - set(LEAVES))
+    for leaf in LEAVES:
+        assert _ours(SRC / f"{leaf}.py") <= set(LEAVES[: LEAVES.index(leaf)]), leaf
 
 
 def test_model_imports_nothing_of_ours() -> None:

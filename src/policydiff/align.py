@@ -1,67 +1,116 @@
-"""Two section trees → groups of matched nodes.
+"""Two section trees → frozen edits over node ids (see ``docs/alignment.md`` for the why and figures).
 
-Method (see ``docs/alignment.md`` for the why):
+The method, as named steps of ``align``:
 
-1. Every node is put in a **class**: ``heading`` (parts, sections), ``content`` (measures, items,
-   paragraphs, preamble and notice), or one class per other front-matter role. Only nodes of one class
-   are paired.
-2. **Content similarity** is the cosine of character-bigram TF-IDF vectors of the normalised text
-   (punctuation, width and numbering removed). IDF is computed over the content of both years, so the
-   formulaic phrases every measure shares (加强…, 推进…, 进一步…) weigh little. When both nodes have a run-in
-   title, the title's own Dice similarity is blended in. A small bonus for a similar relative position
-   breaks ties between near-identical boilerplate paragraphs in document order.
-3. A **global one-to-one assignment** (Hungarian, ``scipy.optimize.linear_sum_assignment``) pairs
-   content nodes; pairs under ``min_similarity`` are dropped. Pinned pairs are fixed first.
-4. **Headings** are then paired the same way on a score that blends their own text with how many of
-   their descendants were paired into the other heading (a renamed section whose measures all went to
-   the same new section is the same section).
-5. A second content pass adds a bonus when the nodes' parents (and neighbours) were paired, so that
-   among near-equal candidates the one in the corresponding place wins; untitled paragraphs in the
-   intro / lead-in slot of paired headings, or alone between two pairs, are paired too.
-6. **Split and merged**: an unpaired node that scores at least ``SPLIT_MIN_SCORE`` with a paired node
-   of the other year, and at least ``SPLIT_MIN_RATIO`` of what that node scores with its own partner,
-   joins that node's group.
+1. **Sides.** Each document's nodes in order, with parent, top-level part and *class*: ``heading``
+   (parts, sections), ``content`` (measures, items, paragraphs, preamble, notice) or one class per other
+   front-matter role. Only nodes of one class are paired, except punctuation-only nodes, which pair with
+   their equals.
+2. **Content scores** (``similarity.Vectors``): cosine of character-bigram TF-IDF vectors, computed only
+   for candidate pairs that share a rare bigram (sub-quadratic), blended with run-in title similarity
+   and a small position tie-breaker.
+3. **First assignment.** A global one-to-one assignment on the sparse candidate graph
+   (``min_weight_full_bipartite_matching`` with one "unpaired" option per row), floors applied first.
+4. **Headings** are paired on their own text blended with how many of their descendants were paired
+   into each other (a renamed section that keeps its measures is the same section).
+5. **Second assignment** with context: bonuses when the nodes' top-level parts, their parents or their
+   neighbours are paired, so that among near-equal candidates the one in the corresponding place wins
+   (the new year's review of past work echoes last year's plan; the plan still pairs with the plan).
+   Untitled intro / lead-in paragraphs in the slots of paired headings pair too.
+6. **Flows.** Every sentence of one year finds where its content went in the other, anywhere in the
+   document (cosine or containment, see ``link_scores``). A node left unpaired whose content flows mainly
+   into a paired node of the other year joins that node's group: split (1 → n), merged (n → 1, most
+   content kept) or **condensed** (n → 1 where the new node is a summary, much shorter than what it
+   replaces).
+7. **Edits**: kind, ``moved`` (decided symmetrically from the parents' counterparts), evidence links
+   for every pair, and for every node left alone its nearest candidate and the reason it was not paired.
 """
 
 from __future__ import annotations
 
-import math
-from collections import Counter
 from collections.abc import Sequence
 
 import attrs
 import numpy as np
-from scipy.optimize import linear_sum_assignment
-from scipy.sparse import csr_matrix
+from scipy.sparse import coo_matrix, csr_matrix
+from scipy.sparse.csgraph import min_weight_full_bipartite_matching
 
-from .model import Document, Node, OptionsError
-from .text import bigrams, content_key, dice
+from .model import ChangeKind, Document, Link, Nearest, NearestReason, Node, OptionsError, Sentence, Span
+from .similarity import Vectors, set_dice
+from .text import content_key, normalize
 
 MIN_SIMILARITY = 0.28
 """Default floor of the blended similarity for two nodes to be the same measure reworded."""
 MUTUAL_FLOOR_RATIO = 0.5
 """Under ``min_similarity``, down to this share of it, a pair is kept only when each node is the
-other's best candidate (heavily reworded measures score 0.15–0.25 but are still each other's best)."""
-NEIGHBOUR_BONUS = 0.04
-"""Bonus (each side) when the previous / next nodes were paired with each other in the first pass."""
-SPLIT_MIN_SCORE = 0.26
-"""A split/merge piece must score at least this against the node it joins …"""
-SPLIT_MIN_RATIO = 0.45
-SPLIT_MIN_CHARS = 20
-"""Shorter nodes (``各位代表！``) are never split or merge pieces: repeating them is not splitting."""
-"""… and at least this share of that node's score with its own partner."""
-SPLIT_CONTAINMENT = 0.55
-"""Share (IDF-weighted) of an unpaired node's bigrams found in another year's node to join its group."""
-SPLIT_MIN_COSINE = 0.12
-"""A split/merge piece must also be at least this similar to the node it joins."""
+other's best candidate (heavily reworded measures score 0.15–0.25 but are still each other's best) and
+their run-in titles, if both have one, are not named apart (see ``NAMED_APART``)."""
+NAMED_APART = 0.2
+"""Title cosine (TF-IDF over all titles, so 推进 and 教育 weigh little) under which two titled measures are
+named apart: a rewording of a title keeps about half of its weight; two titles on different topics that
+share only formulaic words score under a fifth."""
+CANDIDATES = 12
+"""Candidates kept per node and direction: enough for every realistic rewording, few enough to stay sparse."""
+CANDIDATE_FLOOR = 0.03
+"""Cosine under which a pair is no candidate at all (two unrelated paragraphs of one genre score ~0.05)."""
 TITLE_WEIGHT = 0.3
-"""Weight of run-in title similarity when both nodes have one."""
+"""Weight of run-in title similarity when both nodes have one: the title is the measure's name."""
 POSITION_WEIGHT = 0.05
 """Bonus scale for a similar relative position in the document (a tie-breaker, not evidence)."""
 PARENT_BONUS = 0.08
 """Bonus when the two nodes' parents are paired with each other."""
+PART_BONUS = 0.08
+"""Bonus when the nodes' top-level parts are paired (and their parents are not the same pair): keeps last
+year's plan with this year's plan rather than with this year's review of what was done."""
+NEIGHBOUR_BONUS = 0.04
+"""Bonus (each side) when the previous / next nodes were paired with each other in the first pass."""
 HEADING_CHILD_WEIGHT = 0.5
 """Weight of descendant overlap in the heading score."""
+HEADING_FLOOR_RATIO = 0.8
+"""Headings pair from this share of ``min_similarity``: their own text is short and noisier."""
+OTHER_KIND = 0.7
+"""Factor on the score of a part paired with a section: possible (promotion / demotion), less likely."""
+SPLIT_MIN_CHARS = 20
+"""Shorter nodes (``各位代表！``, ``主要预期目标是：``) are pieces only of a node they are a small, similar
+part of (``SHORT_PIECE_FACTOR``, ``min_similarity``): a lead-in merged with its list is; a repeated
+``各位代表！`` beside another is not."""
+SHORT_PIECE_FACTOR = 3
+"""A short node joins only a node at least this many times longer."""
+ATTACH_MIN = 0.15
+"""Least context-aware score for an unpaired node to join the group of a paired node of the other year:
+members of a condensed group share only a clause or two with the summary (0.15–0.3)."""
+SIBLING_MIN = 0.05
+"""Least score for a leftover to join the node its adjacent sibling went to: any shared content at all
+(unrelated paragraphs of one genre score under ``CANDIDATE_FLOOR``)."""
+CONDENSING_RATIO = 1.5
+"""A part whose content nodes outnumber those of its counterpart by this factor is being condensed (the
+2012 → 2013 reports: 60 task paragraphs become 30): pieces there need no sentence of their own in the
+node they join. A stable year stays within ±20 %."""
+DISSOLVED_MIN_CHILDREN = 2
+"""A heading follows its content into one node of the other year only when at least two of its paired
+descendants went there (one is a coincidence, not a condensed section)."""
+PIECE_SHARE = 0.4
+"""A new leftover is a split piece only when at least this share of its text is sentences linked into the
+old node: splitting distributes the old sentences; a new measure on a neighbouring topic shares phrases,
+not sentences. (Merges need no such share: a condensed summary rewrites what it absorbs.)"""
+ABSORB_MAX_OWN = 0.8
+"""A node that keeps its partner's text almost unchanged (score ≥ this) has absorbed nothing else: the
+sibling cue never glues a removed measure onto its neighbour's unchanged successor."""
+ATTACH_RATIO = 0.35
+"""… and at least this share of what the paired node scores with its own partner, so that a side remark
+sharing a few phrases is not glued to a strong one-to-one pair."""
+LINK_MIN = 0.3
+"""Least sentence score for a sentence link (evidence, ``moved_to``): two sentences of one genre on
+different topics score under 0.25."""
+FLOW_MIN = 0.45
+"""Least sentence score for a dropped sentence to be reported as moved elsewhere (``moved_to``): higher
+than ``LINK_MIN`` because the claim "this content lives on there" must be safe to quote."""
+CONTAINMENT_WEIGHT = 0.8
+"""A shorter sentence contained in a longer one counts at this share of its containment: containment is
+weaker evidence than symmetric overlap (short sentences of common words are contained everywhere)."""
+CONDENSED_LENGTH_RATIO = 0.5
+"""A merge whose new node is shorter than this share of its old members together is ``condensed``: a
+summary keeps a clause of each, not their content."""
 
 
 def _unit(x: object) -> float:
@@ -88,12 +137,35 @@ class AlignOptions:
 
 
 @attrs.frozen
-class Group:
-    """Matched nodes: indices into the old and new node lists, and their similarity."""
+class Edit:
+    """What became of some nodes: ids of the old and new nodes, in document order."""
 
-    old: tuple[int, ...]
-    new: tuple[int, ...]
+    old: tuple[str, ...]
+    new: tuple[str, ...]
+    kind: ChangeKind
+    moved: bool
     similarity: float
+    evidence: tuple[Link, ...] = ()
+    nearest: Nearest | None = None
+
+
+@attrs.frozen
+class Flow:
+    """Where one sentence's content is found in the other document."""
+
+    node_id: str
+    score: float
+
+
+@attrs.frozen
+class Alignment:
+    """The alignment of two documents: edits covering every node once, and sentence flows."""
+
+    edits: tuple[Edit, ...]
+    old_flows: dict[Span, Flow] = attrs.field(factory=dict, hash=False)
+    """Old sentence span → the new node its content went to (score ≥ ``FLOW_MIN``)."""
+    new_flows: dict[Span, Flow] = attrs.field(factory=dict, hash=False)
+    """New sentence span → the old node its content came from."""
 
 
 def node_class(n: Node) -> str:
@@ -105,308 +177,704 @@ def node_class(n: Node) -> str:
     return "content"
 
 
-def _strip_label(n: Node) -> str:
-    return n.title + n.body
+class _Side:
+    """One document's nodes in order with the relations the aligner reads."""
+
+    def __init__(self, doc: Document) -> None:
+        self.nodes: list[Node] = []
+        self.parent: list[int] = []
+        self.top: list[int] = []
+        self.end: list[int] = []  # index after the last descendant
+
+        def walk(node: Node, parent: int, top: int) -> None:
+            for child in node.children:
+                me = len(self.nodes)
+                self.nodes.append(child)
+                self.parent.append(parent)
+                self.top.append(me if top < 0 else top)
+                self.end.append(me + 1)
+                walk(child, me, me if top < 0 else top)
+                self.end[me] = len(self.nodes)
+
+        walk(doc.root, -1, -1)
+        self.index = {n.id: i for i, n in enumerate(self.nodes)}
+        self.cls = [node_class(n) for n in self.nodes]
+        self.key = [content_key(n.title + n.body) for n in self.nodes]
 
 
-class _Vectors:
-    """TF-IDF bigram vectors of two sets of texts, L2-normalised, for their cosine similarity."""
-
-    def __init__(self, texts_a: Sequence[str], texts_b: Sequence[str]) -> None:
-        bags = [bigrams(t) for t in (*texts_a, *texts_b)]
-        df: Counter[str] = Counter()
-        for b in bags:
-            df.update(b.keys())
-        vocab = {g: i for i, g in enumerate(df)}
-        n = len(bags)
-        idf = np.array([math.log((n + 1) / (df[g] + 1)) + 1.0 for g in vocab]) if vocab else np.zeros(0)
-        rows, cols, vals = [], [], []
-        for r, b in enumerate(bags):
-            for g, c in b.items():
-                rows.append(r)
-                cols.append(vocab[g])
-                vals.append((1 + math.log(c)) * idf[vocab[g]])
-        m = csr_matrix((vals, (rows, cols)), shape=(n, len(vocab)))
-        norms = np.sqrt(np.asarray(m.multiply(m).sum(axis=1)).ravel())
-        norms[norms == 0] = 1.0
-        self.unit = csr_matrix(m.multiply(1 / norms[:, None]))
-        self.split = len(texts_a)
-
-    def cosine(self) -> np.ndarray:
-        a, b = self.unit[: self.split], self.unit[self.split:]
-        return np.asarray((a @ b.T).todense())
+def _members(side: _Side, cls: str) -> list[int]:
+    return [i for i, c in enumerate(side.cls) if c == cls and side.key[i]]
 
 
-def align(old: Document, new: Document, options: AlignOptions | None = None) -> list[Group]:
-    """Pair the nodes of two documents. Every node index appears in exactly one returned group."""
+# --- assignment on a sparse candidate graph -------------------------------------------------------
+
+
+def _match(rows: np.ndarray, cols: np.ndarray, vals: np.ndarray, n_rows: int, n_cols: int,
+           floor: float, strict: np.ndarray | None = None) -> dict[int, tuple[int, float]]:
+    """Optimal one-to-one pairs among candidate entries (row → (col, score)).
+
+    An entry is allowed when it reaches ``floor``, or half of it when the two are each other's best
+    (unless ``strict`` marks it: two measures named apart get no benefit of the doubt).
+    Every row also has an "unpaired" option worth 0, so the matching always exists and maximises the
+    summed score of the pairs it makes.
+    """
+    if not len(vals) or not n_rows or not n_cols:
+        return {}
+    row_best = np.full(n_rows, -np.inf)
+    col_best = np.full(n_cols, -np.inf)
+    np.maximum.at(row_best, rows, vals)
+    np.maximum.at(col_best, cols, vals)
+    mutual = (vals >= row_best[rows]) & (vals >= col_best[cols])
+    if strict is not None:
+        mutual &= ~strict
+    ok = (vals >= floor) | ((vals >= floor * MUTUAL_FLOOR_RATIO) & mutual)
+    r, c, v = rows[ok], cols[ok], vals[ok]
+    if not len(v):
+        return {}
+    big = float(v.max()) + 1.0
+    weights = np.concatenate([big - v, np.full(n_rows, big)])
+    graph = csr_matrix((weights, (np.concatenate([r, np.arange(n_rows)]),
+                                  np.concatenate([c, n_cols + np.arange(n_rows)]))),
+                       shape=(n_rows, n_cols + n_rows))
+    mr, mc = min_weight_full_bipartite_matching(graph)
+    lookup = {(int(a), int(b)): float(x) for a, b, x in zip(r, c, v, strict=True)}
+    return {int(a): (int(b), lookup[(int(a), int(b))]) for a, b in zip(mr, mc, strict=True) if b < n_cols}
+
+
+# --- the steps -----------------------------------------------------------------------------------
+
+
+@attrs.define
+class _State:
+    old: _Side
+    new: _Side
+    floor: float
+    pinned: dict[int, int]
+    pairs: dict[int, int] = attrs.field(factory=dict)
+    sims: dict[tuple[int, int], float] = attrs.field(factory=dict)
+    co: list[int] = attrs.field(factory=list)
+    cn: list[int] = attrs.field(factory=list)
+    pos_o: dict[int, int] = attrs.field(factory=dict)  # node index → row in the content matrices
+    pos_n: dict[int, int] = attrs.field(factory=dict)
+    scores: csr_matrix | None = None  # content: rows co, cols cn (context-aware after step 5)
+    base: csr_matrix | None = None
+    base_t: csr_matrix | None = None
+    apart: csr_matrix | None = None  # content candidates whose run-in titles share (almost) nothing
+    region_counts: tuple[dict[int, int], dict[int, int]] | None = None
+    context: csr_matrix | None = None  # 1 + parent paired + 2 × part paired, per candidate entry
+    paired_new: set[int] = attrs.field(factory=set)
+
+
+def align(old: Document, new: Document, options: AlignOptions | None = None) -> Alignment:
+    """Pair the nodes of two documents. Every node id appears in exactly one returned edit."""
     opts = options or AlignOptions()
-    on, nn = list(old.nodes()), list(new.nodes())
-    oid = {n.id: i for i, n in enumerate(on)}
-    nid = {n.id: i for i, n in enumerate(nn)}
+    st = _State(_Side(old), _Side(new), opts.min_similarity, {})
+    st.pinned = _pins(st, opts.pins)
+    st.pairs.update(st.pinned)
+    st.sims.update({(a, b): 1.0 for a, b in st.pinned.items()})
+    first = _content_first_pass(st)
+    headings = _align_headings(st, first)
+    content = _content_second_pass(st, first, headings)
+    content.update(_slots(st, content, headings))
+    content.update(_residual(st, content))
+    for (i, j), s in content.items():
+        st.pairs[i] = j
+        st.sims[(i, j)] = min(1.0, s)
+    for i, j in headings.items():
+        st.pairs[i] = j
+        st.sims[(i, j)] = st.sims.get((i, j), 0.0) or 0.5
+    _front_roles(st)
+    _punctuation_only(st)
+    sentences = _Sentences(st)
+    groups = _attach(st, sentences)
+    _dissolved_headings(st, groups)
+    edits = _edits(st, groups, sentences)
+    return Alignment(edits=edits, old_flows=sentences.old_flows, new_flows=sentences.new_flows)
+
+
+def _pins(st: _State, pins: Sequence[tuple[str, str]]) -> dict[int, int]:
     pinned: dict[int, int] = {}
-    for old_id, new_id in opts.pins:
+    for old_id, new_id in pins:
         pin = f"--pin {old_id}={new_id}"
-        if old_id not in oid:
+        if old_id not in st.old.index:
             raise OptionsError(f"{pin}: the old document has no node {old_id!r} (see `policydiff show`)")
-        if new_id not in nid:
+        if new_id not in st.new.index:
             raise OptionsError(f"{pin}: the new document has no node {new_id!r} (see `policydiff show`)")
-        if oid[old_id] in pinned or nid[new_id] in pinned.values():
+        a, b = st.old.index[old_id], st.new.index[new_id]
+        if a in pinned or b in pinned.values():
             raise OptionsError(f"{pin}: a node is pinned twice")
-        pinned[oid[old_id]] = nid[new_id]
+        pinned[a] = b
+    return pinned
 
-    oparent = _parents(old)
-    nparent = _parents(new)
-    ocls = [node_class(n) for n in on]
-    ncls = [node_class(n) for n in nn]
-    pairs: dict[int, int] = dict(pinned)
-    sims: dict[tuple[int, int], float] = {(a, b): 1.0 for a, b in pinned.items()}
 
-    content_o = [i for i, c in enumerate(ocls) if c == "content"]
-    content_n = [j for j, c in enumerate(ncls) if c == "content"]
-    vec = _Vectors([_strip_label(on[i]) for i in content_o], [_strip_label(nn[j]) for j in content_n])
-    base = _content_scores(vec, on, nn, content_o, content_n)
-    first = _assign(base, content_o, content_n, pinned, opts.min_similarity)
+def _content_first_pass(st: _State) -> dict[tuple[int, int], float]:
+    """Step 2–3: content scores on candidate pairs and a first one-to-one assignment."""
+    st.co, st.cn = _members(st.old, "content"), _members(st.new, "content")
+    st.pos_o = {i: a for a, i in enumerate(st.co)}
+    st.pos_n = {j: b for b, j in enumerate(st.cn)}
+    on, nn = st.old.nodes, st.new.nodes
+    vec = Vectors([on[i].title + on[i].body for i in st.co], [nn[j].title + nn[j].body for j in st.cn])
+    cand = vec.topk(CANDIDATES, CANDIDATE_FLOOR).tocoo()
+    r, c, sim = cand.row, cand.col, cand.data.copy()
+    if len(sim):
+        tdice = set_dice([on[i].title for i in st.co], [nn[j].title for j in st.cn], r, c)
+        blend = (1 - TITLE_WEIGHT) * sim + TITLE_WEIGHT * np.maximum(tdice, sim)
+        sim = np.where((tdice >= 0) & (sim > 0.05), blend, sim)
+        titles = Vectors([on[i].title for i in st.co], [nn[j].title for j in st.cn])
+        apart = (tdice >= 0) & (titles.cosine_at(r, c) < NAMED_APART)
+        st.apart = csr_matrix((apart, (r, c)), shape=(len(st.co), len(st.cn)), dtype=bool)
+        ro = r / max(1, len(st.co) - 1)
+        rn = c / max(1, len(st.cn) - 1)
+        sim = sim + POSITION_WEIGHT * (1 - np.abs(ro - rn)) * (sim > 0.1)
+    st.base = csr_matrix((sim, (r, c)), shape=(len(st.co), len(st.cn)))
+    return _assign(st, st.base, st.co, st.cn)
 
-    # headings, scored by their own text and by where their descendants went
-    heading_pairs = _align_headings(on, nn, ocls, ncls, first, pinned, opts.min_similarity)
 
-    # second content pass: parents paired with each other make a pair more likely
-    bonus = np.zeros_like(base)
-    for a, i in enumerate(content_o):
-        pa = oparent[i]
-        for b, j in enumerate(content_n):
-            pb = nparent[j]
-            if (pa is None and pb is None) or (pa is not None and heading_pairs.get(pa) == pb):
-                bonus[a, b] = PARENT_BONUS
-    opos = {i: a for a, i in enumerate(content_o)}
-    npos = {j: b for b, j in enumerate(content_n)}
+def _assign(st: _State, scores: csr_matrix, rows_ix: list[int], cols_ix: list[int],
+            floor: float | None = None) -> dict[tuple[int, int], float]:
+    m = scores.tocoo()
+    r, c, v = m.row, m.col, m.data
+    taken_r = {a for a, i in enumerate(rows_ix) if i in st.pinned}
+    taken_c = {b for b, j in enumerate(cols_ix) if j in st.pinned.values()}
+    keep = np.array([a not in taken_r and b not in taken_c for a, b in zip(r, c, strict=True)], dtype=bool)
+    strict = None
+    if st.apart is not None and st.apart.shape == scores.shape and len(r):
+        strict = np.asarray(st.apart[r[keep], c[keep]]).ravel().astype(bool)
+    found = _match(r[keep], c[keep], v[keep], len(rows_ix), len(cols_ix), st.floor if floor is None else floor,
+                   strict)
+    return {(rows_ix[a], cols_ix[b]): s for a, (b, s) in found.items()}
+
+
+def _align_headings(st: _State, content: dict[tuple[int, int], float]) -> dict[int, int]:
+    """Step 4: headings by their own text and by where their descendants went."""
+    ho, hn = _members(st.old, "heading"), _members(st.new, "heading")
+    pinned = {i: j for i, j in st.pinned.items() if st.old.cls[i] == "heading"}
+    if not ho or not hn:
+        return pinned
+    on, nn = st.old.nodes, st.new.nodes
+    vec = Vectors([on[i].title + on[i].body for i in ho], [nn[j].title + nn[j].body for j in hn])
+    own = vec.topk(CANDIDATES, 0.0)
+    # descendants paired into each other: D_old · P · D_newᵀ
+    p_rows = [i for i, _ in content]
+    p_cols = [j for _, j in content]
+    pair_m = csr_matrix((np.ones(len(p_rows)), (p_rows, p_cols)), shape=(len(on), len(nn)))
+    d_old = _descendant_matrix(st.old, ho)
+    d_new = _descendant_matrix(st.new, hn)
+    shared = (d_old @ pair_m @ d_new.T).tocsr()
+    cand = (own + shared).tocoo()  # union of candidate positions
+    r, c = cand.row, cand.col
+    own_v = np.asarray(own[r, c]).ravel()
+    shared_v = np.asarray(shared[r, c]).ravel()
+    size_o = np.array([st.old.end[i] - i - 1 for i in ho], dtype=float)
+    size_n = np.array([st.new.end[j] - j - 1 for j in hn], dtype=float)
+    total = size_o[r] + size_n[c]
+    overlap = np.where(total > 0, 2 * shared_v / np.where(total > 0, total, 1), 0.0)
+    same_kind = np.array([1.0 if on[ho[a]].kind == nn[hn[b]].kind else OTHER_KIND for a, b in zip(r, c, strict=True)])
+    score = np.where(total > 0, (1 - HEADING_CHILD_WEIGHT) * own_v + HEADING_CHILD_WEIGHT * overlap, own_v)
+    equal = np.array([st.old.key[ho[a]] == st.new.key[hn[b]] for a, b in zip(r, c, strict=True)], dtype=bool)
+    score = np.where(equal, np.maximum(score, 1.0), score) * same_kind
+    score = score + POSITION_WEIGHT * (1 - np.abs(r / max(1, len(ho) - 1) - c / max(1, len(hn) - 1))) * (score > 0.1)
+    m = csr_matrix((score, (r, c)), shape=(len(ho), len(hn)))
+    found = _assign(st, m, ho, hn, st.floor * HEADING_FLOOR_RATIO)
+    out = {i: j for (i, j) in found}
+    out.update(pinned)
+    return out
+
+
+def _descendant_matrix(side: _Side, heads: list[int]) -> csr_matrix:
+    rows: list[int] = []
+    cols: list[int] = []
+    for a, i in enumerate(heads):
+        span = range(i + 1, side.end[i])
+        rows.extend([a] * len(span))
+        cols.extend(span)
+    return csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(heads), len(side.nodes)))
+
+
+def _content_second_pass(st: _State, first: dict[tuple[int, int], float],
+                         headings: dict[int, int]) -> dict[tuple[int, int], float]:
+    """Step 5: the assignment again, with bonuses for pairs in corresponding places."""
+    assert st.base is not None
+    m = st.base.tocoo()
+    r, c, v = m.row, m.col, m.data
+    if not len(v):
+        st.scores = st.base
+        return first
+    parent_ok, top_ok = _context(st, r, c, headings, first)
+    st.context = csr_matrix((1 + parent_ok + 2 * top_ok, (r, c)), shape=st.base.shape)
+    bonus = PARENT_BONUS * parent_ok + PART_BONUS * top_ok
+    pos_o = {i: a for a, i in enumerate(st.co)}
+    pos_n = {j: b for b, j in enumerate(st.cn)}
+    neighbours: set[tuple[int, int]] = set()
     for (i, j) in first:
-        a, b = opos[i], npos[j]
-        if a > 0 and b > 0:
-            bonus[a - 1, b - 1] += NEIGHBOUR_BONUS
-        if a + 1 < len(content_o) and b + 1 < len(content_n):
-            bonus[a + 1, b + 1] += NEIGHBOUR_BONUS
-    scores = base + bonus * (base > 0.5 * opts.min_similarity)
-    content_pairs = _assign(scores, content_o, content_n, pinned, opts.min_similarity)
-    content_pairs.update(_sandwiched(on, nn, content_pairs, heading_pairs, pinned, scores, opos, npos))
-    for (i, j), s in content_pairs.items():
-        pairs[i] = j
-        sims[(i, j)] = min(1.0, s)
-    for i, j in heading_pairs.items():
-        pairs[i] = j
-        sims[(i, j)] = sims.get((i, j), 0.0) or 0.5
-
-    # the other front-matter roles pair by role, in order
-    for cls in sorted({c for c in ocls if c.startswith("front:")}):
-        os_ = [i for i, c in enumerate(ocls) if c == cls and i not in pairs]
-        ns_ = [j for j, c in enumerate(ncls) if c == cls and j not in pairs.values()]
-        for i, j in zip(os_, ns_, strict=False):
-            pairs[i] = j
-            sims[(i, j)] = dice(bigrams(on[i].text), bigrams(nn[j].text))
-
-    groups = _split_merge(pairs, sims, scores, content_o, content_n, [len(n.text) for n in on],
-                          [len(n.text) for n in nn])
-    return groups
+        a, b = pos_o[i], pos_n[j]
+        neighbours.update({(a - 1, b - 1), (a + 1, b + 1)})
+    bonus = bonus + NEIGHBOUR_BONUS * np.array([(int(a), int(b)) in neighbours for a, b in zip(r, c, strict=True)])
+    scores = v + bonus * (v > MUTUAL_FLOOR_RATIO * st.floor)
+    st.scores = csr_matrix((scores, (r, c)), shape=st.base.shape)
+    return _assign(st, st.scores, st.co, st.cn)
 
 
-def _sandwiched(on: list[Node], nn: list[Node], content: dict[tuple[int, int], float],
-                headings: dict[int, int], pinned: dict[int, int], scores: np.ndarray,
-                opos: dict[int, int], npos: dict[int, int]) -> dict[tuple[int, int], float]:
-    """Pair one unpaired content node with one unpaired content node when both sit between the same
-    paired neighbours (in document order, headings included): the intro paragraph of a paired section,
-    the lead-in before the task list. An analyst pairs these slots even when the wording is new."""
-    pairs = {i: j for (i, j) in content} | dict(headings) | dict(pinned)
+def _residual(st: _State, content: dict[tuple[int, int], float]) -> dict[tuple[int, int], float]:
+    """A last assignment among the content nodes still unpaired, on candidates in corresponding places
+    only: once the strong pairs are taken, two leftovers in the same section that are each other's best
+    (全面做好人口和计划生育工作 → 逐步完善人口政策) are the same measure reworded."""
+    assert st.scores is not None and st.context is not None
+    taken_o = {i for i, _ in content} | set(st.pinned)
+    taken_n = {j for _, j in content} | set(st.pinned.values())
+    m = st.scores.tocoo()
+    ctx = np.asarray(st.context[m.row, m.col]).ravel()
+    keep = np.array([st.co[a] not in taken_o and st.cn[b] not in taken_n for a, b in zip(m.row, m.col, strict=True)],
+                    dtype=bool) & (ctx > 1) if len(m.data) else np.zeros(0, dtype=bool)
+    if not keep.any():
+        return {}
+    sub = csr_matrix((m.data[keep], (m.row[keep], m.col[keep])), shape=st.scores.shape)
+    return _assign(st, sub, st.co, st.cn)
+
+
+def _where_children_went(st: _State, pairs: Sequence[tuple[int, int]], headings: dict[int, int],
+                         reverse: bool) -> dict[int, int]:
+    """For each unpaired heading of one side, the heading of the other side that received most of its
+    paired children (when that is at least half of them): a section dissolved into another still tells
+    where its remaining measures belong."""
+    src, dst = (st.new, st.old) if reverse else (st.old, st.new)
+    taken = set(headings.values()) if not reverse else set(headings)
+    votes: dict[int, dict[int, int]] = {}
+    for a, b in pairs:
+        x, y = (b, a) if reverse else (a, b)
+        px, py = src.parent[x], dst.parent[y]
+        if px >= 0 and py >= 0 and px not in (set(headings.values()) if reverse else set(headings)):
+            votes.setdefault(px, {}).setdefault(py, 0)
+            votes[px][py] += 1
+    out: dict[int, int] = {}
+    for px, v in votes.items():
+        py, n = max(v.items(), key=lambda kv: (kv[1], -kv[0]))
+        if 2 * n >= sum(v.values()) and n >= 2:
+            out[px] = py
+    del taken
+    return out
+
+
+def _context(st: _State, r: np.ndarray, c: np.ndarray, headings: dict[int, int],
+             pairs: dict[tuple[int, int], float]) -> tuple[np.ndarray, np.ndarray]:
+    """For candidate entries (content rows r, columns c): are the parents in corresponding places, and
+    (if not) are the top-level parts? A parent counts as paired with the heading that received most of
+    its paired children when it has no counterpart of its own."""
+    hp = dict(headings)
+    hp_rev = {j: i for i, j in headings.items()}
+    via_o = _where_children_went(st, list(pairs), headings, reverse=False)
+    via_n = _where_children_went(st, list(pairs), headings, reverse=True)
+    op = [st.old.parent[st.co[a]] for a in r]
+    np_ = [st.new.parent[st.cn[b]] for b in c]
+    ot = [st.old.top[st.co[a]] for a in r]
+    nt = [st.new.top[st.cn[b]] for b in c]
+    parent_ok = np.array([(x < 0 and y < 0) or (x >= 0 and (hp.get(x, via_o.get(x)) == y
+                                                             or hp_rev.get(y, via_n.get(y, -2)) == x))
+                          for x, y in zip(op, np_, strict=True)], dtype=bool)
+    top_ok = np.array([x != st.co[a] and hp.get(x) == y for x, y, a in zip(ot, nt, r, strict=True)],
+                      dtype=bool) & ~parent_ok
+    return parent_ok, top_ok
+
+
+def _slots(st: _State, content: dict[tuple[int, int], float],
+           headings: dict[int, int]) -> dict[tuple[int, int], float]:
+    """Untitled paragraphs in the intro / lead-in slot of paired headings, or alone between two pairs.
+
+    An analyst pairs "the intro of section (一)" across years even when its wording is new."""
+    on, nn = st.old.nodes, st.new.nodes
+    is_co, is_cn = set(st.co), set(st.cn)
+    pairs = {i: j for (i, j) in content} | dict(headings) | dict(st.pinned)
     back = {j: i for i, j in pairs.items()}
     out: dict[tuple[int, int], float] = {}
-    for h, k in headings.items():  # the intro slot after a heading, the lead-in slot before it
+
+    def take(i: int, j: int) -> None:
+        out[(i, j)] = _score(st, i, j)
+        pairs[i] = j
+        back[j] = i
+
+    for h, k in headings.items():
         for i, j in ((h + 1, k + 1), (h - 1, k - 1)):
-            if 0 <= i < len(on) and 0 <= j < len(nn) and i in opos and j in npos and i not in pairs \
-                    and j not in back and not on[i].title and not nn[j].title:
-                out[(i, j)] = float(max(scores[opos[i], npos[j]], 0.0))
-                pairs[i] = j
-                back[j] = i
-    for i in range(len(on)):
-        if i in pairs or i not in opos or i == 0 or i + 1 >= len(on):
+            if i in is_co and j in is_cn and i not in pairs and j not in back and not on[i].title \
+                    and not nn[j].title:
+                take(i, j)
+    for i in range(1, len(on) - 1):
+        if i in pairs or i not in is_co:
             continue
         prev_j, next_j = pairs.get(i - 1), pairs.get(i + 1)
         if prev_j is None or next_j is None or next_j != prev_j + 2:
             continue
         j = prev_j + 1
-        if j in back or j not in npos or on[i].title or nn[j].title:
+        if j in back or j not in is_cn or on[i].title or nn[j].title:
             continue  # measures with run-in titles are named; a different name in the slot is a new one
-        out[(i, j)] = float(max(scores[opos[i], npos[j]], 0.0))
-        pairs[i] = j
-        back[j] = i
+        take(i, j)
     return out
 
 
-def _parents(doc: Document) -> list[int | None]:
-    """For each node (document order), the index of its parent node, None under the root."""
-    out: list[int | None] = []
-    def walk(node: Node, parent: int | None) -> None:
-        for child in node.children:
-            out.append(parent)
-            me = len(out) - 1
-            walk(child, me)
-    walk(doc.root, None)
-    return out
+def _score(st: _State, i: int, j: int) -> float:
+    """Context-aware content score of old node i and new node j (0 when not a candidate)."""
+    a, b = st.pos_o.get(i), st.pos_n.get(j)
+    if st.scores is None or a is None or b is None:
+        return 0.0
+    return float(max(st.scores[a, b], 0.0))
 
 
-def _content_scores(vec: _Vectors, on: list[Node], nn: list[Node], oi: list[int], ni: list[int]) -> np.ndarray:
-    sim = vec.cosine()
-    if not len(oi) or not len(ni):
-        return sim
-    tdice = _title_dice([on[i].title for i in oi], [nn[j].title for j in ni])
-    both = tdice >= 0
-    blend = (1 - TITLE_WEIGHT) * sim + TITLE_WEIGHT * np.maximum(tdice, sim)
-    sim = np.where(both & (sim > 0.05), blend, sim)
-    opos = np.linspace(0, 1, len(oi))
-    npos = np.linspace(0, 1, len(ni))
-    sim += POSITION_WEIGHT * (1 - np.abs(opos[:, None] - npos[None, :])) * (sim > 0.1)
-    return sim
+def _front_roles(st: _State) -> None:
+    """The other front-matter roles (metadata, title, signature …) pair by role, in order."""
+    for cls in sorted({c for c in st.old.cls if c.startswith("front:")}):
+        os_ = [i for i, c in enumerate(st.old.cls) if c == cls and i not in st.pairs]
+        taken = set(st.pairs.values())
+        ns_ = [j for j, c in enumerate(st.new.cls) if c == cls and j not in taken]
+        for i, j in zip(os_, ns_, strict=False):
+            st.pairs[i] = j
+            a, b = st.old.nodes[i], st.new.nodes[j]
+            st.sims[(i, j)] = 1.0 if normalize(a.text) == normalize(b.text) else 0.5
 
 
-def _title_dice(a: list[str], b: list[str]) -> np.ndarray:
-    """Set Dice of the title bigrams of every pair (-1 where either node has no title), as one sparse
-    matrix product instead of n×m Counter intersections."""
-    bags = [set(bigrams(t)) if t else set() for t in (*a, *b)]
-    vocab = {g: k for k, g in enumerate({g for bag in bags for g in bag})}
-    rows = [r for r, bag in enumerate(bags) for _ in bag]
-    cols = [vocab[g] for bag in bags for g in bag]
-    m = csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(bags), max(1, len(vocab))))
-    ma, mb = m[: len(a)], m[len(a):]
-    inter = np.asarray((ma @ mb.T).todense())
-    la = np.array([len(bag) for bag in bags[: len(a)]], dtype=float)
-    lb = np.array([len(bag) for bag in bags[len(a):]], dtype=float)
-    total = la[:, None] + lb[None, :]
-    out = np.where(total > 0, 2 * inter / np.where(total > 0, total, 1), 0.0)
-    out[(la == 0)[:, None] | (lb == 0)[None, :]] = -1.0
-    return out
+def _punctuation_only(st: _State) -> None:
+    """Nodes with no letters at all (``——``, ``：``) pair with an equal node of the same class, in order."""
+    taken = set(st.pairs.values())
+    free_new: dict[tuple[str, str], list[int]] = {}
+    for j, n in enumerate(st.new.nodes):
+        if j not in taken and not st.new.key[j]:
+            free_new.setdefault((st.new.cls[j], normalize(n.text)), []).append(j)
+    for i, n in enumerate(st.old.nodes):
+        if i in st.pairs or st.old.key[i]:
+            continue
+        queue = free_new.get((st.old.cls[i], normalize(n.text)))
+        if queue:
+            st.pairs[i] = queue.pop(0)
+            st.sims[(i, st.pairs[i])] = 1.0
 
 
-def _assign(scores: np.ndarray, oi: list[int], ni: list[int], pinned: dict[int, int],
-            floor: float) -> dict[tuple[int, int], float]:
-    if not len(oi) or not len(ni):
-        return {}
-    s = scores.copy()
-    opos = {i: a for a, i in enumerate(oi)}
-    npos = {j: b for b, j in enumerate(ni)}
-    for i, j in pinned.items():
-        if i in opos:
-            s[opos[i], :] = -1.0
-        if j in npos:
-            s[:, npos[j]] = -1.0
-    rows, cols = linear_sum_assignment(-s)
-    row_best = s.max(axis=1)
-    col_best = s.max(axis=0)
-    out = {}
-    for r, c in zip(rows, cols, strict=True):
-        v = s[r, c]
-        if v >= floor or (v >= floor * MUTUAL_FLOOR_RATIO and v >= row_best[r] and v >= col_best[c]):
-            out[(oi[r], ni[c])] = float(v)
-    return out
+# --- sentences: flows and evidence ---------------------------------------------------------------
 
 
-def _align_headings(on: list[Node], nn: list[Node], ocls: list[str], ncls: list[str],
-                    content: dict[tuple[int, int], float], pinned: dict[int, int],
-                    floor: float) -> dict[int, int]:
-    ho = [i for i, c in enumerate(ocls) if c == "heading"]
-    hn = [j for j, c in enumerate(ncls) if c == "heading"]
-    if not ho or not hn:
-        return {i: j for i, j in pinned.items() if i in ho}
-    desc_o = {i: _descendants(on, i) for i in ho}
-    desc_n = {j: _descendants(nn, j) for j in hn}
-    cmap = dict(content)
-    pairs_of = {i: j for (i, j) in cmap}
-    vec = _Vectors([_strip_label(on[i]) for i in ho], [_strip_label(nn[j]) for j in hn])
-    own = vec.cosine()
-    score = np.zeros((len(ho), len(hn)))
-    for a, i in enumerate(ho):
-        di = desc_o[i]
-        for b, j in enumerate(hn):
-            dj = desc_n[j]
-            shared = sum(1 for x in di if pairs_of.get(x) in dj)
-            overlap = 2 * shared / (len(di) + len(dj)) if di or dj else 0.0
-            same_kind = 1.0 if on[i].kind == nn[j].kind else 0.7
-            if di or dj:
-                score[a, b] = same_kind * ((1 - HEADING_CHILD_WEIGHT) * own[a, b] + HEADING_CHILD_WEIGHT * overlap)
+def link_scores(vec: Vectors, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    """Sentence link score: cosine, or the containment of the shorter sentence in the longer one
+    (weighted by ``CONTAINMENT_WEIGHT``), whichever is higher — a short clause that summarises a long
+    sentence is contained in it although their cosine is low."""
+    if not len(rows):
+        return np.zeros(0)
+    cos = vec.cosine_at(rows, cols)
+    old_in_new, new_in_old = vec.containment_at(rows, cols)
+    shorter = np.where(vec.mass_old(rows) <= vec.mass_new(cols), old_in_new, new_in_old)
+    return np.asarray(np.maximum(cos, CONTAINMENT_WEIGHT * shorter))
+
+
+class _Sentences:
+    """Sentences of both documents' content nodes, their vectors and global flows."""
+
+    def __init__(self, st: _State) -> None:
+        self.old: list[tuple[int, Sentence]] = [(i, s) for i in st.co for s in st.old.nodes[i].sentences]
+        self.new: list[tuple[int, Sentence]] = [(j, s) for j in st.cn for s in st.new.nodes[j].sentences]
+        self.vec = Vectors([s.text for _, s in self.old], [s.text for _, s in self.new])
+        self.of_old: dict[int, list[int]] = {}
+        self.of_new: dict[int, list[int]] = {}
+        for k, (i, _) in enumerate(self.old):
+            self.of_old.setdefault(i, []).append(k)
+        for k, (j, _) in enumerate(self.new):
+            self.of_new.setdefault(j, []).append(k)
+        cand = self.vec.topk(3, CANDIDATE_FLOOR).tocoo()
+        scores = link_scores(self.vec, cand.row, cand.col)
+        self.links = coo_matrix((scores, (cand.row, cand.col)), shape=(len(self.old), len(self.new))).tocsr()
+        self.old_flows: dict[Span, Flow] = {}
+        self.new_flows: dict[Span, Flow] = {}
+        self._flows(st)
+
+    def _flows(self, st: _State) -> None:
+        m = self.links.tocoo()
+        best_old: dict[int, tuple[float, int]] = {}
+        best_new: dict[int, tuple[float, int]] = {}
+        for a, b, v in zip(m.row, m.col, m.data, strict=True):
+            if v >= FLOW_MIN:
+                if v > best_old.get(int(a), (0.0, -1))[0]:
+                    best_old[int(a)] = (float(v), int(b))
+                if v > best_new.get(int(b), (0.0, -1))[0]:
+                    best_new[int(b)] = (float(v), int(a))
+        for a, (v, b) in best_old.items():
+            self.old_flows[self.old[a][1].span] = Flow(st.new.nodes[self.new[b][0]].id, round(v, 4))
+        for b, (v, a) in best_new.items():
+            self.new_flows[self.new[b][1].span] = Flow(st.old.nodes[self.old[a][0]].id, round(v, 4))
+
+    def share_in(self, piece: int, target: int, piece_is_old: bool) -> float:
+        """Share (by characters) of node ``piece``'s sentences with a link ≥ ``LINK_MIN`` into ``target``."""
+        olds, news = ([piece], [target]) if piece_is_old else ([target], [piece])
+        best: dict[int, float] = {}
+        for a, b, v in self.between(olds, news):
+            k = a if piece_is_old else b
+            best[k] = max(best.get(k, 0.0), v)
+        pool = self.old if piece_is_old else self.new
+        mine = (self.of_old if piece_is_old else self.of_new).get(piece, [])
+        total = sum(len(pool[k][1].text) for k in mine)
+        linked = sum(len(pool[k][1].text) for k in mine if best.get(k, 0.0) >= LINK_MIN)
+        return linked / total if total else 0.0
+
+    def between(self, olds: Sequence[int], news: Sequence[int]) -> list[tuple[int, int, float]]:
+        """All sentence scores between the given old and new nodes: (old sentence, new sentence, score)."""
+        ro = [k for i in olds for k in self.of_old.get(i, [])]
+        rn = [k for j in news for k in self.of_new.get(j, [])]
+        if not ro or not rn:
+            return []
+        rows = np.repeat(np.array(ro), len(rn))
+        cols = np.tile(np.array(rn), len(ro))
+        if len(rows) > 250_000:  # a pathological group: fall back to the global candidates
+            sub = self.links[ro][:, rn].tocoo()
+            return [(ro[a], rn[b], float(v)) for a, b, v in zip(sub.row, sub.col, sub.data, strict=True)]
+        v = link_scores(self.vec, rows, cols)
+        return [(int(a), int(b), float(x)) for a, b, x in zip(rows, cols, v, strict=True)]
+
+
+# --- split, merged, condensed ---------------------------------------------------------------------
+
+
+def _attach(st: _State, sentences: _Sentences) -> dict[int, tuple[list[int], list[int]]]:
+    """Step 6: unpaired content nodes join the group of the paired node their content flows into.
+
+    A leftover looks for its best candidate in its own place (parents or parts corresponding) and joins
+    that candidate's group when the candidate is paired and either the content evidence is enough
+    (``ATTACH_MIN`` and ``ATTACH_RATIO``) or an adjacent sibling of the leftover went to the same node
+    and they share anything at all (``SIBLING_MIN``): neighbouring measures of one section condensed
+    into one paragraph. A piece scoring under ``min_similarity`` must also be *made of* the node it joins
+    (``PIECE_SHARE`` of its text in linked sentences) unless that node is a condensation of the group
+    (``CONDENSED_LENGTH_RATIO``) or the region is being condensed (``CONDENSING_RATIO``).
+
+    Both sides are treated alike, so that comparing the years the other way round gives the mirror
+    groups; when a pair attracts pieces on both sides, the side with the stronger piece wins (no
+    many-to-many groups).
+
+    Returns groups keyed by the old index of their one-to-one pair: (olds, news)."""
+    groups: dict[int, tuple[list[int], list[int]]] = {i: ([i], [j]) for i, j in st.pairs.items()}
+    if st.scores is None or st.context is None or not st.scores.nnz:
+        return groups
+    back = {j: i for i, j in st.pairs.items()}
+    extra_new: dict[int, list[tuple[int, float]]] = {}  # lead (old index) -> new pieces
+    extra_old: dict[int, list[tuple[int, float]]] = {}
+    for j, i, v in _leftovers(st, st.scores.T.tocsr(), st.context.T.tocsr(), st.cn, st.co, st.new, back, st.pairs):
+        if v >= st.floor or _made_of(st, sentences, olds=[i], news=[st.pairs[i], j], piece_old=False, piece=j,
+                                     target=i):
+            extra_new.setdefault(i, []).append((j, v))
+    for i, j, v in _leftovers(st, st.scores, st.context, st.co, st.cn, st.old, st.pairs, back):
+        if v >= st.floor or _made_of(st, sentences, olds=[back[j], i], news=[j], piece_old=True, piece=i, target=j):
+            extra_old.setdefault(back[j], []).append((i, v))
+    for lead in sorted(set(extra_new) | set(extra_old)):
+        news_, olds_ = extra_new.get(lead, []), extra_old.get(lead, [])
+        if news_ and olds_:
+            if max(v for _, v in news_) >= max(v for _, v in olds_):
+                olds_ = []
             else:
-                score[a, b] = same_kind * own[a, b]
-            if normalize_heading(on[i]) == normalize_heading(nn[j]):
-                score[a, b] = max(score[a, b], 1.0)
-    found = _assign(score, ho, hn, pinned, floor * 0.8)
-    out = {i: j for (i, j) in found}
-    out.update({i: j for i, j in pinned.items() if i in desc_o})
+                news_ = []
+        groups[lead][0].extend(i for i, _ in olds_)
+        groups[lead][1].extend(j for j, _ in news_)
+    return groups
+
+
+def _condensing(st: _State, i: int, j: int, towards_new: bool) -> bool:
+    """Is the region of old node i and new node j (their top-level parts) condensed in the direction of the
+    piece: many more content nodes on the piece's side than on the other (``CONDENSING_RATIO``)? An
+    end-of-term report turns ten measures into one paragraph; there, a rewritten merge is the rule."""
+    counts = st.region_counts
+    if counts is None:
+        counts = st.region_counts = (_count_by_top(st.old, st.co), _count_by_top(st.new, st.cn))
+    a, b = counts[0].get(st.old.top[i], 0), counts[1].get(st.new.top[j], 0)
+    return (a >= CONDENSING_RATIO * b) if towards_new else (b >= CONDENSING_RATIO * a)
+
+
+def _count_by_top(side: _Side, members: list[int]) -> dict[int, int]:
+    out: dict[int, int] = {}
+    for i in members:
+        out[side.top[i]] = out.get(side.top[i], 0) + 1
     return out
 
 
-def normalize_heading(n: Node) -> str:
-    return content_key(n.title + n.body)
+def _made_of(st: _State, sentences: _Sentences, olds: list[int], news: list[int], piece_old: bool, piece: int,
+             target: int) -> bool:
+    """Is ``piece`` really part of ``target``'s group: its sentences are found in ``target``, or the
+    target is a condensation of the group (shorter than ``CONDENSED_LENGTH_RATIO`` of the other side)?"""
+    share = sentences.share_in(piece, target, piece_is_old=piece_old)
+    if share >= PIECE_SHARE or _condensing(st, piece if piece_old else target, target if piece_old else piece,
+                                           piece_old):
+        return True
+    many = olds if piece_old else news
+    single = st.new.key[target] if piece_old else st.old.key[target]
+    side = st.old if piece_old else st.new
+    return len(single) < CONDENSED_LENGTH_RATIO * sum(len(side.key[k]) for k in many)
 
 
-def _descendants(nodes: list[Node], i: int) -> set[int]:
-    """Indices of all descendants of node i (nodes are in document order, so they follow it)."""
-    count = sum(1 for _ in nodes[i].walk()) - 1
-    return set(range(i + 1, i + 1 + count))
+def _leftovers(st: _State, scores: csr_matrix, context: csr_matrix, mine: list[int], theirs: list[int],
+               side: _Side, paired: dict[int, int], partner_of: dict[int, int]) -> list[tuple[int, int, float]]:
+    """(leftover, node of the other side whose group it may join, score) for one side's unpaired nodes."""
+    out: list[tuple[int, int, float]] = []
+    dest = dict(paired)
+    row_of = {x: a for a, x in enumerate(mine)}
+    other = st.new if side is st.old else st.old
+    for a, x in enumerate(mine):
+        short = len(side.nodes[x].text) < SPLIT_MIN_CHARS
+        if x in paired:
+            continue
+        row, ctx = scores[a], context[a]
+        if not row.nnz:
+            continue
+        in_place = np.asarray(ctx[0, row.indices].todense()).ravel() > 1
+        if not in_place.any():
+            continue
+        k = int(np.argmax(np.where(in_place, row.data, -1.0)))
+        b, v = int(row.indices[k]), float(row.data[k])
+        y = theirs[b]
+        lead = partner_of.get(y)
+        if lead is None:
+            continue
+        own = float(scores[row_of[lead], b]) if lead in row_of else 0.0
+        siblings = [n for n in (x - 1, x + 1) if 0 <= n < len(side.nodes) and side.parent[n] == side.parent[x]]
+        sibling = any(dest.get(n) == y for n in siblings)
+        if short and (v < st.floor or len(other.nodes[y].text) < SHORT_PIECE_FACTOR * len(side.nodes[x].text)):
+            continue  # a short line joins only a node it is a small, similar part of (a lead-in and its list)
+        if (v >= ATTACH_MIN and v >= ATTACH_RATIO * own) or (sibling and v >= SIBLING_MIN and own < ABSORB_MAX_OWN):
+            out.append((x, y, v))
+            dest[x] = y
+    return out
 
 
-def _split_merge(pairs: dict[int, int], sims: dict[tuple[int, int], float], scores: np.ndarray,
-                 oi: list[int], ni: list[int], lengths_old: list[int], lengths_new: list[int]) -> list[Group]:
-    """Attach unpaired content nodes to the group of the node they score best with; build all groups.
+def _dissolved_headings(st: _State, groups: dict[int, tuple[list[int], list[int]]]) -> None:
+    """Cross-level pairs: an unpaired heading whose paired content went (mostly) into one node of the
+    other year joins that node's group — a section condensed into one paragraph or measure (old section
+    ↔ new measure), or a measure expanded into a section (old measure ↔ new section).
 
-    A new node left unpaired joins old node *i*'s group (a split) when it is the best unpaired candidate
-    of *i*, scores at least ``SPLIT_MIN_SCORE`` with it and at least ``SPLIT_MIN_RATIO`` of what *i*
-    scores with its own partner. Merges are the same seen from the other year.
-    """
-    matched_new = {j: i for i, j in pairs.items()}
-    extra_new: dict[int, int] = {}  # new index -> old index it was split from
-    extra_old: dict[int, int] = {}  # old index -> new index it was merged into
-    opos = {i: a for a, i in enumerate(oi)}
-    npos = {j: b for b, j in enumerate(ni)}
-    free_new = [j for j in ni if j not in matched_new and lengths_new[j] >= SPLIT_MIN_CHARS]
-    free_old = [i for i in oi if i not in pairs and lengths_old[i] >= SPLIT_MIN_CHARS]
-    if len(oi) and len(ni):
-        for j in free_new:
-            b = npos[j]
-            a = int(np.argmax(scores[:, b]))
-            i = oi[a]
-            partner = pairs.get(i)
-            if partner is None or partner not in npos:
+    "Mostly" is a strict majority of at least ``DISSOLVED_MIN_CHILDREN`` paired descendants: a section
+    whose measures scattered to several places is dissolved, not condensed, and stays removed."""
+    where_old: dict[int, int] = {}
+    where_new: dict[int, int] = {}
+    for lead, (olds, news) in groups.items():
+        for i in olds:
+            where_old[i] = lead
+        for j in news:
+            where_new[j] = lead
+    for side, where, is_old in ((st.old, where_old, True), (st.new, where_new, False)):
+        for h, cls in enumerate(side.cls):
+            if cls != "heading" or h in where:
                 continue
-            best_free = max(scores[a, npos[x]] for x in free_new)
-            own = scores[a, npos[partner]]
-            v = scores[a, b]
-            if v >= SPLIT_MIN_SCORE and v >= SPLIT_MIN_RATIO * own and v >= best_free:
-                extra_new[j] = i
-        split_olds = set(extra_new.values())
-        for i in free_old:
-            a = opos[i]
-            b = int(np.argmax(scores[a, :]))
-            j = ni[b]
-            partner_old = matched_new.get(j)
-            if partner_old is None or partner_old in split_olds or j in extra_new or partner_old not in opos:
+            votes: dict[int, int] = {}
+            for d in range(h + 1, side.end[h]):
+                if side.cls[d] == "content" and d in where:
+                    votes[where[d]] = votes.get(where[d], 0) + 1
+            if not votes:
                 continue
-            best_free = max(scores[opos[x], b] for x in free_old)
-            own = scores[opos[partner_old], b]
-            v = scores[a, b]
-            if v >= SPLIT_MIN_SCORE and v >= SPLIT_MIN_RATIO * own and v >= best_free:
-                extra_old[i] = j
+            lead, n = max(votes.items(), key=lambda kv: (kv[1], -kv[0]))
+            total = sum(votes.values())
+            olds, news = groups[lead]
+            if n >= DISSOLVED_MIN_CHILDREN and 2 * n > total and (len(news) == 1 if is_old else len(olds) == 1):
+                (olds if is_old else news).append(h)
+                where[h] = lead
 
-    groups: list[Group] = []
-    by_old: dict[int, list[int]] = {}
-    for j, i in extra_new.items():
-        by_old.setdefault(i, []).append(j)
-    by_new: dict[int, list[int]] = {}
-    for i, j in extra_old.items():
-        by_new.setdefault(j, []).append(i)
-    used_old: set[int] = set()
-    used_new: set[int] = set()
-    for i, j in sorted(pairs.items()):
-        olds = sorted([i, *by_new.get(j, [])])
-        news = sorted([j, *by_old.get(i, [])])
-        groups.append(Group(tuple(olds), tuple(news), sims.get((i, j), 0.0)))
-        used_old.update(olds)
-        used_new.update(news)
-    groups += [Group((i,), (), 0.0) for i in range(len(lengths_old)) if i not in used_old]
-    groups += [Group((), (j,), 0.0) for j in range(len(lengths_new)) if j not in used_new]
-    return groups
+
+# --- edits ---------------------------------------------------------------------------------------
+
+
+def _edits(st: _State, groups: dict[int, tuple[list[int], list[int]]], sentences: _Sentences) -> tuple[Edit, ...]:
+    on, nn = st.old.nodes, st.new.nodes
+    st.paired_new = set(st.pairs.values())
+    if st.base is not None:
+        st.base_t = st.base.T.tocsr()
+    group_of_old: dict[int, list[int]] = {}
+    for olds, news in groups.values():
+        for i in olds:
+            group_of_old[i] = news
+    edits: list[Edit] = []
+    used_o: set[int] = set()
+    used_n: set[int] = set()
+    for lead in sorted(groups):
+        olds, news = sorted(groups[lead][0]), sorted(groups[lead][1])
+        used_o.update(olds)
+        used_n.update(news)
+        kind = _kind(st, olds, news)
+        moved = _moved(st, olds[0], news[0], group_of_old)
+        edits.append(Edit(old=tuple(on[i].id for i in olds), new=tuple(nn[j].id for j in news), kind=kind,
+                          moved=moved, similarity=round(st.sims.get((lead, groups[lead][1][0]), 0.0), 4),
+                          evidence=_evidence(st, olds, news, sentences, kind)))
+    for i in range(len(on)):
+        if i not in used_o:
+            edits.append(Edit(old=(on[i].id,), new=(), kind="removed", moved=False, similarity=0.0,
+                              nearest=_nearest(st, i, None)))
+    for j in range(len(nn)):
+        if j not in used_n:
+            edits.append(Edit(old=(), new=(nn[j].id,), kind="added", moved=False, similarity=0.0,
+                              nearest=_nearest(st, None, j)))
+    return tuple(edits)
+
+
+def _kind(st: _State, olds: list[int], news: list[int]) -> ChangeKind:
+    on, nn = st.old.nodes, st.new.nodes
+    if len(olds) == 1 and len(news) == 1:
+        same = normalize(on[olds[0]].title + on[olds[0]].body) == normalize(nn[news[0]].title + nn[news[0]].body)
+        return "unchanged" if same else "reworded"
+    if len(olds) == 1:
+        return "split"
+    old_len = sum(len(st.old.key[i]) for i in olds)
+    new_len = sum(len(st.new.key[j]) for j in news)
+    return "condensed" if new_len < CONDENSED_LENGTH_RATIO * old_len else "merged"
+
+
+def _moved(st: _State, i: int, j: int, group_of_old: dict[int, list[int]]) -> bool:
+    """Moved when the new node's parent is not where the old node's parent went (symmetric)."""
+    op, np_ = st.old.parent[i], st.new.parent[j]
+    if op < 0 or np_ < 0:
+        return (op < 0) != (np_ < 0) and st.old.nodes[i].kind != "front" and st.new.nodes[j].kind != "front"
+    return np_ not in group_of_old.get(op, [])
+
+
+def _evidence(st: _State, olds: list[int], news: list[int], sentences: _Sentences,
+              kind: ChangeKind) -> tuple[Link, ...]:
+    """Sentence links of a group: each old sentence's best new sentence in the group (score ≥ LINK_MIN);
+    in a merge, split or condensation every member also keeps its single best link as evidence."""
+    if kind == "unchanged" or not olds or not news:
+        return ()
+    scores = sentences.between(olds, news)
+    best: dict[int, tuple[float, int]] = {}
+    for a, b, v in scores:
+        if v > best.get(a, (-1.0, -1))[0]:
+            best[a] = (v, b)
+    chosen = {a: vb for a, vb in best.items() if vb[0] >= LINK_MIN}
+    if len(olds) > 1 or len(news) > 1:
+        for i in olds:
+            mine = [a for a in sentences.of_old.get(i, []) if a in best]
+            if mine and not any(a in chosen for a in mine):
+                a = max(mine, key=lambda k: best[k][0])
+                chosen[a] = best[a]
+        for j in news:
+            covered = {b for _, b in chosen.values()}
+            mine_n = sentences.of_new.get(j, [])
+            if mine_n and not covered & set(mine_n):
+                cands = [(v, a, b) for a, b, v in scores if b in mine_n]
+                if cands:
+                    v, a, b = max(cands)
+                    if a not in chosen or chosen[a][0] < v:
+                        chosen[a] = (v, b)
+    links = []
+    for a, (v, b) in sorted(chosen.items()):
+        (i, so), (j, sn) = sentences.old[a], sentences.new[b]
+        links.append(Link(old_id=st.old.nodes[i].id, new_id=st.new.nodes[j].id, old_span=so.span,
+                          new_span=sn.span, score=round(v, 4)))
+    return tuple(links)
+
+
+def _nearest(st: _State, i: int | None, j: int | None) -> Nearest:
+    """The closest candidate of an unpaired node and why it was not paired."""
+    if st.base is None:
+        return Nearest(None, "", "", 0.0, "no candidate")
+    if i is not None:
+        pos = st.pos_o.get(i)
+        row = st.base[pos] if pos is not None else None
+        others, taken = st.cn, st.paired_new
+        side = st.new
+    else:
+        pos = st.pos_n.get(j) if j is not None else None
+        row = st.base_t[pos] if pos is not None and st.base_t is not None else None
+        others, taken = st.co, set(st.pairs)
+        side = st.old
+    if row is None or not row.nnz:
+        return Nearest(None, "", "", 0.0, "no candidate")
+    k = int(row.indices[np.argmax(row.data)])
+    v = float(row.data.max())
+    other = others[k]
+    reason: NearestReason = "taken by a better match" if other in taken and v >= st.floor else "below threshold"
+    n = side.nodes[other]
+    return Nearest(n.id, n.label, n.title or n.body[:30], round(min(v, 1.0), 4), reason)

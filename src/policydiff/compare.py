@@ -1,8 +1,9 @@
 """Two documents → the Comparison model.
 
-This stage turns the alignment's groups into ``Change`` values: it names the kind (unchanged,
-reworded, split, merged, added, removed), flags moves, runs the commitment, inline and number diffs on
-each pair, collects document-level term and metadata changes, and orders everything as the new
+This stage runs the aligner and turns its edits (kinds, moves and evidence already decided there) into
+``Change`` values: it looks the nodes up, runs the commitment, inline and number diffs on each pair,
+marks dropped and added commitments whose content lives in another node (``moved_to`` /
+``moved_from``), collects document-level term and metadata changes, and orders everything as the new
 document reads (removed nodes after the counterpart of their old predecessor).
 """
 
@@ -10,15 +11,13 @@ from __future__ import annotations
 
 import attrs
 
-from .align import AlignOptions, Group, align
+from .align import Alignment, AlignOptions, Edit, align
 from .model import (
     Change,
-    ChangeKind,
     CommitmentChange,
     Comparison,
     Document,
     Node,
-    NodeKind,
     NumberChange,
 )
 from .numbers import number_changes
@@ -36,118 +35,124 @@ class CompareOptions:
     """Compute inline diffs and commitments (turn off for a quick structural comparison)."""
 
 
+@attrs.frozen
+class _Tree:
+    """One document's lookups, built once: node by id, parent by id, top-level part by id, order."""
+
+    node: dict[str, Node]
+    parent: dict[str, Node | None]
+    part: dict[str, str]
+    order: dict[str, int]
+
+    @classmethod
+    def of(cls, doc: Document) -> _Tree:
+        node: dict[str, Node] = {}
+        parent: dict[str, Node | None] = {}
+        part: dict[str, str] = {}
+
+        def walk(n: Node, up: Node | None, top: str) -> None:
+            for c in n.children:
+                name = top or ("前言" if c.kind == "front" else c.heading)
+                node[c.id] = c
+                parent[c.id] = up
+                part[c.id] = name
+                walk(c, c, name)
+
+        walk(doc.root, None, "")
+        return cls(node=node, parent=parent, part=part, order={k: i for i, k in enumerate(node)})
+
+
 def compare(old: Document, new: Document, options: CompareOptions | None = None) -> Comparison:
     """Compare two parsed documents."""
     opts = options or CompareOptions()
-    on, nn = list(old.nodes()), list(new.nodes())
-    groups = align(old, new, opts.align)
-    oparent = _parent_map(old)
-    nparent = _parent_map(new)
-    opart = _part_map(old)
-    npart = _part_map(new)
-    pair_of_old: dict[int, set[int]] = {}
-    for g in groups:
-        for i in g.old:
-            pair_of_old[i] = set(g.new)
-    oindex = {n.id: i for i, n in enumerate(on)}
-    nindex = {n.id: i for i, n in enumerate(nn)}
+    alignment = align(old, new, opts.align)
+    ot, nt = _Tree.of(old), _Tree.of(new)
+    news_of_old = {i: e.new for e in alignment.edits for i in e.old}
+    changes = [_change(e, ot, nt, news_of_old, alignment, opts) for e in alignment.edits]
+    ordered = _in_new_order(changes, alignment.edits, ot, nt, news_of_old)
+    return Comparison(old=old, new=new, changes=ordered, terms=term_changes(old, new),
+                      metadata_changes=_metadata_changes(old, new))
 
-    keyed: list[tuple[tuple[float, int, int], Change]] = []
-    last_new_for_old: dict[int, float] = {}
-    cursor = -1.0
-    for i in range(len(on)):
-        news = pair_of_old.get(i, set())
-        if news:
-            cursor = float(min(news))
-        last_new_for_old[i] = cursor
 
-    for g in groups:
-        old_nodes = tuple(on[i] for i in g.old)
-        new_nodes = tuple(nn[j] for j in g.new)
-        change = _change(g, old_nodes, new_nodes, opts, old, new, oparent, nparent, oindex, nindex, pair_of_old,
-                         opart, npart, nn)
-        if g.new:
-            key = (float(min(g.new)), 0, min(g.old) if g.old else -1)
-        else:
-            key = (last_new_for_old[g.old[0]], 1, g.old[0])
-        keyed.append((key, change))
-    keyed.sort(key=lambda kv: kv[0])
+def _metadata_changes(old: Document, new: Document) -> tuple[tuple[str, str | None, str | None], ...]:
+    """Metadata fields that differ after normalisation (full-width digits or an NBSP are no change)."""
+    def same(a: str | None, b: str | None) -> bool:
+        return a is not None and b is not None and normalize(a) == normalize(b)
 
-    meta = tuple((k, old.metadata.get(k), new.metadata.get(k))
+    return tuple((k, old.metadata.get(k), new.metadata.get(k))
                  for k in sorted(set(old.metadata) | set(new.metadata))
-                 if old.metadata.get(k) != new.metadata.get(k) and k != "页面标题")
-    return Comparison(old=old, new=new, changes=tuple(c for _, c in keyed), terms=term_changes(old, new),
-                      metadata_changes=meta)
+                 if not same(old.metadata.get(k), new.metadata.get(k)) and k != "页面标题")
 
 
-def _parent_map(doc: Document) -> dict[str, Node | None]:
-    out: dict[str, Node | None] = {}
-    def walk(node: Node, parent: Node | None) -> None:
-        for c in node.children:
-            out[c.id] = parent
-            walk(c, c)
-    walk(doc.root, None)
-    return out
-
-
-def _part_map(doc: Document) -> dict[str, str]:
-    """Each node id → the heading of its top-level part (or "前言" for front matter)."""
-    out: dict[str, str] = {}
-    for top in doc.root.children:
-        name = "前言" if top.kind == "front" else top.heading
-        for n in top.walk():
-            out[n.id] = name
-    return out
-
-
-def _change(g: Group, olds: tuple[Node, ...], news: tuple[Node, ...], opts: CompareOptions,
-            old_doc: Document, new_doc: Document, oparent: dict[str, Node | None],
-            nparent: dict[str, Node | None], oindex: dict[str, int], nindex: dict[str, int],
-            pair_of_old: dict[int, set[int]], opart: dict[str, str], npart: dict[str, str],
-            new_nodes: list[Node]) -> Change:
-    kind: ChangeKind
-    if not news:
-        kind = "removed"
-    elif not olds:
-        kind = "added"
-    elif len(olds) == 1 and len(news) > 1:
-        kind = "split"
-    elif len(olds) > 1:
-        kind = "merged"
-    else:
-        kind = "unchanged" if normalize(olds[0].title + olds[0].body) == normalize(
-            news[0].title + news[0].body) else "reworded"
-    level: NodeKind = (news[0] if news else olds[0]).kind
-    moved = False
-    op = oparent.get(olds[0].id) if olds else None
-    np_ = nparent.get(news[0].id) if news else None
-    if olds and news:
-        if op is None or np_ is None:
-            moved = (op is None) != (np_ is None) and level != "front"
+def _in_new_order(changes: list[Change], edits: tuple[Edit, ...], ot: _Tree, nt: _Tree,
+                  news_of_old: dict[str, tuple[str, ...]]) -> tuple[Change, ...]:
+    """Changes as the new document reads; a removed node after the counterpart of its old predecessor."""
+    cursor = -1.0
+    after: dict[str, float] = {}
+    for oid in ot.order:
+        news = news_of_old.get(oid, ())
+        if news:
+            cursor = float(min(nt.order[j] for j in news))
+        after[oid] = cursor
+    keyed = []
+    for e, c in zip(edits, changes, strict=True):
+        if e.new:
+            key = (float(min(nt.order[j] for j in e.new)), 0, min((ot.order[i] for i in e.old), default=-1))
         else:
-            moved = nindex[np_.id] not in pair_of_old.get(oindex[op.id], set())
+            key = (after[e.old[0]], 1, ot.order[e.old[0]])
+        keyed.append((key, c))
+    keyed.sort(key=lambda kv: kv[0])
+    return tuple(c for _, c in keyed)
+
+
+def _change(e: Edit, ot: _Tree, nt: _Tree, news_of_old: dict[str, tuple[str, ...]], alignment: Alignment,
+            opts: CompareOptions) -> Change:
+    olds = tuple(ot.node[i] for i in e.old)
+    news = tuple(nt.node[j] for j in e.new)
+    level = (news[0] if news else olds[0]).kind
     commitments: tuple[CommitmentChange, ...] = ()
     inline: tuple[tuple[str, str], ...] = ()
     numbers: tuple[NumberChange, ...] = ()
     if olds and news and opts.inline:
-        osents = [x for n in olds for x in n.sentences]
-        nsents = [x for n in news for x in n.sentences]
-        if kind == "unchanged" and len(osents) == len(nsents):
-            commitments = tuple(CommitmentChange("unchanged", a, b, (("=", b.text),))
-                                for a, b in zip(osents, nsents, strict=True))
-        else:
-            commitments = align_sentences(osents, nsents)
-        inline = join_inline(cc.inline for cc in commitments) if osents or nsents else inline_diff(
+        commitments = _commitments(e, olds, news, alignment)
+        inline = join_inline(cc.inline for cc in commitments) if commitments else inline_diff(
             "".join(n.title + n.body for n in olds), "".join(n.title + n.body for n in news))
-        if kind != "unchanged":
+        if e.kind != "unchanged":
             numbers = number_changes("".join(n.title + n.body for n in olds),
                                      "".join(n.title + n.body for n in news))
-    part = npart.get(news[0].id, "") if news else opart.get(olds[0].id, "")
+    op = ot.parent[olds[0].id] if olds else None
+    np_ = nt.parent[news[0].id] if news else None
+    part = nt.part[news[0].id] if news else ot.part[olds[0].id]
     if not news:  # a removed node counts under the new part its old part became, when there is one
-        top = oindex.get(olds[0].id.split(".")[0])
-        targets = sorted(pair_of_old.get(top, set())) if top is not None else []
-        part = npart.get(new_nodes[targets[0]].id, part) if targets else part
-    return Change(kind=kind, level=level, old=olds, new=news, moved=moved, similarity=round(g.similarity, 4),
+        top = olds[0].id.split(".")[0]
+        targets = sorted(news_of_old.get(top, ()), key=lambda j: nt.order[j])
+        part = nt.part[targets[0]] if targets else part
+    return Change(kind=e.kind, level=level, old=olds, new=news, moved=e.moved, similarity=e.similarity,
                   commitments=commitments, inline=inline, numbers=numbers,
                   old_parent=op.heading if op is not None else None,
-                  new_parent=np_.heading if np_ is not None else None, part=part)
+                  new_parent=np_.heading if np_ is not None else None, part=part,
+                  evidence=e.evidence, nearest=e.nearest)
+
+
+def _commitments(e: Edit, olds: tuple[Node, ...], news: tuple[Node, ...],
+                 alignment: Alignment) -> tuple[CommitmentChange, ...]:
+    """Sentence-level changes of a pair; dropped / added sentences whose content lives in another node
+    say where (``moved_to`` / ``moved_from``), so that "removed" means gone."""
+    osents = [x for n in olds for x in n.sentences]
+    nsents = [x for n in news for x in n.sentences]
+    if e.kind == "unchanged" and len(osents) == len(nsents):
+        return tuple(CommitmentChange("unchanged", a, b, (("=", b.text),)) for a, b in zip(osents, nsents, strict=True))
+    mine_new = set(e.new)
+    mine_old = set(e.old)
+    out = []
+    for cc in align_sentences(osents, nsents):
+        if cc.kind == "removed" and cc.old is not None:
+            flow = alignment.old_flows.get(cc.old.span)
+            if flow is not None and flow.node_id not in mine_new:
+                cc = attrs.evolve(cc, moved_to=flow.node_id)
+        elif cc.kind == "added" and cc.new is not None:
+            flow = alignment.new_flows.get(cc.new.span)
+            if flow is not None and flow.node_id not in mine_old:
+                cc = attrs.evolve(cc, moved_from=flow.node_id)
+        out.append(cc)
+    return tuple(out)

@@ -7,11 +7,13 @@ from collections import Counter
 from decimal import Decimal
 from typing import Any
 
-from ..model import CHANGE_KINDS, Change, CommitmentChange, Comparison, Document, Node, Sentence
+from ..model import CHANGE_KINDS, Change, CommitmentChange, Comparison, Document, Link, Nearest, Node, Sentence
 
 FORMAT = "policydiff.comparison"
 DOCUMENT_FORMAT = "policydiff.document"
-VERSION = 1
+VERSION = 2
+"""2: ``condensed`` kind, ``evidence`` and ``nearest`` per change, ``moved_to`` / ``moved_from`` per commitment."""
+DOCUMENT_VERSION = 1
 
 
 def _decimal(v: Decimal | None) -> str | None:
@@ -30,7 +32,17 @@ def _node_ref(n: Node) -> dict[str, Any]:
 
 def _commitment(c: CommitmentChange) -> dict[str, Any]:
     return {"kind": c.kind, "old": _sentence(c.old), "new": _sentence(c.new),
-            "inline": [list(op) for op in c.inline]}
+            "inline": [list(op) for op in c.inline], "moved_to": c.moved_to, "moved_from": c.moved_from}
+
+
+def _link(x: Link) -> dict[str, Any]:
+    return {"old_id": x.old_id, "new_id": x.new_id, "old_span": list(x.old_span), "new_span": list(x.new_span),
+            "score": x.score}
+
+
+def _nearest(x: Nearest | None) -> dict[str, Any] | None:
+    return None if x is None else {"id": x.id, "label": x.label, "title": x.title, "similarity": x.similarity,
+                                   "reason": x.reason}
 
 
 def _change(c: Change) -> dict[str, Any]:
@@ -46,6 +58,8 @@ def _change(c: Change) -> dict[str, Any]:
         "new": [_node_ref(n) for n in c.new],
         "commitments": [_commitment(x) for x in c.commitments],
         "inline": [list(op) for op in c.inline],
+        "evidence": [_link(x) for x in c.evidence],
+        "nearest": _nearest(c.nearest),
         "numbers": [{"subject": n.subject, "old": n.old, "new": n.new, "old_value": _decimal(n.old_value),
                      "new_value": _decimal(n.new_value), "unit": n.unit} for n in c.numbers],
     }
@@ -98,9 +112,9 @@ def _tree(n: Node) -> dict[str, Any]:
 
 
 def document_dict(doc: Document) -> dict[str, Any]:
-    return {"format": DOCUMENT_FORMAT, "version": VERSION, "path": doc.path, "source_format": doc.source_format,
-            "title": doc.title, "metadata": dict(doc.metadata), "warnings": list(doc.warnings),
-            "length": len(doc.text), "nodes": [_tree(c) for c in doc.root.children]}
+    return {"format": DOCUMENT_FORMAT, "version": DOCUMENT_VERSION, "path": doc.path,
+            "source_format": doc.source_format, "title": doc.title, "metadata": dict(doc.metadata),
+            "warnings": list(doc.warnings), "length": len(doc.text), "nodes": [_tree(c) for c in doc.root.children]}
 
 
 def render_document(doc: Document) -> str:
