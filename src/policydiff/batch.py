@@ -74,6 +74,9 @@ PROGRESS_EVERY_S = 2.0
 """Seconds between progress lines on stderr: often enough to see a run move, rarely enough that a log of
 a 10^5-pair run stays readable."""
 
+PAIR_PRIORITY = 10
+"""Dask priority of pair tasks over load tasks (priority 0): any positive value puts a ready pair first."""
+
 TABLES = ("documents", "phrases", "changes", "numbers", "pairs")
 
 _UNSAFE = re.compile(r'[%/\\=:*?"<>|\x00-\x1f\x7f]|^[._]')
@@ -750,7 +753,10 @@ class _DaskEngine:
         status = {e: client.submit(_load_error, docs[e.key], pure=False) for e in to_load}
         chosen = todo if stop_after is None else todo[:stop_after]
         users: Counter[tuple[str, int]] = Counter(k for p in chosen for k in (p.old.key, p.new.key))
-        pair_of = {client.submit(run_pair, p, docs[p.old.key], docs[p.new.key], str(out), pure=False): p
+        # Pairs outrank loads: a pair runs as soon as its two documents are there, so that the workers hold
+        # a few parsed documents at a time, not the corpus.
+        pair_of = {client.submit(run_pair, p, docs[p.old.key], docs[p.new.key], str(out), pure=False,
+                                 priority=PAIR_PRIORITY): p
                    for p in chosen}
         for key in [k for k in docs if not users[k]]:
             del docs[key]
