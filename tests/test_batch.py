@@ -38,7 +38,7 @@ PAIRS = 5 + (1 + 2 + 1) + 4
 
 
 def _manifest(path: Path, corpora: Path) -> Path:
-    rows = [("国务院", y, str(corpora / "gov-work-report" / f"{y}.txt")) for y in REPORT_YEARS]
+    rows = [("国务院", y, str((corpora / "gov-work-report" / f"{y}.txt").resolve())) for y in REPORT_YEARS]
     rows += [(d.name, int(f.stem), os.path.relpath(f, path.parent)) for d in sorted(BATCH.iterdir()) if d.is_dir()
              for f in sorted(d.glob("*.txt"))]
     with path.open("w", encoding="utf-8", newline="") as fh:
