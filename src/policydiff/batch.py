@@ -74,6 +74,11 @@ PROGRESS_EVERY_S = 2.0
 """Seconds between progress lines on stderr: often enough to see a run move, rarely enough that a log of
 a 10^5-pair run stays readable."""
 
+TASKS_PER_WORKER = 2
+"""Tasks handed to the local pool per worker: one running and one waiting, so a worker never idles while
+this process (descheduled on a busy machine) comes round to submit the next; more would only lengthen the
+list of tasks to re-run one by one after a worker dies."""
+
 PAIR_PRIORITY = 10
 """Dask priority of pair tasks over load tasks (priority 0): any positive value puts a ready pair first."""
 
@@ -677,11 +682,11 @@ class _LocalEngine:
                     submitted.add(p.key)
                     ready.appendleft(p)  # pairs first: their documents' cache files can go sooner
 
-        # At most one task per worker is handed to the pool, so that a worker process dying (a crash, the
-        # out-of-memory killer) loses only the tasks that were running. Those are then run again one at a
-        # time: one that kills its worker while alone is the culprit and is recorded as failed.
+        # Only TASKS_PER_WORKER tasks per worker are handed to the pool, so that a worker process dying (a
+        # crash, the out-of-memory killer) loses few tasks. Those are then run again one at a time: one that
+        # kills its worker while alone is the culprit and is recorded as failed.
         while ready or suspects or running:
-            queue, width = (suspects, 1) if suspects else (ready, self.workers)
+            queue, width = (suspects, 1) if suspects else (ready, self.workers * TASKS_PER_WORKER)
             while queue and len(running) < width:
                 task = queue.popleft()
                 fut = (self.pool.submit(load_to_cache, task, str(out), str(cache)) if isinstance(task, Entry)
