@@ -80,6 +80,17 @@ def test_local_and_dask_outputs_are_identical(corpora: Path, tmp_path: Path,
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
                       dashboard_address=None) as cluster:
         summary = policydiff.batch(manifest, out, cluster.scheduler_address, against=CITY)
+        # An unreadable document on the cluster: recorded the same way as locally.
+        bad = tmp_path / "bad"
+        (bad / "白沙县教育局").mkdir(parents=True)
+        (bad / "白沙县教育局" / "2021.txt").write_bytes(b"%PDF-1.7\n")
+        (bad / "白沙县教育局" / "2022.txt").write_bytes((BATCH / "白沙县教育局" / "2022.txt").read_bytes())
+        (bad / "白沙县教育局" / "2023.txt").write_bytes((BATCH / "白沙县教育局" / "2023.txt").read_bytes())
+        remote_bad = policydiff.batch(bad, tmp_path / "bad-dask", cluster.scheduler_address)
+    local_bad = policydiff.batch(bad, tmp_path / "bad-local", workers=2)
+    assert (remote_bad.done, remote_bad.failed, remote_bad.documents_failed) == (1, 1, 1)
+    assert _tables(tmp_path / "bad-dask") == _tables(tmp_path / "bad-local")
+    assert (local_bad.done, local_bad.failed, local_bad.documents_failed) == (1, 1, 1)
     assert (summary.done, summary.failed) == (PAIRS, 0)
     local, remote = _tables(local_out), _tables(out)
     for table in TABLES:
