@@ -46,6 +46,14 @@ bench: $(VENV)/.installed $(VENV)/.dask-installed
 	$(BIN)/python bench/compare.py
 	$(BIN)/python bench/render.py
 	$(BIN)/python bench/batch.py
+	$(BIN)/python bench/read_pdf.py
+	$(BIN)/python bench/html_extract.py
+	$(BIN)/python bench/timeline.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis demo-report.html
+
+# The README's screenshot of the HTML report: made on purpose, never by a test.
+.PHONY: screenshot
+screenshot: $(VENV)/.test-installed
+	$(BIN)/python tools/screenshot.py docs/report-screenshot.png

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import io
+import os
+import threading
+import time
 import zipfile
 from pathlib import Path
 
@@ -12,6 +15,7 @@ import policydiff
 from conftest import SAMPLES
 from policydiff import InputError
 from policydiff.cli import main
+from policydiff.readers.base import MAX_FILE_BYTES, MAX_TEXT_BYTES
 
 SAMPLE = (SAMPLES / "sample-2022.txt").read_text(encoding="utf-8")
 
@@ -62,9 +66,9 @@ def test_bad_input_is_one_line_and_exit_2(tmp_path: Path, kind: str, capsys: pyt
     assert "Traceback" not in captured.err
 
 
-def test_pdf_error_says_what_to_do(tmp_path: Path) -> None:
+def test_damaged_pdf_error_says_what_to_do(tmp_path: Path) -> None:
     p = _bad_files(tmp_path)["pdf"]
-    with pytest.raises(InputError, match=r"PDF.*convert it to text"):
+    with pytest.raises(InputError, match=r"damaged PDF.*download it again"):
         policydiff.read(p)
 
 
@@ -113,3 +117,136 @@ def test_docx_reader(tmp_path: Path) -> None:
     assert doc.source_format == "docx"
     assert _shape(doc) == _shape(policydiff.parse(SAMPLE))
     assert doc.metadata["发文字号"] == "青教〔2022〕2号"
+
+
+# --- HTML pages as they are found (issue 12) ---------------------------------------------------------
+
+_BODY = SAMPLE.split("主题分类：教育\n", 1)[1]
+_PARAS = "".join(f"<p>{line}</p>" for line in _BODY.split("\n") if line.strip())
+_META = ("<table><tr><td>索引号：</td><td>11330000TEST/2022-00001</td><td>发文字号：</td><td>青教〔2022〕2号</td></tr>"
+         "<tr><td>成文日期：</td><td>2022-02-18</td><td>发文机关：</td><td>县教育局</td></tr></table>")
+
+
+def _read_html(tmp_path: Path, page: str, name: str = "page.html") -> policydiff.Document:
+    f = tmp_path / name
+    f.write_text(page, encoding="utf-8")
+    return policydiff.read(f)
+
+
+def test_xhtml_with_xml_declaration(tmp_path: Path) -> None:
+    page = ('<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Strict//EN" '
+            '"http://www.w3.org/TR/xhtml1/DTD/xhtml1-strict.dtd">\n<html xmlns="http://www.w3.org/1999/xhtml">'
+            f"<head><title>通知</title></head><body>{_META}<div id='zoom'>{_PARAS}</div></body></html>")
+    doc = _read_html(tmp_path, page, "page.xhtml")
+    assert doc.metadata["发文字号"] == "青教〔2022〕2号"
+    assert _shape(doc) == _shape(policydiff.parse(_BODY))
+
+
+def test_metadata_table_inside_layout_table_keeps_the_article(tmp_path: Path) -> None:
+    page = (f"<html><body><table width='100%'><tr><td>{_META}</td></tr><tr><td><div class='wz'>{_PARAS}</div>"
+            "</td></tr></table></body></html>")
+    doc = _read_html(tmp_path, page)
+    assert doc.metadata["成文日期"] == "2022-02-18"
+    assert _shape(doc) == _shape(policydiff.parse(_BODY))
+
+
+def test_list_of_label_cells_keeps_the_measure_inside_it(tmp_path: Path) -> None:
+    measure = "6.推进劳动教育。开足开好劳动教育课程，建立劳动清单制度。建设劳动实践基地3个。"
+    page = ("<html><body><div id='content'><p>一、坚持五育并举，提升教育教学质量</p><ul><li>发文字号：青教〔2022〕2号</li>"
+            f"<li>成文日期：2022-02-18</li><li>{measure}</li></ul><p>7.加强心理健康教育。开展心理健康教育月活动。</p>"
+            "</div></body></html>")
+    doc = _read_html(tmp_path, page)
+    assert doc.metadata["发文字号"] == "青教〔2022〕2号"
+    assert [n.label for n in doc.nodes()] == ["一、", "6.", "7."]
+    assert doc.node("1.1").text == measure
+    assert "发文字号" not in doc.text
+
+
+@pytest.mark.parametrize("depth", [300, 3000])
+def test_deep_nesting_keeps_the_article(tmp_path: Path, depth: int) -> None:
+    page = f"<html><body>{'<div>' * depth}<div id='zoom'>{_PARAS}</div>{'</div>' * depth}</body></html>"
+    start = time.perf_counter()
+    doc = _read_html(tmp_path, page)
+    assert time.perf_counter() - start < 5
+    assert _shape(doc) == _shape(policydiff.parse(_BODY))
+
+
+# --- limits, streams and devices (issue 12) ----------------------------------------------------------
+
+
+def _one_error(capsys: pytest.CaptureFixture[str]) -> str:
+    err = capsys.readouterr().err
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("policydiff: error: ") and "Traceback" not in err, err
+    return lines[0]
+
+
+def test_fifo_without_writer_does_not_hang(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    start = time.perf_counter()
+    assert main(["show", str(fifo)]) == 2
+    assert time.perf_counter() - start < 2
+    assert "is empty" in _one_error(capsys)
+
+
+def test_pipe_with_a_writer_is_read(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+
+    def write() -> None:
+        with open(fifo, "wb") as fh:
+            fh.write(SAMPLE.encode("utf-8"))
+
+    t = threading.Thread(target=write)
+    t.start()
+    time.sleep(0.2)  # the writer is blocked in open() until we open the read end
+    try:
+        assert main(["show", str(fifo)]) == 0
+    finally:
+        t.join(timeout=5)
+    assert "强化党建引领工作" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("device", ["/dev/zero", "/dev/null", "/dev/urandom"])
+def test_devices_refused(device: str, capsys: pytest.CaptureFixture[str]) -> None:
+    start = time.perf_counter()
+    assert main(["show", device]) == 2
+    assert time.perf_counter() - start < 2
+    assert "device" in _one_error(capsys)
+
+
+def test_file_over_the_size_limit_refused_without_reading(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    big = tmp_path / "big.txt"
+    with open(big, "wb") as fh:
+        fh.truncate(MAX_FILE_BYTES + 1)  # sparse: no disk used
+    start = time.perf_counter()
+    assert main(["show", str(big)]) == 2
+    assert time.perf_counter() - start < 2
+    assert "input limit" in _one_error(capsys)
+    text = tmp_path / "text.txt"
+    text.write_bytes(("一、" + "很长的文字。" * 20 + "\n").encode() * (MAX_TEXT_BYTES // 120 + 1))
+    assert main(["show", str(text)]) == 2
+    assert "limit for text and HTML" in _one_error(capsys)
+
+
+def test_decode_errors_give_the_byte_offset(tmp_path: Path) -> None:
+    good = "一、总体要求\n1.推进工作。\n".encode()
+    f = tmp_path / "bom.txt"
+    f.write_bytes(b"\xef\xbb\xbf" + good + b"\xff")
+    with pytest.raises(InputError, match=rf"invalid utf-8 at byte {3 + len(good)} \(0xFF\)"):
+        policydiff.read(f)
+    f.write_bytes(good * 50 + b"\xff\xfe" + good)
+    with pytest.raises(InputError, match=rf"byte {50 * len(good)} \(0xFF\) on line 101"):
+        policydiff.read(f)
+    f.write_bytes(b"\xff\xfe" + "一、".encode("utf-16-le") + b"\x00\xd8")
+    with pytest.raises(InputError, match=r"invalid utf-16 at byte 6"):
+        policydiff.read(f)
+
+
+def test_control_characters_in_a_page(tmp_path: Path) -> None:
+    page = (f"<html><body><div class='nav'>导航\x1b</div><div id='zoom'>{_PARAS.replace('。', '。&#x1b;', 3)}"
+            "\x01\x0b</div></body></html>")
+    doc = _read_html(tmp_path, page)
+    assert "\x1b" not in doc.text and "\x01" not in doc.text
+    assert [n.label for n in doc.nodes() if n.kind == "measure"][:2] == ["1.", "2."]

@@ -27,6 +27,7 @@ from .model import (
 )
 from .sources import read_source
 from .structure import parse
+from .timeline import Timeline, timeline
 
 __all__ = [
     "AlignOptions",
@@ -43,26 +44,29 @@ __all__ = [
     "PolicyDiffError",
     "Sentence",
     "Terms",
+    "Timeline",
     "batch",
     "compare",
     "parse",
     "read",
+    "timeline",
 ]
 
 __version__ = "0.1.0"
 
 
 def read(path: str | os.PathLike[str]) -> Document:
-    """Read one year's document (text, HTML or DOCX) and parse it into a section tree.
+    """Read one year's document (text, HTML, PDF, DOCX, OFD, or an http(s) URL) and parse it into a section tree.
 
     Args:
-        path: the file to read; its encoding (UTF-8, UTF-16 with BOM, GB18030) is detected.
+        path: the file to read (its kind and, for text, its encoding are detected), or a URL.
 
     Returns:
         The parsed ``Document``; spans point into ``Document.text``.
 
     Raises:
-        InputError: the file is missing, empty, binary, a PDF or image, or cannot be decoded.
+        InputError: the file is missing, empty, binary, an image or scanned PDF, over the input limits
+            (``docs/inputs.md``), or cannot be decoded; a URL cannot be fetched.
     """
     src = read_source(path)
     return parse(src.text, path=src.path, metadata=src.metadata, source_format=src.source_format)

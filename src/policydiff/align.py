@@ -33,10 +33,9 @@ from collections.abc import Sequence
 import attrs
 import numpy as np
 from scipy.sparse import coo_matrix, csr_matrix
-from scipy.sparse.csgraph import min_weight_full_bipartite_matching
 
 from .model import ChangeKind, Document, Link, Nearest, NearestReason, Node, OptionsError, Sentence, Span
-from .similarity import Vectors, set_dice
+from .similarity import Vectors, assign, set_dice
 from .text import content_key, normalize
 
 MIN_SIMILARITY = 0.28
@@ -82,6 +81,12 @@ members of a condensed group share only a clause or two with the summary (0.15�
 SIBLING_MIN = 0.05
 """Least score for a leftover to join the node its adjacent sibling went to: any shared content at all
 (unrelated paragraphs of one genre score under ``CANDIDATE_FLOOR``)."""
+CROSS_MIN_CHARS = 6
+"""A heading pairs across levels only with at least this many characters of its own (``（一）总体要求`` is too
+generic to be found in a paragraph by chance … 6 characters of a named topic are not)."""
+CROSS_CONTAINMENT = 0.8
+"""Share (IDF-weighted) of a heading's bigrams that must be in the content node it pairs with across
+levels: the heading's words survive as the measure's title or first clause."""
 CONDENSING_RATIO = 1.5
 """A part whose content nodes outnumber those of its counterpart by this factor is being condensed (the
 2012 → 2013 reports: 60 task paragraphs become 30): pieces there need no sentence of their own in the
@@ -228,17 +233,7 @@ def _match(rows: np.ndarray, cols: np.ndarray, vals: np.ndarray, n_rows: int, n_
     if strict is not None:
         mutual &= ~strict
     ok = (vals >= floor) | ((vals >= floor * MUTUAL_FLOOR_RATIO) & mutual)
-    r, c, v = rows[ok], cols[ok], vals[ok]
-    if not len(v):
-        return {}
-    big = float(v.max()) + 1.0
-    weights = np.concatenate([big - v, np.full(n_rows, big)])
-    graph = csr_matrix((weights, (np.concatenate([r, np.arange(n_rows)]),
-                                  np.concatenate([c, n_cols + np.arange(n_rows)]))),
-                       shape=(n_rows, n_cols + n_rows))
-    mr, mc = min_weight_full_bipartite_matching(graph)
-    lookup = {(int(a), int(b)): float(x) for a, b, x in zip(r, c, v, strict=True)}
-    return {int(a): (int(b), lookup[(int(a), int(b))]) for a, b in zip(mr, mc, strict=True) if b < n_cols}
+    return assign(rows[ok], cols[ok], vals[ok], n_rows, n_cols)
 
 
 # --- the steps -----------------------------------------------------------------------------------
@@ -260,6 +255,7 @@ class _State:
     base: csr_matrix | None = None
     base_t: csr_matrix | None = None
     apart: csr_matrix | None = None  # content candidates whose run-in titles share (almost) nothing
+    cross: set[tuple[int, int]] = attrs.field(factory=set)  # pairs across levels (heading ↔ content)
     region_counts: tuple[dict[int, int], dict[int, int]] | None = None
     context: csr_matrix | None = None  # 1 + parent paired + 2 × part paired, per candidate entry
     paired_new: set[int] = attrs.field(factory=set)
@@ -285,6 +281,7 @@ def align(old: Document, new: Document, options: AlignOptions | None = None) -> 
         st.sims[(i, j)] = st.sims.get((i, j), 0.0) or 0.5
     _front_roles(st)
     _punctuation_only(st)
+    _cross_level(st)
     sentences = _Sentences(st)
     groups = _attach(st, sentences)
     _dissolved_headings(st, groups)
@@ -480,7 +477,8 @@ def _slots(st: _State, content: dict[tuple[int, int], float],
            headings: dict[int, int]) -> dict[tuple[int, int], float]:
     """Untitled paragraphs in the intro / lead-in slot of paired headings, or alone between two pairs.
 
-    An analyst pairs "the intro of section (一)" across years even when its wording is new."""
+    An analyst pairs "the intro of section (一)" across years even when its wording is new; the slot
+    wins over a pair made out of place (last year's section intro echoed in this year's review)."""
     on, nn = st.old.nodes, st.new.nodes
     is_co, is_cn = set(st.co), set(st.cn)
     pairs = {i: j for (i, j) in content} | dict(headings) | dict(st.pinned)
@@ -492,10 +490,24 @@ def _slots(st: _State, content: dict[tuple[int, int], float],
         pairs[i] = j
         back[j] = i
 
-    for h, k in headings.items():
+    def displaceable(i: int, j: int) -> bool:
+        """Free, or paired out of place (neither parents nor parts correspond) and not near-verbatim."""
+        if i in st.pinned or j in st.pinned.values():
+            return False
+        if i in pairs and not _out_of_place(st, i, pairs[i]):
+            return False
+        return not (j in back and not _out_of_place(st, back[j], j))
+
+    for h, k in sorted(headings.items()):
         for i, j in ((h + 1, k + 1), (h - 1, k - 1)):
-            if i in is_co and j in is_cn and i not in pairs and j not in back and not on[i].title \
-                    and not nn[j].title:
+            if i in is_co and j in is_cn and not on[i].title and not nn[j].title and displaceable(i, j) \
+                    and pairs.get(i) != j and not _goes_elsewhere(st, i, j):
+                for x, y in ((i, pairs.get(i)), (back.get(j), j)):
+                    if x is not None and y is not None:
+                        content.pop((x, y), None)
+                        out.pop((x, y), None)
+                        pairs.pop(x, None)
+                        back.pop(y, None)
                 take(i, j)
     for i in range(1, len(on) - 1):
         if i in pairs or i not in is_co:
@@ -510,12 +522,74 @@ def _slots(st: _State, content: dict[tuple[int, int], float],
     return out
 
 
+def _goes_elsewhere(st: _State, i: int, j: int) -> bool:
+    """Either node of a slot has a clearly better candidate in its own place (``ATTACH_MIN`` and twice its
+    score with the slot partner): its content went there, the slot is a coincidence of layout."""
+    a, b = st.pos_o.get(i), st.pos_n.get(j)
+    if st.scores is None or st.context is None or a is None or b is None:
+        return False
+    here = float(st.scores[a, b])
+    bar = max(ATTACH_MIN, 2 * here)
+    for scores, ctx in ((st.scores[a], st.context[a]), (st.scores[:, b].T, st.context[:, b].T)):
+        row, places = scores.tocsr(), ctx.tocsr()
+        in_place = np.asarray(places[0, row.indices].todense()).ravel() > 1
+        if (row.data[in_place] >= bar).any():
+            return True
+    return False
+
+
+def _out_of_place(st: _State, i: int, j: int) -> bool:
+    """A content pair whose parents and top-level parts do not correspond, and that is no near-copy
+    (``ABSORB_MAX_OWN``): the slot of a paired heading's intro has the better claim."""
+    a, b = st.pos_o.get(i), st.pos_n.get(j)
+    if a is None or b is None or st.context is None or st.scores is None:
+        return False
+    return float(st.context[a, b]) <= 1 and float(st.scores[a, b]) < ABSORB_MAX_OWN
+
+
 def _score(st: _State, i: int, j: int) -> float:
     """Context-aware content score of old node i and new node j (0 when not a candidate)."""
     a, b = st.pos_o.get(i), st.pos_n.get(j)
     if st.scores is None or a is None or b is None:
         return 0.0
     return float(max(st.scores[a, b], 0.0))
+
+
+def _cross_level(st: _State) -> None:
+    """An unpaired heading whose own words are (almost) all in one unpaired content node of the other
+    year pairs with it: a section became a measure (（二）保持物价总水平基本稳定 → 关于物价总水平。保持物价
+    总水平基本稳定始终是…), or a measure became a section. Its children may then join that node."""
+    taken_n = set(st.pairs.values())
+    for heads_side, other_side, is_old in ((st.old, st.new, True), (st.new, st.old, False)):
+        taken = set(st.pairs) if is_old else taken_n
+        heads = [h for h in _members(heads_side, "heading") if h not in taken]
+        others_taken = taken_n if is_old else set(st.pairs)
+        contents = [c for c in _members(other_side, "content") if c not in others_taken]
+        heads = [h for h in heads if len(heads_side.key[h]) >= CROSS_MIN_CHARS]
+        if not heads or not contents:
+            continue
+        titles = [heads_side.nodes[h].title + heads_side.nodes[h].body for h in heads]
+        texts = [other_side.nodes[c].title + other_side.nodes[c].body for c in contents]
+        vec = Vectors(titles, texts)
+        cand = vec.topk(CANDIDATES, CANDIDATE_FLOOR).tocoo()
+        if not len(cand.data):
+            continue
+        inside, _ = vec.containment_at(cand.row, cand.col)
+        best: dict[int, tuple[float, int]] = {}
+        for a, b, v in zip(cand.row, cand.col, inside, strict=True):
+            if v >= CROSS_CONTAINMENT and v > best.get(int(a), (0.0, -1))[0]:
+                best[int(a)] = (float(v), int(b))
+        used: set[int] = set()
+        for a, (v, b) in sorted(best.items(), key=lambda kv: -kv[1][0]):
+            if b in used:
+                continue
+            used.add(b)
+            h, c = heads[a], contents[b]
+            i, j = (h, c) if is_old else (c, h)
+            st.pairs[i] = j
+            st.sims[(i, j)] = round(v, 4)
+            taken_n.add(j)
+            st.cross.add((i, j))
 
 
 def _front_roles(st: _State) -> None:
@@ -649,12 +723,14 @@ def _attach(st: _State, sentences: _Sentences) -> dict[int, tuple[list[int], lis
     back = {j: i for i, j in st.pairs.items()}
     extra_new: dict[int, list[tuple[int, float]]] = {}  # lead (old index) -> new pieces
     extra_old: dict[int, list[tuple[int, float]]] = {}
-    for j, i, v in _leftovers(st, st.scores.T.tocsr(), st.context.T.tocsr(), st.cn, st.co, st.new, back, st.pairs):
-        if v >= st.floor or _made_of(st, sentences, olds=[i], news=[st.pairs[i], j], piece_old=False, piece=j,
+    for j, i, v, sure in _leftovers(st, st.scores.T.tocsr(), st.context.T.tocsr(), st.cn, st.co, st.new, back,
+                                    st.pairs):
+        if sure or v >= st.floor or _made_of(st, sentences, olds=[i], news=[st.pairs[i], j], piece_old=False, piece=j,
                                      target=i):
             extra_new.setdefault(i, []).append((j, v))
-    for i, j, v in _leftovers(st, st.scores, st.context, st.co, st.cn, st.old, st.pairs, back):
-        if v >= st.floor or _made_of(st, sentences, olds=[back[j], i], news=[j], piece_old=True, piece=i, target=j):
+    for i, j, v, sure in _leftovers(st, st.scores, st.context, st.co, st.cn, st.old, st.pairs, back):
+        if sure or v >= st.floor or _made_of(st, sentences, olds=[back[j], i], news=[j], piece_old=True, piece=i,
+                                             target=j):
             extra_old.setdefault(back[j], []).append((i, v))
     for lead in sorted(set(extra_new) | set(extra_old)):
         news_, olds_ = extra_new.get(lead, []), extra_old.get(lead, [])
@@ -701,11 +777,13 @@ def _made_of(st: _State, sentences: _Sentences, olds: list[int], news: list[int]
 
 
 def _leftovers(st: _State, scores: csr_matrix, context: csr_matrix, mine: list[int], theirs: list[int],
-               side: _Side, paired: dict[int, int], partner_of: dict[int, int]) -> list[tuple[int, int, float]]:
-    """(leftover, node of the other side whose group it may join, score) for one side's unpaired nodes."""
-    out: list[tuple[int, int, float]] = []
+               side: _Side, paired: dict[int, int], partner_of: dict[int, int]) -> list[tuple[int, int, float, bool]]:
+    """(leftover, node of the other side whose group it may join, score, sure) for one side's unpaired
+    nodes; ``sure`` when the leftover's own section became that node (``_cross_level``)."""
+    out: list[tuple[int, int, float, bool]] = []
     dest = dict(paired)
     row_of = {x: a for a, x in enumerate(mine)}
+    theirs_pos = {y: b for b, y in enumerate(theirs)}
     other = st.new if side is st.old else st.old
     for a, x in enumerate(mine):
         short = len(side.nodes[x].text) < SPLIT_MIN_CHARS
@@ -713,6 +791,11 @@ def _leftovers(st: _State, scores: csr_matrix, context: csr_matrix, mine: list[i
             continue
         row, ctx = scores[a], context[a]
         if not row.nnz:
+            continue
+        up = paired.get(side.parent[x], -1)
+        if up in theirs_pos:  # its section became that node: what was not paired elsewhere is condensed there
+            out.append((x, up, float(scores[a, theirs_pos[up]]), True))
+            dest[x] = up
             continue
         in_place = np.asarray(ctx[0, row.indices].todense()).ravel() > 1
         if not in_place.any():
@@ -724,12 +807,12 @@ def _leftovers(st: _State, scores: csr_matrix, context: csr_matrix, mine: list[i
         if lead is None:
             continue
         own = float(scores[row_of[lead], b]) if lead in row_of else 0.0
-        siblings = [n for n in (x - 1, x + 1) if 0 <= n < len(side.nodes) and side.parent[n] == side.parent[x]]
-        sibling = any(dest.get(n) == y for n in siblings)
         if short and (v < st.floor or len(other.nodes[y].text) < SHORT_PIECE_FACTOR * len(side.nodes[x].text)):
             continue  # a short line joins only a node it is a small, similar part of (a lead-in and its list)
+        sibling = any(dest.get(n) == y for n in (x - 1, x + 1)
+                      if 0 <= n < len(side.nodes) and side.parent[n] == side.parent[x])
         if (v >= ATTACH_MIN and v >= ATTACH_RATIO * own) or (sibling and v >= SIBLING_MIN and own < ABSORB_MAX_OWN):
-            out.append((x, y, v))
+            out.append((x, y, v, False))
             dest[x] = y
     return out
 

@@ -36,7 +36,6 @@ import re
 import shutil
 import threading
 import time
-import urllib.request
 from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -48,6 +47,9 @@ import pyarrow.parquet as pq
 
 from .compare import compare
 from .model import Comparison, Document, InputError, NumberChange, OptionsError, PolicyDiffError
+from .readers import fetch as _fetch
+from .readers.base import Source, read_file_capped
+from .readers.html import read_html
 from .sources import read_bytes
 from .structure import parse
 from .terms import terms
@@ -59,16 +61,12 @@ VERSION = importlib.metadata.version("policydiff")
 """Written into every ``pairs`` and ``documents`` row: a run under another version recomputes everything,
 since alignment or parsing may have changed."""
 
-DOCUMENT_SUFFIXES = (".txt", ".text", ".htm", ".html", ".shtml", ".docx", ".md")
+DOCUMENT_SUFFIXES = (".txt", ".text", ".htm", ".html", ".shtml", ".docx", ".pdf", ".ofd", ".md")
 """File kinds picked up from a folder manifest (what ``sources`` reads); anything else there, such as a
 ``SOURCES.tsv`` or a README, is not a year of a document."""
 
 YEAR_STEM = re.compile(r"^(\d{4})$")
 """A folder manifest's file names are the year alone (``2021.txt``): four digits, nothing else."""
-
-URL_TIMEOUT_S = 60.0
-"""Seconds to wait for a document given by URL: generous for slow government sites, short enough that a
-dead server costs one failed document, not a stalled batch."""
 
 PROGRESS_EVERY_S = 2.0
 """Seconds between progress lines on stderr: often enough to see a run move, rarely enough that a log of
@@ -188,10 +186,6 @@ def _escape(name: str) -> str:
     return _UNSAFE.sub(lambda m: "".join(f"%{b:02X}" for b in m.group(0).encode("utf-8")), name)
 
 
-def _is_url(source: str) -> bool:
-    return source.startswith(("http://", "https://"))
-
-
 def read_manifest(manifest: str | os.PathLike[str]) -> list[Entry]:
     """The documents a manifest names, sorted by issuer and year.
 
@@ -251,7 +245,7 @@ def _rows_to_entries(rows: list[dict[str, Any]], path: Path, where: str) -> list
                              "write the year as four digits, e.g. 2021") from None
         if not issuer or not source:
             raise InputError(where, f"row {line}: issuer and path must not be empty", "fill them in or drop the row")
-        if not _is_url(source) and not os.path.isabs(source):
+        if not _fetch.is_url(source) and not os.path.isabs(source):
             source = str(base / source)
         entries.append(Entry(issuer=issuer, year=year, source=source, title=str(row.get("title") or "").strip()))
     return entries
@@ -311,22 +305,22 @@ class PairResult:
 
 
 def _read_bytes(source: str) -> bytes:
-    if _is_url(source):
-        try:
-            with urllib.request.urlopen(source, timeout=URL_TIMEOUT_S) as resp:
-                data: bytes = resp.read()
-                return data
-        except (OSError, ValueError) as exc:
-            raise InputError(source, f"cannot be downloaded ({exc})", "check the URL or save the page") from exc
-    if not os.path.exists(source):
-        raise InputError(source, "no such file", "check the manifest's path")
-    if os.path.isdir(source):
-        raise InputError(source, "is a directory, not a document", "name one file per year")
-    try:
-        with open(source, "rb") as fh:
-            return fh.read()
-    except OSError as exc:
-        raise InputError(source, f"cannot be read ({exc.strerror})", "check its permissions") from exc
+    """The document's bytes with the limits of ``policydiff.read`` (file size cap, no devices, http(s) only)."""
+    if _fetch.is_url(source):
+        return _fetch.download(source).data
+    return read_file_capped(source)
+
+
+def _read(source: str) -> tuple[bytes, Source]:
+    """Bytes (for the content hash) and decoded source of one document, read once: a web page is decoded
+    with its declared charset as ``policydiff.read`` does."""
+    if _fetch.is_url(source):
+        resp = _fetch.download(source)
+        if _fetch.is_html(resp):
+            return resp.data, read_html(_fetch.decode_page(resp), source)
+        return resp.data, read_bytes(resp.data, source)
+    data = read_file_capped(source)
+    return data, read_bytes(data, source)
 
 
 def hash_entry(entry: Entry) -> str:
@@ -349,8 +343,7 @@ def load_entry(entry: Entry, out: str) -> Loaded:
     doc: Document | None = None
     error: str | None = None
     try:
-        data = _read_bytes(entry.source)
-        src = read_bytes(data, entry.source)
+        data, src = _read(entry.source)
         doc = parse(src.text, path=src.path, metadata=src.metadata, source_format=src.source_format)
     except Exception as exc:  # any failure of one document is recorded, never fatal
         error = _error_text(exc)

@@ -28,10 +28,13 @@ class ShowFormat(str, enum.Enum):
 
 
 class DiffFormat(str, enum.Enum):
+    """The names of ``policydiff.render.FORMATS`` (a test keeps the two equal)."""
+
     terminal = "terminal"
     json = "json"
     html = "html"
     markdown = "markdown"
+    csv = "csv"
 
 
 class Color(str, enum.Enum):
@@ -63,7 +66,8 @@ def _write(text: str, output: Path | None) -> None:
 
 @app.command()
 def show(
-    file: Annotated[Path, typer.Argument(help="A document: text (UTF-8/UTF-16/GB18030), HTML or DOCX.")],
+    file: Annotated[Path, typer.Argument(help="A document: text (UTF-8/UTF-16/GB18030), HTML, PDF, DOCX, OFD or "
+                                               "an http(s) URL.")],
     format: Annotated[ShowFormat, typer.Option("--format", "-f", help="Outline or the JSON document model.")]
     = ShowFormat.text,
     width: Annotated[int, typer.Option(help="Line width of the outline.", min=40)] = 100,
@@ -105,12 +109,11 @@ def diff(
     pin: Annotated[list[str] | None, typer.Option(help="Force a pair: OLD_ID=NEW_ID (repeatable).")] = None,
     min_similarity: Annotated[float, typer.Option(help="Similarity floor for pairing, 0–1.", min=0.0, max=1.0)]
     = AlignOptions().min_similarity,
+    summary: Annotated[bool, typer.Option("--summary", help="Terminal: only the highlights (new, dropped, "
+                                                            "changed targets, new phrases).")] = False,
 ) -> None:
     """Compare two years of a document. Exit 0: no change, 1: changes, 2: trouble."""
-    from .render import html as html_render
-    from .render import json as json_render
-    from .render import markdown as md_render
-    from .render import terminal
+    from .render import render
 
     pins = _parse_pins(pin or [])
     try:
@@ -118,18 +121,74 @@ def diff(
         cmp = compare(a, b, CompareOptions(align=AlignOptions(min_similarity=min_similarity, pins=pins)))
     except PolicyDiffError as exc:
         raise _fail(str(exc)) from exc
-    if format is DiffFormat.json:
-        text = json_render.render_comparison(cmp)
-    elif format is DiffFormat.html:
-        text = html_render.render_comparison(cmp, lang=lang.value)
-    elif format is DiffFormat.markdown:
-        text = md_render.render_comparison(cmp, lang=lang.value, changes_only=True)
-    else:
-        use_color = color is Color.always or (color is Color.auto and output is None and sys.stdout.isatty())
-        text = terminal.render_comparison(cmp, lang=lang.value, changes_only=changes_only, width=width,
-                                          color=use_color)
+    use_color = color is Color.always or (color is Color.auto and output is None and sys.stdout.isatty())
+    options = {"lang": lang.value, "width": width, "color": use_color, "summary": summary}
+    if format is not DiffFormat.markdown:  # Markdown always shows changes only
+        options["changes_only"] = changes_only
+    text = render(cmp, format.value, **options)
     _write(text, output)
     raise typer.Exit(1 if cmp.changed else 0)
+
+
+class TimelineFormat(str, enum.Enum):
+    terminal = "terminal"
+    html = "html"
+    json = "json"
+    csv = "csv"
+
+
+@app.command("timeline")
+def timeline_command(
+    files: Annotated[list[Path], typer.Argument(help="Documents of one issuer, one per year, or a directory of them.")],
+    format: Annotated[TimelineFormat, typer.Option("--format", "-f", help="Output format.")]
+    = TimelineFormat.terminal,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")]
+    = None,
+    term: Annotated[list[str] | None, typer.Option("--term", help="A phrase to count in every year (repeatable).")]
+    = None,
+    jobs: Annotated[int | None, typer.Option("--jobs", "-j", help="Worker processes (default: all cores).", min=1)]
+    = None,
+    cache_dir: Annotated[Path | None, typer.Option("--cache-dir", help="Where pairwise results are kept "
+                                                   "(default: $XDG_CACHE_HOME/policydiff).")] = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the cache.")] = False,
+    lang: Annotated[Lang, typer.Option(help="Language of labels: zh or en.")] = Lang.zh,
+) -> None:
+    """Follow documents over the years: measure lineages, target series, phrases. Exit 0, or 2 on trouble."""
+    from .render import timeline_csv, timeline_html, timeline_json, timeline_terminal
+    from .timeline import collect_paths, default_cache_dir, timeline
+
+    progress_bar = None
+    if sys.stderr.isatty():
+        from rich.console import Console
+        from rich.progress import Progress
+
+        progress_bar = Progress(console=Console(stderr=True), auto_refresh=False, transient=True)
+    try:
+        paths = collect_paths(files)
+        if progress_bar is None:
+            tl = timeline(paths, terms=term or (), jobs=jobs,
+                          cache_dir=None if no_cache else (cache_dir or default_cache_dir()))
+        else:
+            with progress_bar:
+                task = progress_bar.add_task("timeline", total=None)
+
+                def report(done: int, total: int) -> None:
+                    progress_bar.update(task, completed=done, total=total)
+                    progress_bar.refresh()
+
+                tl = timeline(paths, terms=term or (), jobs=jobs, progress=report,
+                              cache_dir=None if no_cache else (cache_dir or default_cache_dir()))
+    except PolicyDiffError as exc:
+        raise _fail(str(exc)) from exc
+    if format is TimelineFormat.json:
+        text = timeline_json.render_timeline(tl)
+    elif format is TimelineFormat.csv:
+        text = timeline_csv.render_timeline(tl)
+    elif format is TimelineFormat.html:
+        text = timeline_html.render_timeline(tl, lang=lang.value)
+    else:
+        text = timeline_terminal.render_timeline(tl, lang=lang.value)
+    _write(text, output)
 
 
 @app.command()
@@ -168,6 +227,41 @@ def batch_command(
                f"{summary.documents_failed} of {summary.documents} documents unreadable; "
                f"{summary.seconds:.1f} s → {summary.out}")
     raise typer.Exit(1 if summary.failed or summary.documents_failed else 0)
+
+
+@app.command()
+def fetch(
+    url: Annotated[str, typer.Argument(help="An http(s) address of a government article page.")],
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Save to this file instead of stdout.")]
+    = None,
+    attachment: Annotated[int | None, typer.Option(help="Save attachment N (as listed) instead of the page.",
+                                                   min=1)] = None,
+    timeout: Annotated[float, typer.Option(help="Seconds to wait for the server.", min=0.1, max=600)] = 20.0,
+) -> None:
+    """Download an article page: its metadata and text (re-readable by diff/show), attachments listed on stderr."""
+    from .readers import fetch as fetch_reader
+    from .sources import read_url
+
+    try:
+        src, atts = read_url(url, timeout=timeout)
+        if attachment is not None:
+            if attachment > len(atts):
+                raise _fail(f"{url}: has {len(atts)} attachment(s), not {attachment}; run without --attachment "
+                            "to list them")
+            att = atts[attachment - 1]
+            data = fetch_reader.download(att.url, timeout=timeout).data
+            target = output if output is not None else Path(fetch_reader.attachment_filename(att))
+            try:
+                target.write_bytes(data)
+            except OSError as exc:
+                raise _fail(f"{target}: cannot write ({exc.strerror}); choose another -o path") from exc
+            typer.echo(f"saved {att.name} ({len(data)} bytes) to {target}", err=True)
+            return
+    except PolicyDiffError as exc:
+        raise _fail(str(exc)) from exc
+    for i, att in enumerate(atts, 1):
+        typer.echo(f"attachment {i}: {att.name} <{att.url}>", err=True)
+    _write(fetch_reader.as_text(src.text, src.metadata), output)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -131,7 +131,7 @@ class Document:
     warnings: tuple[str, ...] = ()
     """What the parser could not place with confidence; never raised."""
     source_format: str = "text"
-    """``text``, ``html`` or ``docx``; and the encoding for text, e.g. ``text/gb18030``."""
+    """``text``, ``html``, ``pdf``, ``docx`` or ``ofd``; and the encoding for text, e.g. ``text/gb18030``."""
 
     def nodes(self) -> Iterator[Node]:
         """Every node except the root, in document order."""
@@ -312,3 +312,77 @@ class Comparison:
     def changed(self) -> bool:
         """True when anything at all differs (the diff(1) exit status 1)."""
         return bool(self.metadata_changes) or any(c.kind != "unchanged" or c.moved for c in self.changes)
+
+
+# --- summary counts (reports) ------------------------------------------------------------------------
+
+COUNT_KEYS: tuple[str, ...] = (*CHANGE_KINDS, "moved", "changed")
+"""Keys of ``Counts``: one per kind, then ``moved`` (a flag, counted on top of the kind) and ``changed``
+(changes that are not plain unchanged: kind other than unchanged, or moved), which is what a table of
+contents or a chart bar counts, so one change is one count everywhere."""
+
+
+def is_changed(change: Change) -> bool:
+    """True for a change a reader should look at: any kind but unchanged, or an unchanged node that moved."""
+    return change.kind != "unchanged" or change.moved
+
+
+def count_changes(changes: tuple[Change, ...] | list[Change]) -> dict[str, int]:
+    """Counts per ``COUNT_KEYS`` over ``changes``; kinds sum to ``len(changes)``."""
+    out = dict.fromkeys(COUNT_KEYS, 0)
+    for ch in changes:
+        out[ch.kind] += 1
+        out["moved"] += ch.moved
+        out["changed"] += is_changed(ch)
+    return out
+
+
+@attrs.frozen
+class Summary:
+    """Counts of a comparison, whole document and per top-level part, computed once for every renderer."""
+
+    total: dict[str, int] = attrs.field(hash=False)
+    """``count_changes`` over all changes."""
+    parts: tuple[tuple[str, dict[str, int]], ...] = attrs.field(hash=False)
+    """(part heading, counts) in the new document's order; ``Change.part`` names the part."""
+
+
+def summarize(cmp: Comparison) -> Summary:
+    """The counts every report shows (summary table, chart, table of contents, JSON ``summary``)."""
+    parts: dict[str, list[Change]] = {}
+    for ch in cmp.changes:
+        parts.setdefault(ch.part, []).append(ch)
+    return Summary(total=count_changes(cmp.changes),
+                   parts=tuple((p, count_changes(chs)) for p, chs in parts.items()))
+
+
+def _document_fields() -> None:
+    """Copy each field's docstring (the string literal under it) into its class's docstring.
+
+    Those literals are for readers of the source; Python keeps none of them at run time, so ``help()``
+    and IDEs would show classes without their fields' meaning. This adds an ``Attributes:`` section
+    built from them, once at import."""
+    import ast
+    import inspect
+    import sys
+
+    try:
+        tree = ast.parse(inspect.getsource(sys.modules[__name__]))
+    except (OSError, TypeError):  # no source (frozen or zipped install): keep the docstrings as they are
+        return
+    for cls in tree.body:
+        if not isinstance(cls, ast.ClassDef):
+            continue
+        target = globals().get(cls.name)
+        fields: list[str] = []
+        for field, doc in zip(cls.body, [*cls.body[1:], None], strict=True):
+            if isinstance(field, ast.AnnAssign) and isinstance(field.target, ast.Name) \
+                    and isinstance(doc, ast.Expr) and isinstance(doc.value, ast.Constant) \
+                    and isinstance(doc.value.value, str):
+                text = " ".join(inspect.cleandoc(doc.value.value).split())
+                fields.append(f"    {field.target.id}: {text}")
+        if fields and isinstance(target, type) and target.__doc__ and "Attributes:" not in target.__doc__:
+            target.__doc__ = inspect.cleandoc(target.__doc__) + "\n\nAttributes:\n" + "\n".join(fields)
+
+
+_document_fields()

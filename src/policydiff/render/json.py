@@ -3,11 +3,21 @@
 from __future__ import annotations
 
 import json
-from collections import Counter
 from decimal import Decimal
 from typing import Any
 
-from ..model import CHANGE_KINDS, Change, CommitmentChange, Comparison, Document, Link, Nearest, Node, Sentence
+from ..model import (
+    CHANGE_KINDS,
+    Change,
+    CommitmentChange,
+    Comparison,
+    Document,
+    Link,
+    Nearest,
+    Node,
+    Sentence,
+    summarize,
+)
 
 FORMAT = "policydiff.comparison"
 DOCUMENT_FORMAT = "policydiff.document"
@@ -66,17 +76,14 @@ def _change(c: Change) -> dict[str, Any]:
 
 
 def summary(cmp: Comparison) -> dict[str, Any]:
-    """Counts per kind (plus ``moved``), overall and per top-level part, in the new document's order."""
-    def count(changes: list[Change]) -> dict[str, int]:
-        c: Counter[str] = Counter(ch.kind for ch in changes)
-        out: dict[str, int] = {k: c.get(k, 0) for k in CHANGE_KINDS}
-        out["moved"] = sum(1 for ch in changes if ch.moved)
-        return out
-    parts: dict[str, list[Change]] = {}
-    for ch in cmp.changes:
-        parts.setdefault(ch.part, []).append(ch)
-    return {"total": count(list(cmp.changes)),
-            "parts": [{"part": p, "counts": count(chs)} for p, chs in parts.items()]}
+    """Counts per kind (plus ``moved``), overall and per top-level part, in the new document's order.
+
+    A thin wrapper over ``model.summarize``, where the counts are computed once for every renderer."""
+    s = summarize(cmp)
+
+    def keep(counts: dict[str, int]) -> dict[str, int]:
+        return {k: counts[k] for k in (*CHANGE_KINDS, "moved")}
+    return {"total": keep(s.total), "parts": [{"part": p, "counts": keep(c)} for p, c in s.parts]}
 
 
 def _doc_header(d: Document) -> dict[str, Any]:

@@ -1,68 +1,165 @@
-"""Markdown: the summary and the changed measures, for pasting into an article or a wiki."""
+"""Markdown: the highlights, counts, facts and changed measures, for pasting into an article or a wiki.
+
+Document text is escaped before it is written: HTML (``<script>``, ``<img onerror>``) becomes text,
+and the characters of Markdown syntax (links ``[x](javascript:…)``, emphasis, tables) are
+backslash-escaped, so a hostile document cannot inject markup into a page that renders the report.
+"""
 
 from __future__ import annotations
 
 from tabulate import tabulate
 
-from ..model import Change, Comparison
-from .json import summary
-from .labels import COUNT_KINDS, KIND_LABELS, WORDS
+from ..model import Change, CommitmentChange, Comparison, summarize
+from .common import View, doc_name, heading, highlights
+from .labels import COUNT_KINDS, KIND_LABELS, REASONS, part_name
+
+_MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]()#|~"}
+                            | {"<": "&lt;", ">": "&gt;", "&": "&amp;", "\n": " ", "\r": " "})
+"""Markdown syntax characters backslash-escaped (emphasis, code, link brackets and parentheses, headings,
+table cells, strike-through); HTML's ``< > &`` as entities, which also rules out ``<javascript:…>``
+autolinks; line breaks as spaces. Document text never starts a line, so list markers need no escape."""
 
 
-def _inline(ops: tuple[tuple[str, str], ...]) -> str:
+def md(text: str) -> str:
+    """Document text as inert Markdown: renders as the same characters, never as markup or a link."""
+    return text.translate(_MD_SPECIAL)
+
+
+def _inline(ops: tuple[tuple[str, str], ...], *, keep: str = "-+") -> str:
     out = []
     for op, text in ops:
-        t = text.replace("|", "\\|").replace("*", "\\*").replace("~", "\\~")
-        out.append(t if op == "=" else f"~~{t}~~" if op == "-" else f"**{t}**")
+        t = md(text)
+        if op == "=":
+            out.append(t)
+        elif op in keep:
+            out.append(f"~~{t}~~" if op == "-" else f"**{t}**")
     return "".join(out)
 
 
 def render_comparison(cmp: Comparison, *, lang: str = "zh", changes_only: bool = True) -> str:
-    w, kinds = WORDS[lang], KIND_LABELS[lang]
-    lines = [f"# {w['report']}: {cmp.old.title or cmp.old.path} → {cmp.new.title or cmp.new.path}", ""]
-    for field, a, b in cmp.metadata_changes:
-        lines.append(f"- {field}: {a or '—'} → {b or '—'}")
-    if cmp.metadata_changes:
+    """The report as Markdown; ``changes_only`` (default) leaves out unchanged measures."""
+    v = View(cmp, lang)
+    w, kinds = v.w, KIND_LABELS[lang]
+    sep = "：" if lang == "zh" else ": "
+    lines = [f"# {md(w['report'])}{sep}{md(doc_name(v.cmp.old))} → {md(doc_name(v.cmp.new))}", ""]
+    for field, a, b in v.cmp.metadata_changes:
+        lines.append(f"- {md(field)}: {md(a or '—')} → {md(b or '—')}")
+    if v.cmp.metadata_changes:
         lines.append("")
-    s = summary(cmp)
-    rows = [[w["whole"], *[s["total"][k] for k in COUNT_KINDS]]]
-    rows += [[p["part"], *[p["counts"][k] for k in COUNT_KINDS]] for p in s["parts"]]
+    lines += _highlights(v)
+    s = summarize(v.cmp)
+    rows = [[w["whole"], *[s.total[k] for k in COUNT_KINDS]]]
+    rows += [[md(part_name(p, lang)), *[c[k] for k in COUNT_KINDS]] for p, c in s.parts]
     lines += [f"## {w['summary']}", "", tabulate(rows, headers=[w["part"], *[kinds[k] for k in COUNT_KINDS]],
                                                  tablefmt="github", disable_numparse=True), ""]
-    numbers = [(c, n) for c in cmp.changes for n in c.numbers]
-    if numbers:
-        lines += [f"## {w['numbers']}", "", f"| {w['subject']} | {w['old']} | {w['new']} |", "| --- | --- | --- |"]
-        lines += [f"| {n.subject} | {n.old or '—'} | {n.new or '—'} |" for _, n in numbers]
-        lines.append("")
-    for key, items in (("terms_added", cmp.terms.added), ("terms_removed", cmp.terms.removed)):
-        if items:
-            lines += [f"## {w[key]}", "", "、".join(t.text for t in items), ""]
+    lines += _facts(v)
     lines += [f"## {w['changes']}", ""]
-    for c in cmp.changes:
+    for c in v.cmp.changes:
         if changes_only and c.kind == "unchanged" and not c.moved:
             continue
-        lines += _change(c, lang)
+        lines += _change(v, c)
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
-def _change(c: Change, lang: str) -> list[str]:
-    kinds, w = KIND_LABELS[lang], WORDS[lang]
+def _highlights(v: View) -> list[str]:
+    w = v.w
+    h = highlights(v)
+    out = [f"## {w['highlights']}", ""]
+    for key, items, op in (("added", h.added, "+"), ("removed", h.removed, "-")):
+        if items:
+            out += [f"### {w['hl_' + key]} ({h.totals[key]})", ""]
+            out += [f"- {md(x.where)} {_inline(((op, x.text),))}" for x in items]
+            out.append("")
+    if h.numbers:
+        out += [f"### {w['hl_numbers']} ({h.totals['numbers']})", ""]
+        out += [f"- {md(x.where)} {md(x.text)}: ~~{md(x.old)}~~ → **{md(x.new)}**" for x in h.numbers]
+        out.append("")
+    if h.terms:
+        out += [f"### {w['hl_terms']} ({h.totals['terms']})", "", "、".join(md(t.text) for t in h.terms), ""]
+    if not h.count():
+        out += [w["none"], ""]
+    return out
+
+
+def _facts(v: View) -> list[str]:
+    w = v.w
+    out: list[str] = []
+    numbers = [(c, n) for c in v.cmp.changes for n in c.numbers]
+    if numbers:
+        quotes = any(n.old_quote or n.new_quote for _, n in numbers)  # a column only when there is something in it
+        out += [f"## {w['numbers']}", "", f"| {w['where']} | {w['subject']} | {w['old']} | {w['new']} |"
+                + (f" {w['quote']} |" if quotes else ""), "| --- | --- | --- | --- |" + (" --- |" if quotes else "")]
+        out += [f"| {md(v.where(c))} | {md(n.subject)} | {md(n.old or '—')} | {md(n.new or '—')} |"
+                + (f" {md(n.new_quote or n.old_quote)} |" if quotes else "") for c, n in numbers]
+        out.append("")
+    if v.cmp.numbers_unchanged:
+        out += [f"## {w['numbers_unchanged']}", ""]
+        out += [f"- {md(n.subject)}: {md(n.new or n.old or '—')}" for n in v.cmp.numbers_unchanged]
+        out.append("")
+    if v.cmp.terms.added or v.cmp.terms.removed:
+        out += [f"## {w['terms']}", ""]
+        for key, items in (("terms_added", v.cmp.terms.added), ("terms_removed", v.cmp.terms.removed)):
+            if items:
+                out += [f"### {w[key]} ({len(items)})", ""]
+                out += [f"- {md(t.text)} ({w['old_count'].format(n=t.count_old)}, "
+                        f"{w['new_count'].format(n=t.count_new)})" for t in items]
+                out.append("")
+    if v.cmp.strength:
+        out += [f"## {w['strength']}", ""]
+        out += [f"- {md(v.node_loc(s.old_id, 'old'))} → {md(v.node_loc(s.new_id, 'new'))} {w[s.direction]}: "
+                f"~~{md(s.old_words)}~~ → **{md(s.new_words)}** ({md(s.new_quote)})" for s in v.cmp.strength]
+        out.append("")
+    return out
+
+
+def _change(v: View, c: Change) -> list[str]:
+    kinds, w = KIND_LABELS[v.lang], v.w
     node = (c.new or c.old)[0]
-    where = f"{'+'.join(n.label or '¶' for n in c.old) or '∅'} → {'+'.join(n.label or '¶' for n in c.new) or '∅'}"
     tag = kinds[c.kind] + (f"·{kinds['moved']}" if c.moved else "")
-    title = node.title or node.body[:40]
-    out = [f"### {where} {title} ({tag})", ""]
+    out = [f"### {md(v.where(c))} {md(heading(node, w))} ({tag})", ""]
     if c.moved:
-        out += [f"*{w['moved_from']}* {c.old_parent or w['front']} *{w['moved_to']}* {c.new_parent or w['front']}", ""]
+        out += [f"*{w['moved_from']}* {md(part_name(c.old_parent or '', v.lang))} "
+                f"*{w['moved_to']}* {md(part_name(c.new_parent or '', v.lang))}", ""]
+    if c.kind in ("split", "merged", "condensed"):
+        key = {"split": "split_into", "merged": "merged_from", "condensed": "condensed_from"}[c.kind]
+        nodes, side = (c.new, "new") if c.kind == "split" else (c.old, "old")
+        out += [f"*{w[key]}*", ""] + [f"- {md(v.node_loc(n.id, side))} {md(heading(n, w))}" for n in nodes] + [""]
+    if c.nearest is not None and c.kind in ("added", "removed"):
+        nb = c.nearest
+        where = v.node_loc(nb.id, "old" if c.kind == "added" else "new") if nb.id else nb.label
+        out += [f"*{w['nearest']}*: {md(where)} {md(nb.title)} ({w['similarity']} {nb.similarity:.2f}; "
+                f"{REASONS[v.lang].get(nb.reason, nb.reason)})", ""]
     if c.kind == "added":
-        out += [f"> {_inline(((('+', n.text)),)) }" for n in c.new]
+        out += [f"> {_inline((('+', n.title + n.body),))}" for n in c.new]
     elif c.kind == "removed":
-        out += [f"> {_inline(((('-', n.text)),)) }" for n in c.old]
+        out += [f"> {_inline((('-', n.title + n.body),))}" for n in c.old]
     else:
+        same = 0
+        if not c.commitments and c.inline:  # a node without sentences (a metadata block): its inline diff
+            out.append(f"- {_inline(c.inline)}")
         for cc in c.commitments:
-            if cc.kind != "unchanged":
-                out.append(f"- {_inline(cc.inline)}")
+            if cc.kind == "unchanged":
+                same += 1
+            else:
+                out.append(f"- {_commitment(v, cc)}")
+        if same:
+            out.append(f"- *{w['unchanged_n'].format(n=same)}*")
         for n in c.numbers:
-            out.append(f"- {n.subject}: {n.old or '—'} → {n.new or '—'}")
+            out.append(f"- {md(n.subject)}: {md(n.old or '—')} → {md(n.new or '—')}")
     out.append("")
     return out
+
+
+def _commitment(v: View, cc: CommitmentChange) -> str:
+    w = v.w
+    if cc.kind == "added":
+        note = f" *({w['came_from']} {md(v.node_loc(cc.moved_from, 'old'))})*" if cc.moved_from else ""
+        return _inline((("+", cc.new.text if cc.new else ""),)) + note
+    if cc.kind == "removed":
+        note = f" *({w['went_to']} {md(v.node_loc(cc.moved_to, 'new'))})*" if cc.moved_to else ""
+        return _inline((("-", cc.old.text if cc.old else ""),)) + note
+    if cc.kind == "merged":
+        return _inline(cc.inline, keep="-") + f" *{w['merged_piece']}*"
+    if cc.kind == "split":
+        return _inline(cc.inline, keep="+") + f" *{w['split_piece']}*"
+    return _inline(cc.inline)

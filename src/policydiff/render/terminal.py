@@ -8,73 +8,156 @@ ANSI codes are written unless ``--color always``.
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
+import tabulate as tabulate_module
 from rich.cells import cell_len
 from rich.console import Console
 from rich.text import Text
 from tabulate import tabulate
 
-from ..model import Change, Comparison, Document, Node
-from .json import summary
-from .labels import COUNT_KINDS, KIND_LABELS, SYMBOLS, WORDS
+from ..model import Change, CommitmentChange, Comparison, Document, summarize
+from .common import View, doc_name, heading, highlights
+from .labels import COUNT_KINDS, KIND_LABELS, REASONS, SYMBOLS, WORDS, part_name
+from .safe import visible
 
 STYLE_DEL = "red strike"
 STYLE_INS = "green underline"
 
 
 def render_comparison(cmp: Comparison, *, lang: str = "zh", changes_only: bool = False, width: int = 100,
-                      color: bool = False) -> str:
-    """The comparison as terminal text; ANSI colour codes only when ``color`` is true."""
+                      color: bool = False, summary: bool = False) -> str:
+    """The comparison as terminal text; ANSI colour codes only when ``color`` is true.
+
+    ``summary`` prints only the highlights (new and dropped commitments, changed targets, new phrases):
+    the one screen a reader looks at first."""
     out = io.StringIO()
     console = Console(file=out, width=width, color_system="standard" if color else None,
                       force_terminal=color, no_color=not color, highlight=False, emoji=False,
                       soft_wrap=False, legacy_windows=False)
-    w = WORDS[lang]
-    console.print(Text(f"{cmp.old.title or cmp.old.path}  →  {cmp.new.title or cmp.new.path}", style="bold"))
-    for field, a, b in cmp.metadata_changes:
-        console.print(Text(f"{field}: {a or '—'} → {b or '—'}"))
+    v = View(cmp, lang)
+    w = v.w
+
+    def say(line: Text) -> None:
+        for piece in wrap(line, width):
+            console.print(piece, soft_wrap=True)
+
+    console.print(Text(f"{doc_name(v.cmp.old)}  →  {doc_name(v.cmp.new)}", style="bold"))
+    for field, a, b in v.cmp.metadata_changes:
+        say(Text(f"{field}: {a or '—'} → {b or '—'}"))
     console.print()
+    if summary:
+        _highlights(v, say, console)
+        return _rstrip_lines(out.getvalue())
     console.print(Text(w["summary"], style="bold"))
-    console.print(summary_table(cmp, lang), markup=False, highlight=False)
-    numbers = [(c, n) for c in cmp.changes for n in c.numbers]
-    if numbers:
-        console.print()
-        console.print(Text(w["numbers"], style="bold"))
-        for c, n in numbers:
-            line = Text(f"  {_where(c)}  {n.subject}: ")
-            line.append(n.old or "—", style=STYLE_DEL)
-            line.append(" → ")
-            line.append(n.new or "—", style=STYLE_INS)
-            console.print(line)
-    for key, items, sym, style in (("terms_added", cmp.terms.added, "+", STYLE_INS),
-                                   ("terms_removed", cmp.terms.removed, "-", STYLE_DEL)):
-        if items:
-            console.print()
-            console.print(Text(f"{w[key]} ({len(items)})", style="bold"))
-            console.print(Text("  " + "  ".join(f"{sym}{t.text}" for t in items), style=style))
+    console.print(summary_table(v.cmp, lang), markup=False, highlight=False)
+    _facts(v, say, console)
     console.print()
-    for change, depth in _ordered(cmp.changes):
+    for change, depth in _ordered(v.cmp.changes):
         if changes_only and change.kind == "unchanged" and not change.moved \
                 and change.level not in ("part", "section"):
             continue  # headings stay, so that every change reads under its part and section
-        for line in _change_lines(change, depth, lang):
-            for piece in wrap(line, width):
-                console.print(piece, soft_wrap=True)
+        for line in _change_lines(v, change, depth):
+            say(line)
     return _rstrip_lines(out.getvalue())
+
+
+def _highlights(v: View, say: Callable[[Text], None], console: Console) -> None:
+    w = v.w
+    h = highlights(v)
+    console.print(Text(w["highlights"], style="bold"))
+    for key, items, sym, style in (("added", h.added, "+", STYLE_INS), ("removed", h.removed, "-", STYLE_DEL)):
+        if items:
+            console.print(Text(f"{w['hl_' + key]} ({h.totals[key]})", style="bold"))
+            for x in items:
+                line = Text(f"  {sym} {x.where}  ")
+                line.append(x.text, style=style)
+                say(line)
+            if h.totals[key] > len(items):
+                console.print(Text("    " + w["more"].format(n=h.totals[key] - len(items)), style="dim"))
+    if h.numbers:
+        console.print(Text(f"{w['hl_numbers']} ({h.totals['numbers']})", style="bold"))
+        for x in h.numbers:
+            line = Text(f"  # {x.where}  {x.text}: ")
+            line.append(x.old, style=STYLE_DEL)
+            line.append(" → ")
+            line.append(x.new, style=STYLE_INS)
+            say(line)
+    if h.terms:
+        console.print(Text(f"{w['hl_terms']} ({h.totals['terms']})", style="bold"))
+        say(Text("  " + "  ".join(t.text for t in h.terms), style=STYLE_INS))
+    if not h.count():
+        console.print(Text("  " + w["none"]))
+
+
+def _facts(v: View, say: Callable[[Text], None], console: Console) -> None:
+    """数字变化, numbers unchanged, 新提法 (added and dropped) and 力度变化."""
+    w = v.w
+    numbers = [(c, n) for c in v.cmp.changes for n in c.numbers]
+    if numbers:
+        console.print()
+        console.print(Text(f"{w['numbers']} ({len(numbers)})", style="bold"))
+        for c, n in numbers:
+            line = Text(f"  {v.where(c)}  {n.subject}: ")
+            line.append(n.old or "—", style=STYLE_DEL)
+            line.append(" → ")
+            line.append(n.new or "—", style=STYLE_INS)
+            say(line)
+    if v.cmp.numbers_unchanged:
+        console.print()
+        console.print(Text(f"{w['numbers_unchanged']} ({len(v.cmp.numbers_unchanged)})", style="bold"))
+        say(Text("  " + "  ".join(f"{n.subject}: {n.new or n.old or '—'}" for n in v.cmp.numbers_unchanged)))
+    for key, items, sym, style in (("terms_added", v.cmp.terms.added, "+", STYLE_INS),
+                                   ("terms_removed", v.cmp.terms.removed, "-", STYLE_DEL)):
+        if items:
+            console.print()
+            console.print(Text(f"{w[key]} ({len(items)})", style="bold"))
+            say(Text("  " + "  ".join(f"{sym}{t.text}" for t in items), style=style))
+    if v.cmp.strength:
+        console.print()
+        console.print(Text(f"{w['strength']} ({len(v.cmp.strength)})", style="bold"))
+        for s in v.cmp.strength:
+            line = Text(f"  {v.node_loc(s.old_id, 'old')} → {v.node_loc(s.new_id, 'new')}  [{w[s.direction]}] ")
+            line.append(s.old_words, style=STYLE_DEL)
+            line.append(" → ")
+            line.append(s.new_words, style=STYLE_INS)
+            line.append(f"  {s.new_quote}", style="dim")
+            say(line)
 
 
 def summary_table(cmp: Comparison, lang: str) -> str:
     """Counts per kind, for the whole document and per top-level part, as a plain text table."""
-    s = summary(cmp)
+    s = summarize(cmp)
     kinds = KIND_LABELS[lang]
     w = WORDS[lang]
     header = [w["part"], *[kinds[k] for k in COUNT_KINDS]]
-    rows = [[w["whole"], *[s["total"][k] for k in COUNT_KINDS]]]
-    for p in s["parts"]:
-        name = p["part"] if p["part"] != "前言" else w["front"]
-        rows.append([_clip(name, 24), *[p["counts"][k] for k in COUNT_KINDS]])
-    return tabulate(rows, headers=header, tablefmt="simple", disable_numparse=True)
+    rows = [[w["whole"], *[s.total[k] for k in COUNT_KINDS]]]
+    for part, counts in s.parts:
+        rows.append([_clip_cells(part_name(part, lang), PART_CELLS), *[counts[k] for k in COUNT_KINDS]])
+    # tabulate pads every header by two cells (MIN_PADDING), which makes the English table (long header
+    # words) wrap at 100 columns; the padding is only for its own layout, so turn it off for this table
+    saved, tabulate_module.MIN_PADDING = tabulate_module.MIN_PADDING, 0
+    try:
+        return tabulate(rows, headers=header, tablefmt="simple", disable_numparse=True)
+    finally:
+        tabulate_module.MIN_PADDING = saved
+
+
+PART_CELLS = 30
+"""Terminal cells of a part name in the summary table: with eight count columns the table then fits
+100 columns, the default width, instead of wrapping its rule line."""
+
+
+def _clip_cells(s: str, cells: int) -> str:
+    """``s`` cut to at most ``cells`` terminal cells (CJK characters are two), with an ellipsis."""
+    if cell_len(s) <= cells:
+        return s
+    out = ""
+    for ch in s:
+        if cell_len(out + ch) > cells - 1:
+            break
+        out += ch
+    return out + "…"
 
 
 def _clip(s: str, n: int) -> str:
@@ -87,17 +170,9 @@ def _ordered(changes: Iterable[Change]) -> Iterable[tuple[Change, int]]:
         yield c, node.id.count(".")
 
 
-def _label(nodes: tuple[Node, ...]) -> str:
-    return "+".join(n.label or "¶" for n in nodes) if nodes else "∅"
-
-
-def _where(c: Change) -> str:
-    return f"{_label(c.old)} → {_label(c.new)}"
-
-
-def _change_lines(c: Change, depth: int, lang: str) -> list[Text]:
-    kinds = KIND_LABELS[lang]
-    w = WORDS[lang]
+def _change_lines(v: View, c: Change, depth: int) -> list[Text]:
+    kinds = KIND_LABELS[v.lang]
+    w = v.w
     node = (c.new or c.old)[0]
     indent = "  " * depth
     head = Text(indent)
@@ -106,40 +181,67 @@ def _change_lines(c: Change, depth: int, lang: str) -> list[Text]:
     head.append(sym + " ", style=style)
     tag = kinds[c.kind] + (f"·{kinds['moved']}" if c.moved else "")
     head.append(f"[{tag}] ", style=style)
-    head.append(f"{_where(c)}  ")
-    heading = node.title or node.body[:40] + ("…" if len(node.body) > 40 else "")
-    head.append(heading, style="bold" if node.kind in ("part", "section") else "")
+    head.append(f"{v.where(c)}  ")
+    head.append(heading(node, w), style="bold" if node.kind in ("part", "section") else "")
     lines = [head]
+    pad = indent + "    "
     if c.moved:
-        lines.append(Text(f"{indent}    {w['moved_from']} {c.old_parent or w['front']} "
-                          f"{w['moved_to']} {c.new_parent or w['front']}", style="cyan"))
-    if c.kind == "split":
-        lines.append(Text(f"{indent}    {w['split_into']} {', '.join(n.label or n.title[:12] or n.id for n in c.new)}",
-                          style="cyan"))
-    if c.kind == "merged":
-        lines.append(Text(f"{indent}    {w['merged_from']} {', '.join(n.label or n.title[:12] or n.id for n in c.old)}",
-                          style="cyan"))
-    if c.kind in ("reworded", "split", "merged"):
+        lines.append(Text(f"{pad}{w['moved_from']} {part_name(c.old_parent or '', v.lang)} "
+                          f"{w['moved_to']} {part_name(c.new_parent or '', v.lang)}", style="cyan"))
+    if c.kind in ("split", "merged", "condensed"):
+        key = {"split": "split_into", "merged": "merged_from", "condensed": "condensed_from"}[c.kind]
+        nodes, side = (c.new, "new") if c.kind == "split" else (c.old, "old")
+        names = "; ".join(f"{v.node_loc(n.id, side)} {n.title or _clip(n.body, 20)}" for n in nodes)
+        lines.append(Text(f"{pad}{w[key]} {names}", style="cyan"))
+    if c.kind == "condensed":  # which old sentences the summary keeps: the reason for the pairing
+        for lo, ot, ln, nt, score in v.evidence(c):
+            lines.append(Text(f"{pad}≈ {lo} {_clip(ot, 30)} → {ln} {_clip(nt, 30)} ({score:.2f})", style="dim"))
+    if c.nearest is not None and c.kind in ("added", "removed"):
+        nb = c.nearest
+        where = v.node_loc(nb.id, "old" if c.kind == "added" else "new") if nb.id else nb.label
+        lines.append(Text(f"{pad}{w['nearest']}: {where} {nb.title} ({w['similarity']} {nb.similarity:.2f}; "
+                          f"{REASONS[v.lang].get(nb.reason, nb.reason)})", style="dim"))
+    if c.kind not in ("added", "removed", "unchanged"):
+        same = 0
+        if not c.commitments and c.inline:  # a node without sentences (a metadata block): its inline diff
+            lines.append(_commitment_line(v, CommitmentChange("reworded", None, None, c.inline), pad))
         for cc in c.commitments:
             if cc.kind == "unchanged":
+                same += 1
                 continue
-            t = Text(f"{indent}    {SYMBOLS[cc.kind]} ")
-            if cc.kind == "added":
-                t.append(cc.new.text if cc.new else "", style=STYLE_INS)
-            elif cc.kind == "removed":
-                t.append(cc.old.text if cc.old else "", style=STYLE_DEL)
-            else:
-                for op, text in cc.inline:
-                    if op == "=":
-                        t.append(text)
-                    elif op == "-":
-                        t.append("[-" + text + "-]", style=STYLE_DEL)
-                    else:
-                        t.append("{+" + text + "+}", style=STYLE_INS)
-            lines.append(t)
+            lines.append(_commitment_line(v, cc, pad))
+        if same:
+            lines.append(Text(pad + "= " + w["unchanged_n"].format(n=same), style="dim"))
         for n in c.numbers:
-            lines.append(Text(f"{indent}    # {n.subject}: {n.old or '—'} → {n.new or '—'}", style="magenta"))
+            lines.append(Text(f"{pad}# {n.subject}: {n.old or '—'} → {n.new or '—'}", style="magenta"))
     return lines
+
+
+def _commitment_line(v: View, cc: CommitmentChange, pad: str) -> Text:
+    """One changed sentence: ``+`` added, ``-`` removed, ``~`` reworded with ``[-…-]{+…+}``; a merged or split
+    piece shows only its own side, since the sentence it joined is on the line above."""
+    w = v.w
+    t = Text(f"{pad}{SYMBOLS[cc.kind]} ")
+    if cc.kind == "added":
+        t.append(cc.new.text if cc.new else "", style=STYLE_INS)
+        if cc.moved_from:
+            t.append(f"  ({w['came_from']} {v.node_loc(cc.moved_from, 'old')})", style="cyan")
+        return t
+    if cc.kind == "removed":
+        t.append(cc.old.text if cc.old else "", style=STYLE_DEL)
+        if cc.moved_to:
+            t.append(f"  ({w['went_to']} {v.node_loc(cc.moved_to, 'new')})", style="cyan")
+        return t
+    for op, text in cc.inline:
+        if op == "=":
+            t.append(text)
+        elif op == "-" and cc.kind != "split":
+            t.append("[-" + text + "-]", style=STYLE_DEL)
+        elif op == "+" and cc.kind != "merged":
+            t.append("{+" + text + "+}", style=STYLE_INS)
+    if cc.kind in ("merged", "split"):
+        t.append("  " + w["merged_piece" if cc.kind == "merged" else "split_piece"], style="dim")
+    return t
 
 
 def wrap(line: Text, width: int) -> list[Text]:
@@ -185,4 +287,4 @@ def render_document(doc: Document, *, width: int = 100) -> str:
                     f"[{n.span[1] - n.span[0]}]")
     for warning in doc.warnings:
         rows.append(f"warning: {warning}")
-    return "\n".join(rows) + "\n"
+    return visible("\n".join(rows)) + "\n"  # document text shown with its control characters made visible

@@ -1,0 +1,219 @@
+"""What every renderer shares: locators in the reader's language, change names, and the highlights.
+
+The highlights answer the four questions a reader brings (what is new, what was dropped, which
+targets changed, which phrases are new) on one screen, ranked by how new each item is: an added
+sentence with no near counterpart anywhere in the old text ranks above one that re-phrases a dropped
+sentence. Novelty is ``1 −`` the best bigram Dice similarity against the other side's unpaired
+sentences (``text.dice``), so a sentence that only moved or was re-worded sinks.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import defaultdict
+
+import attrs
+
+from ..locate import locators
+from ..model import Change, Comparison, Document, Node, Sentence, Span
+from ..text import bigrams, dice
+from .labels import WORDS
+from .safe import visible_comparison
+
+HIGHLIGHT_ADDED = 12
+"""New commitments in the highlights: with the other lists this keeps the section at ≤ 40 items, one
+printed A4 page, which is what a reader scans in the first two minutes."""
+
+HIGHLIGHT_REMOVED = 8
+"""Dropped commitments in the highlights; fewer than new ones, since readers ask first what is new."""
+
+HIGHLIGHT_NUMBERS = 10
+"""Changed numeric targets in the highlights (targets of the year first)."""
+
+HIGHLIGHT_TERMS = 10
+"""New phrases in the highlights, most salient first; they print on one line."""
+
+HIGHLIGHT_CLIP = 40
+"""Characters of a sentence quoted in the highlights before an ellipsis: with its locator, one printed line
+on A4 at 10.5 pt, so the section keeps to one page; the link leads to the full sentence."""
+
+SHORT_SENTENCE = 16
+"""Sentences shorter than this many characters have their novelty scaled down in proportion: a
+vocative (各位代表！) or a four-character slogan is trivially "new" but says little."""
+
+MOVED_NOVELTY = 0.0
+"""Novelty given to a sentence whose content is known to come from (or go to) another node: it is not
+new, only moved, so it is left out of the highlights (see ``NOVELTY_FLOOR``)."""
+
+NOVELTY_FLOOR = 0.15
+"""Sentences less novel than this (Dice ≥ 0.85 with a sentence on the other side: the same sentence
+moved to another measure, or a one-word edit) are not new commitments and stay out of the highlights;
+their rows still show them."""
+
+
+def doc_name(doc: Document) -> str:
+    """A document's name as a reader knows it: its title, else the file name (never a whole path)."""
+    return doc.title or os.path.basename(doc.path) or doc.path
+
+
+@attrs.frozen
+class Highlight:
+    """One line of the highlights: what, where (locator) and the row it links to."""
+
+    kind: str
+    """``added``, ``removed`` (commitments), ``number`` or ``term``."""
+    text: str
+    where: str
+    row: int | None
+    """Index of the change in ``Comparison.changes`` (the HTML row ``#c-<row>``), when there is one."""
+    novelty: float = 1.0
+    old: str = ""
+    new: str = ""
+
+
+class View:
+    """A comparison prepared for rendering: made safe, with locators and row lookups in one language."""
+
+    def __init__(self, cmp: Comparison, lang: str = "zh") -> None:
+        if lang not in WORDS:
+            raise ValueError(f"unknown language {lang!r}; expected one of {', '.join(WORDS)}")
+        self.cmp = visible_comparison(cmp)
+        self.lang = lang
+        self.w = WORDS[lang]
+        para, front = self.w["paragraph"], self.w["front"] + ("" if lang == "zh" else " ")
+        self.old_loc = locators(self.cmp.old, paragraph=para, front=front)
+        self.new_loc = locators(self.cmp.new, paragraph=para, front=front)
+        self.row_of_old: dict[str, int] = {}
+        self.row_of_new: dict[str, int] = {}
+        for i, c in enumerate(self.cmp.changes):
+            for n in c.old:
+                self.row_of_old[n.id] = i
+            for n in c.new:
+                self.row_of_new[n.id] = i
+
+    def loc(self, nodes: tuple[Node, ...], side: str) -> str:
+        """Locators of one side of a change, ``+``-joined; ``—`` for none."""
+        table = self.old_loc if side == "old" else self.new_loc
+        return "+".join(table.get(n.id, n.id) for n in nodes) or "—"
+
+    def where(self, c: Change) -> str:
+        """``old locator → new locator`` of a change."""
+        return f"{self.loc(c.old, 'old')} → {self.loc(c.new, 'new')}"
+
+    def node_loc(self, node_id: str, side: str) -> str:
+        table = self.old_loc if side == "old" else self.new_loc
+        return table.get(node_id, node_id)
+
+    def evidence(self, c: Change) -> list[tuple[str, str, str, str, float]]:
+        """A change's sentence links as (old locator, old sentence, new locator, new sentence, score)."""
+        out = []
+        for link in c.evidence:
+            old = self.cmp.old.text[link.old_span[0]:link.old_span[1]]
+            new = self.cmp.new.text[link.new_span[0]:link.new_span[1]]
+            out.append((self.node_loc(link.old_id, "old"), " ".join(old.split()), self.node_loc(link.new_id, "new"),
+                        " ".join(new.split()), link.score))
+        return out
+
+    def part(self, c: Change) -> str:
+        return self.w["front"] if c.part in ("", "前言") else c.part
+
+
+def node_of_sentence(nodes: tuple[Node, ...], span: Span) -> Node | None:
+    """Which of ``nodes`` holds the sentence at ``span`` (a merge's sources, a split's targets)."""
+    for n in nodes:
+        if n.span[0] <= span[0] < n.span[1]:
+            return n
+    return nodes[0] if len(nodes) == 1 else None
+
+
+def heading(node: Node, w: dict[str, str], n: int = 40) -> str:
+    """What a change is called in a list: the node's title, else the start of its body; a metadata block
+    (索引号…发文字号… glued into one line) is called by name."""
+    if node.role == "metadata":
+        return w["metadata"]
+    return node.title or clip(node.body, n)
+
+
+def clip(text: str, n: int = HIGHLIGHT_CLIP) -> str:
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def _novelty(sentences: list[tuple[Sentence, int, bool]], others: list[Sentence]) -> list[tuple[float, Sentence, int]]:
+    """Each sentence's novelty against ``others`` (1 − best Dice; ``MOVED_NOVELTY`` when known to be moved).
+
+    Candidates are limited by shared bigrams through an inverted index, so the cost stays near linear."""
+    other_bags = [bigrams(s.text) for s in others]
+    index: dict[str, list[int]] = defaultdict(list)
+    for k, bag in enumerate(other_bags):
+        for g in bag:
+            index[g].append(k)
+    out = []
+    for s, row, moved in sentences:
+        if moved:
+            out.append((MOVED_NOVELTY, s, row))
+            continue
+        bag = bigrams(s.text)
+        shared: dict[int, int] = defaultdict(int)
+        for g in bag:
+            for k in index.get(g, ()):
+                shared[k] += 1
+        best = max((dice(bag, other_bags[k]) for k in sorted(shared, key=shared.__getitem__, reverse=True)[:20]),
+                   default=0.0)
+        out.append(((1.0 - best) * min(1.0, len(s.text) / SHORT_SENTENCE), s, row))
+    return out
+
+
+@attrs.frozen
+class Highlights:
+    """The highlights, each list ranked and capped; ``totals`` says how many there were before the cap."""
+
+    added: tuple[Highlight, ...]
+    removed: tuple[Highlight, ...]
+    numbers: tuple[Highlight, ...]
+    terms: tuple[Highlight, ...]
+    totals: dict[str, int] = attrs.field(hash=False)
+
+    def count(self) -> int:
+        """Items shown (the acceptance bound is 40)."""
+        return len(self.added) + len(self.removed) + len(self.numbers) + len(self.terms)
+
+
+def highlights(view: View) -> Highlights:
+    """New and dropped commitments, changed targets and new phrases, ranked by novelty and capped."""
+    cmp = view.cmp
+    added: list[tuple[Sentence, int, bool]] = []
+    removed: list[tuple[Sentence, int, bool]] = []
+    for i, c in enumerate(cmp.changes):
+        if c.kind == "added":
+            added += [(s, i, False) for n in c.new for s in n.sentences]
+        elif c.kind == "removed":
+            removed += [(s, i, False) for n in c.old for s in n.sentences]
+        else:
+            for cc in c.commitments:
+                if cc.kind == "added" and cc.new is not None:
+                    added.append((cc.new, i, cc.moved_from is not None))
+                elif cc.kind == "removed" and cc.old is not None:
+                    removed.append((cc.old, i, cc.moved_to is not None))
+    out: dict[str, tuple[Highlight, ...]] = {}
+    totals: dict[str, int] = {}
+    for key, items, others, side, cap in (("added", added, [s for s, _, _ in removed], "new", HIGHLIGHT_ADDED),
+                                          ("removed", removed, [s for s, _, _ in added], "old", HIGHLIGHT_REMOVED)):
+        novel = [t for t in _novelty(items, others) if t[0] >= NOVELTY_FLOOR]
+        totals[key] = len(novel)
+        ranked = sorted(novel, key=lambda t: (-round(t[0], 2), -len(t[1].text), t[2]))
+        out[key] = tuple(Highlight(key, clip(s.text), _sentence_where(view, cmp.changes[row], s, side), row,
+                                   round(nov, 3)) for nov, s, row in ranked[:cap])
+    numbers = [(n.kind != "target", i, n) for i, c in enumerate(cmp.changes) for n in c.numbers]
+    numbers.sort(key=lambda t: (t[0], t[1]))
+    return Highlights(
+        added=out["added"], removed=out["removed"],
+        numbers=tuple(Highlight("number", n.subject, view.where(cmp.changes[i]), i, old=n.old or "—",
+                                new=n.new or "—") for _, i, n in numbers[:HIGHLIGHT_NUMBERS]),
+        terms=tuple(Highlight("term", t.text, "", None) for t in cmp.terms.added[:HIGHLIGHT_TERMS]),
+        totals={**totals, "numbers": len(numbers), "terms": len(cmp.terms.added)})
+
+
+def _sentence_where(view: View, c: Change, s: Sentence, side: str) -> str:
+    nodes = c.new if side == "new" else c.old
+    node = node_of_sentence(nodes, s.span)
+    return view.node_loc(node.id, side) if node is not None else view.loc(nodes, side)

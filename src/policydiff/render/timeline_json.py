@@ -1,0 +1,43 @@
+"""A timeline as JSON (``policydiff.timeline``, documented in ``docs/json-format.md``; schema shipped in
+``policydiff/schema/timeline.schema.json``)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from ..timeline import Lineage, Timeline
+
+FORMAT = "policydiff.timeline"
+VERSION = 1
+
+
+def _lineage(lin: Lineage) -> dict[str, Any]:
+    return {"id": lin.id, "titles": list(lin.titles),
+            "events": [{"year": e.year, "kind": e.kind, "node_id": e.node_id, "label": e.label, "title": e.title,
+                        "moved": e.moved, "renumbered": e.renumbered, "from": e.source, "into": e.into}
+                       for e in lin.events]}
+
+
+def to_dict(tl: Timeline) -> dict[str, Any]:
+    """The timeline as plain JSON values; exact figures as strings (a JSON number would become a float)."""
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "documents": [{"year": d.year, "path": d.path, "title": d.title} for d in tl.documents],
+        "gaps": list(tl.gaps),
+        "lineages": [_lineage(lin) for lin in tl.lineages],
+        "series": [{"subject": s.subject, "unit": s.unit,
+                    "points": [{"year": p.year, "text": p.text, "value": format(p.value.normalize(), "f"),
+                                "unit": p.unit, "qualifier": p.qualifier, "quote": p.quote} for p in s.points]}
+                   for s in tl.series],
+        "phrases": [{"text": p.text, "kind": p.kind, "first": p.first, "last": p.last,
+                     "counts": {str(y): n for y, n in p.counts}} for p in tl.phrases],
+        "pairs": [{"old_year": p.old_year, "new_year": p.new_year, "counts": dict(p.counts),
+                   "added": list(p.added), "removed": list(p.removed)} for p in tl.pairs],
+    }
+
+
+def render_timeline(tl: Timeline) -> str:
+    """The JSON text, UTF-8 with Chinese as written, one trailing newline."""
+    return json.dumps(to_dict(tl), ensure_ascii=False, indent=1) + "\n"

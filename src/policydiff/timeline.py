@@ -1,0 +1,879 @@
+"""Many years at once: order documents by year, chain pairwise alignments into lineages, and follow
+numeric targets and phrases over time.
+
+Why a stage of its own: a timeline is N−1 comparisons of consecutive documents plus per-document facts.
+Comparisons dominate the cost (about a second per pair of 政府工作报告), so they run in worker
+processes and are cached on disk as compact JSON keyed by the content hash of both documents and the
+policydiff code fingerprint: adding a year recomputes one pair. Per-document facts (title, measures,
+targets, quoted terms) are cached the same way, so a warm run parses only new documents.
+
+The cache holds only our own JSON (ids, kinds, strings); it is validated when read and recomputed when
+anything is off, never unpickled.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import hashlib
+import itertools
+import json
+import multiprocessing
+import os
+import re
+import tempfile
+import threading
+import unicodedata
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from decimal import Decimal, InvalidOperation
+from importlib import metadata as importlib_metadata
+from pathlib import Path
+from typing import Any, Literal
+
+import attrs
+
+from .compare import CompareOptions, compare
+from .model import Document, InputError, Quantity
+
+try:  # the facts issue (#8); until it lands, the stand-in below
+    from .numbers import document_quantities as _real_quantities  # type: ignore[attr-defined, unused-ignore]
+except ImportError:
+    _real_quantities = None
+try:  # key phrases by segmentation, from the facts issue (#8); without it the timeline has none
+    from .terms import key_phrases as _key_phrases  # type: ignore[attr-defined, unused-ignore]
+except ImportError:
+    _key_phrases = None
+try:  # quoted terms with counts of their words quoted or not (#8); without it, counts of the quoted form
+    from .terms import document_terms as _document_terms  # type: ignore[attr-defined, unused-ignore]
+except ImportError:
+    _document_terms = None
+from .sources import read_source
+from .structure import parse
+from .terms import terms as quoted_terms
+from .text import bigrams, dice, normalize
+
+EventKind = Literal["present", "added", "unchanged", "reworded", "split", "merged", "condensed", "removed",
+                    "returned"]
+"""What happened to a lineage in a year: ``present`` in the first document (its history before is not
+known), ``added`` when it appears later, the pairwise change kinds, ``removed`` (the first document
+without it), and ``returned`` when it comes back after one document without it."""
+
+PhraseKind = Literal["quoted", "document", "phrase", "term"]
+"""A quoted slogan “…”, a named document 《…》, a key phrase, or a phrase asked for with ``--term``."""
+
+TRACKED_KINDS = frozenset({"measure"})
+"""Node kinds followed as lineages: measures are what a bureau promises (parts and sections are the
+outline around them and change wording with every new leadership)."""
+
+CACHE_FORMAT = 1
+"""Bumped when the layout of cached JSON changes, so old entries are ignored rather than misread."""
+
+DOCUMENT_EXTENSIONS = (".txt", ".text", ".html", ".htm", ".docx")
+"""Files of a directory argument that are read as documents; others (README, SOURCES.tsv) are skipped."""
+
+KEY_PHRASES_PER_YEAR = 10
+"""Key phrases taken from each year (the most salient of those new against the year before): enough for
+the new coinages of a report (新质生产力, 碳达峰), few enough that the heat map stays readable."""
+
+RETURN_MIN_SIMILARITY = 0.6
+"""Bigram Dice similarity (whole measure text) above which a measure added this year continues one
+removed the year before (dropped for one document, then restated). Set phrases shared by different
+measures of one field make low values unsafe: on the 51 State Council reports, candidates at 0.35–0.6 mix
+true returns (深化农村改革 2010 → 2012) with different measures (侨务政策 → 宗教工作), and none reaches 0.6;
+a measure restored in its old words (the case of county plans, tested on the sample) scores near 1."""
+
+UNTITLED_NAME_CHARS = 30
+"""A measure without a run-in title is named by its opening characters: 30 are about a line of a report,
+enough to recognise it in a matrix row."""
+
+TASKS_PER_JOB = 3
+"""Consecutive pairs are cut into this many chunks per worker: enough to balance uneven pairs (a 1950s
+report is three times as long as a 2020s one), few enough that each chunk parses a shared document once."""
+
+
+# --- the model of a timeline ----------------------------------------------------------------------------
+
+@attrs.frozen
+class TimelineDocument:
+    """One year of the timeline."""
+
+    year: int
+    path: str
+    title: str
+    key: str
+    """Content hash (SHA-256 of text, metadata and format) that the cache is keyed by."""
+
+
+@attrs.frozen
+class Event:
+    """What happened to a lineage in one year."""
+
+    year: int
+    kind: EventKind
+    node_id: str | None
+    """The node in that year's document; None for ``removed``."""
+    label: str = ""
+    title: str = ""
+    moved: bool = False
+    """The measure changed parent (part or section) this year."""
+    renumbered: bool = False
+    """The label differs from last year's (``2.`` → ``3.``)."""
+    source: str | None = None
+    """For a lineage born of a split: the lineage it split from."""
+    into: str | None = None
+    """For a lineage merged into another one: the lineage that continues (this one ends here)."""
+
+
+@attrs.frozen
+class Lineage:
+    """The history of one measure across the years."""
+
+    id: str
+    """``YEAR:NODE_ID`` of its first appearance: stable when later years are added."""
+    titles: tuple[str, ...]
+    """The distinct titles it carried, in order (the opening words when a measure has no title)."""
+    events: tuple[Event, ...]
+
+    def event(self, year: int) -> Event | None:
+        """The event of this year, if the lineage has one."""
+        return next((e for e in self.events if e.year == year), None)
+
+    def state(self, year: int) -> str:
+        """What a matrix shows for this document year: the event's kind (``moved`` when it moved and was
+        otherwise unchanged or reworded; ``merged`` also for the lineage that ends in the merge), or
+        ``absent`` before it appears, after it ends, and in the year it was removed."""
+        e = self.event(year)
+        if e is None or e.kind == "removed":
+            return "absent"
+        if e.moved and e.kind in ("unchanged", "reworded"):
+            return "moved"
+        return e.kind
+
+
+@attrs.frozen
+class Point:
+    """One year's figure of a target series."""
+
+    year: int
+    text: str
+    """As written, qualifier included (``6.5%－7%``, ``5%左右``)."""
+    value: Decimal
+    unit: str
+    qualifier: str
+    quote: str
+
+
+@attrs.frozen
+class Series:
+    """A numeric target by subject over the years (``国内生产总值增长``)."""
+
+    subject: str
+    unit: str
+    points: tuple[Point, ...]
+
+
+@attrs.frozen
+class Phrase:
+    """A slogan, document or phrase with its count in each year (years absent from ``counts``: 0)."""
+
+    text: str
+    kind: PhraseKind
+    counts: tuple[tuple[int, int], ...]
+    """(year, count) for every year where the count is above zero, in year order."""
+
+    @property
+    def first(self) -> int | None:
+        return self.counts[0][0] if self.counts else None
+
+    @property
+    def last(self) -> int | None:
+        return self.counts[-1][0] if self.counts else None
+
+    def count(self, year: int) -> int:
+        return dict(self.counts).get(year, 0)
+
+
+@attrs.frozen
+class PairSummary:
+    """What changed from one document to the next, by change kind (every level but front matter)."""
+
+    old_year: int
+    new_year: int
+    counts: tuple[tuple[str, int], ...]
+    """(kind, number of changes) including ``moved``."""
+    added: tuple[str, ...] = ()
+    """Headings of measures added this year."""
+    removed: tuple[str, ...] = ()
+    """Headings of measures gone this year."""
+    cached: bool = False
+    """Read from the cache rather than computed in this run."""
+
+
+@attrs.frozen
+class Timeline:
+    """Documents of one issuer in year order with their lineages, target series and phrases."""
+
+    documents: tuple[TimelineDocument, ...]
+    lineages: tuple[Lineage, ...]
+    series: tuple[Series, ...]
+    phrases: tuple[Phrase, ...]
+    pairs: tuple[PairSummary, ...]
+
+    @property
+    def years(self) -> tuple[int, ...]:
+        return tuple(d.year for d in self.documents)
+
+    @property
+    def gaps(self) -> tuple[int, ...]:
+        """Years between the first and last document that have no document."""
+        have = set(self.years)
+        if not have:
+            return ()
+        return tuple(y for y in range(min(have), max(have) + 1) if y not in have)
+
+    def columns(self) -> tuple[tuple[int, int, bool], ...]:
+        """Columns of a year matrix: ``(year, year, False)`` per document and ``(first, last, True)`` per run
+        of missing years, so a gap shows as one narrow column rather than as removed and re-added."""
+        out: list[tuple[int, int, bool]] = []
+        years = self.years
+        for i, year in enumerate(years):
+            if i and year > years[i - 1] + 1:
+                out.append((years[i - 1] + 1, year - 1, True))
+            out.append((year, year, False))
+        return tuple(out)
+
+    def series_of(self, subject: str) -> Series | None:
+        """The series whose subject is ``subject`` (normalized comparison)."""
+        key = _subject_key(subject)
+        return next((s for s in self.series if _subject_key(s.subject) == key), None)
+
+    def phrase(self, text: str, kind: PhraseKind | None = None) -> Phrase | None:
+        """The phrase written ``text`` (with or without its quote marks), of this kind if given."""
+        key = _phrase_key(text)
+        return next((p for p in self.phrases if _phrase_key(p.text) == key and kind in (None, p.kind)), None)
+
+
+# --- years ----------------------------------------------------------------------------------------------
+
+_YEAR_ARABIC = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")
+_YEAR_CHINESE = re.compile(r"([〇零一二三四五六七八九]{4})\s*年")
+_YEAR_BARE = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
+_YEAR_CHINESE_BARE = re.compile(r"([〇零一二三四五六七八九]{4})")
+_DIGITS = {c: str(i) for i, c in enumerate("〇一二三四五六七八九")} | {"零": "0"}
+
+
+_TITLE_ENDINGS = ("要点", "意见", "报告", "计划", "安排", "方案", "任务")
+"""How a document title ends; a "title" ending otherwise is a heading the parser promoted
+(``首先报告２００１年的工作``), whose year is not the document's."""
+
+
+def _years_in(text: str) -> set[int]:
+    """Years named in a title: at least one written with 年; then every four-digit year, so that a range
+    (``2021—2025年``) counts as two."""
+    text = unicodedata.normalize("NFKC", text)
+    if not (_YEAR_ARABIC.search(text) or _YEAR_CHINESE.search(text)):
+        return set()
+    found = {int(m.group(1)) for m in _YEAR_BARE.finditer(text)}
+    found |= {int("".join(_DIGITS[c] for c in m.group(1))) for m in _YEAR_CHINESE_BARE.finditer(text)}
+    return {y for y in found if 1900 <= y < 2100}
+
+
+def _year_from_name(path: str) -> int | None:
+    years = {int(m.group(1)) for m in _YEAR_BARE.finditer(Path(path).stem)}
+    return years.pop() if len(years) == 1 else None
+
+
+def document_year(path: str, title: str, metadata: dict[str, str]) -> int:
+    """The year a document is for: from its file name, else its title (二〇二一年…要点), else the 成文日期.
+
+    The file name comes first because the user chose it; the title next because it names the working
+    year, while a plan is often signed (成文日期) in the December before. A source naming two different
+    years (``2021—2025年``) is ambiguous and skipped.
+
+    Raises:
+        InputError: no source names exactly one year.
+    """
+    date = unicodedata.normalize("NFKC", metadata.get("成文日期", ""))
+    candidates = (
+        {int(m.group(1)) for m in _YEAR_BARE.finditer(Path(path).stem)},
+        _years_in(title) if title.strip().endswith(_TITLE_ENDINGS) else set(),
+        {int(m.group(1)) for m in _YEAR_BARE.finditer(date)} or _years_in(date),
+    )
+    for years in candidates:
+        if len(years) == 1:
+            return years.pop()
+    raise InputError(path, "cannot tell which year this document is for",
+                     "put the year in the file name (2021.txt) or in the title (二〇二一年…)")
+
+
+# --- per-document facts ---------------------------------------------------------------------------------
+
+def _document_quantities(doc: Document) -> tuple[Quantity, ...]:
+    """The document's quantities from the facts issue (#8) when it has landed, else the stand-in below."""
+    real: Callable[[Document], tuple[Quantity, ...]] | None = _real_quantities
+    if real is not None:
+        return real(doc)
+    return _stand_in_quantities(doc)
+
+
+# STAND-IN for numbers.document_quantities (issue #8): remove once it is on main. It keeps the series code
+# and its tests running on the interim numbers.numbers(): targets are quantities in a sentence naming a
+# target, or following one in the same node (预期目标是：A；B；C).
+_TARGET_MARKERS = ("预期目标", "目标是", "目标为", "拟安排", "力争", "计划")
+_RANGE = re.compile(r"(?P<a>\d+(?:\.\d+)?)(?P<u1>%|％)?\s*[－\-—～~至到]\s*(?P<b>\d+(?:\.\d+)?)(?P<u2>%|％)")
+
+
+_STAND_IN_CONTEXT = 12
+"""Characters before a number searched for its subject, as the interim numbers() does."""
+_PLAN_TITLES = ("工作要点", "工作意见", "工作计划")
+_OUTCOME_MARKERS = ("实现了", "完成了", "增长了", "过去一年", "去年", "全年")
+
+
+def _stand_in_quantities(doc: Document) -> tuple[Quantity, ...]:
+    from .numbers import numbers as interim_numbers  # type: ignore[attr-defined, unused-ignore]
+
+    plan = any(t in doc.title for t in _PLAN_TITLES)
+    out: list[Quantity] = []
+    for node in doc.nodes():
+        carry = False
+        for s in node.sentences:
+            is_target = (any(m in s.text for m in _TARGET_MARKERS) or carry
+                         or (plan and not any(m in s.text for m in _OUTCOME_MARKERS)))
+            carry = is_target and doc.text[s.span[1] - 1:s.span[1]] in "；;"
+            taken: list[tuple[int, int]] = []
+            for m in _RANGE.finditer(s.text):
+                subject = re.split(r"[，。；、,;：:]", s.text[max(0, m.start() - _STAND_IN_CONTEXT):m.start()])[-1]
+                out.append(Quantity(text=m.group(0), value=Decimal(m.group("a")), unit="%", subject=subject,
+                                    kind="target" if is_target else "other", quote=s.text))
+                taken.append(m.span())
+            for subject, text, value, unit in interim_numbers(s.text):
+                at = s.text.find(text)
+                if any(a <= at < b for a, b in taken):
+                    continue
+                qualifier = next((q for q in ("左右", "以上", "以内", "以下") if text.endswith(q)), "")
+                out.append(Quantity(text=text, value=value, unit=unit, subject=subject, qualifier=qualifier,
+                                    kind="target" if is_target else "other", quote=s.text))
+    return tuple(out)
+
+
+def _subject_key(subject: str) -> str:
+    return re.sub(r"\W", "", normalize(subject))
+
+
+def _phrase_key(text: str) -> str:
+    return normalize(text).strip("\"“”「」《》")
+
+
+def _squash(text: str) -> str:
+    """Text without whitespace: hard-wrapped lines must not hide a phrase cut in two."""
+    return re.sub(r"\s", "", text)
+
+
+def _summarize(doc: Document) -> dict[str, Any]:
+    """Everything the timeline needs from one document, as plain JSON (what the cache stores)."""
+    text = doc.text
+    nodes = [[n.id, n.label, n.title or n.body[:UNTITLED_NAME_CHARS], n.kind, n.text]
+             for n in doc.nodes() if n.kind in TRACKED_KINDS]
+    targets = [{"subject": q.subject, "text": q.text, "value": str(q.value), "unit": q.unit,
+                "qualifier": q.qualifier, "quote": q.quote}
+               for q in _document_quantities(doc) if q.kind == "target" and q.subject]
+    found: list[list[Any]] = []
+    if _document_terms is not None:
+        for whole, (kind, count, _span) in _document_terms(doc).items():
+            found.append([_squash(whole), kind, int(count)])
+    else:
+        squashed = _squash(text)
+        for t in quoted_terms(text):
+            kind = "document" if t.startswith("《") else "quoted"
+            found.append([_squash(t), kind, squashed.count(_squash(t))])
+    return {"title": doc.title, "nodes": nodes, "targets": targets, "terms": found}
+
+
+# --- pairwise comparisons -------------------------------------------------------------------------------
+
+def _compact(old: Document, new: Document) -> dict[str, Any]:
+    """A comparison reduced to what the timeline reads: kind, moved flag and node ids of each change."""
+    cmp = compare(old, new, CompareOptions(inline=False))
+    changes = [[c.kind, c.moved, c.level, [n.id for n in c.old], [n.id for n in c.new]]
+               for c in cmp.changes if c.level != "front"]
+    phrases: list[str] = []
+    if _key_phrases is not None:
+        phrases = [t.text for t in _key_phrases(new, [normalize(old.text)])[:KEY_PHRASES_PER_YEAR]]
+    return {"changes": changes, "phrases": phrases}
+
+
+SourceTuple = tuple[str, dict[str, str], str, str]
+"""(text, metadata, source format, path): what a worker needs to parse a document again."""
+
+
+def _pair_task(chain: list[SourceTuple], want: list[bool]) -> tuple[list[dict[str, Any] | None], list[dict[str, Any]]]:
+    """Compare each consecutive pair of ``chain``, parsing every document once (runs in a worker); also
+    summarize the documents flagged in ``want``, so that no document is parsed twice for one run."""
+    docs = [parse(t, path=p, metadata=m, source_format=f) for t, m, f, p in chain]
+    summaries = [_summarize(d) if w else None for d, w in zip(docs, want, strict=True)]
+    return summaries, [_compact(a, b) for a, b in itertools.pairwise(docs)]
+
+
+def _summary_task(src: SourceTuple) -> dict[str, Any]:
+    text, meta, fmt, path = src
+    return _summarize(parse(text, path=path, metadata=meta, source_format=fmt))
+
+
+# --- the cache ------------------------------------------------------------------------------------------
+
+def _fingerprint() -> str:
+    """The policydiff version plus a hash of its code: a changed aligner must not reuse old results."""
+    try:
+        version = importlib_metadata.version("policydiff")
+    except importlib_metadata.PackageNotFoundError:
+        version = "0"
+    h = hashlib.sha256(version.encode())
+    for f in sorted(Path(__file__).parent.rglob("*.py")):
+        h.update(f.read_bytes())
+    return f"{version}+{h.hexdigest()[:12]}"
+
+
+def default_cache_dir() -> Path:
+    """``$XDG_CACHE_HOME/policydiff`` (``~/.cache/policydiff`` when unset)."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "policydiff"
+
+
+class _Cache:
+    """JSON files named by the hash of their key; unreadable or mismatched entries count as missing."""
+
+    def __init__(self, root: Path | None, fingerprint: str) -> None:
+        self.root = root
+        self.fingerprint = fingerprint
+
+    def _path(self, kind: str, key: str) -> Path | None:
+        if self.root is None:
+            return None
+        name = hashlib.sha256(f"{CACHE_FORMAT}|{self.fingerprint}|{key}".encode()).hexdigest()
+        return self.root / kind / name[:2] / f"{name}.json"
+
+    def get(self, kind: str, key: str) -> dict[str, Any] | None:
+        path = self._path(kind, key)
+        if path is None or not path.is_file():
+            return None
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        if not isinstance(data, dict) or data.get("key") != key or data.get("fingerprint") != self.fingerprint:
+            return None
+        value = data.get("value")
+        return value if isinstance(value, dict) else None
+
+    def put(self, kind: str, key: str, value: dict[str, Any]) -> None:
+        path = self._path(kind, key)
+        if path is None:
+            return
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+            with os.fdopen(fd, "w", encoding="utf-8") as f:
+                json.dump({"key": key, "fingerprint": self.fingerprint, "value": value}, f, ensure_ascii=False)
+            os.replace(tmp, path)
+        except OSError:
+            return  # a read-only or full cache only costs time
+
+
+def _valid_pair(value: dict[str, Any]) -> bool:
+    changes = value.get("changes")
+    phrases = value.get("phrases", [])
+    return isinstance(phrases, list) and all(isinstance(p, str) for p in phrases) and isinstance(changes, list) and all(
+        isinstance(c, list) and len(c) == 5 and isinstance(c[0], str) and isinstance(c[3], list)
+        and isinstance(c[4], list) for c in changes)
+
+
+def _valid_summary(value: dict[str, Any]) -> bool:
+    return (isinstance(value.get("title"), str) and isinstance(value.get("nodes"), list)
+            and isinstance(value.get("targets"), list) and isinstance(value.get("terms"), list))
+
+
+# --- running it -----------------------------------------------------------------------------------------
+
+@attrs.frozen
+class RunStats:
+    """How much work a run did: what the bench and the warm-cache test read."""
+
+    pairs_computed: int
+    pairs_cached: int
+    documents_parsed: int
+
+
+Progress = Callable[[int, int], None]
+"""Called as ``progress(done, total)`` while comparisons finish."""
+
+
+def _source(item: Document | str | os.PathLike[str]) -> SourceTuple:
+    if isinstance(item, Document):
+        return (item.text, dict(item.metadata), item.source_format, item.path)
+    src = read_source(item)
+    return (src.text, dict(src.metadata), src.source_format, src.path)
+
+
+def _key(src: SourceTuple) -> str:
+    text, meta, fmt, _ = src
+    blob = json.dumps([text, sorted(meta.items()), fmt], ensure_ascii=False)
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
+def _executor(jobs: int) -> concurrent.futures.ProcessPoolExecutor:
+    """Forked workers when this process has a single thread (no re-import, no ``__main__`` guard needed);
+    a fork server otherwise, since forking a threaded parent can deadlock in the child."""
+    methods = multiprocessing.get_all_start_methods()
+    if "fork" in methods and threading.active_count() == 1:
+        method = "fork"
+    else:
+        method = "forkserver" if "forkserver" in methods else "spawn"
+    ctx = multiprocessing.get_context(method)
+    return concurrent.futures.ProcessPoolExecutor(max_workers=jobs, mp_context=ctx)
+
+
+def _chunks(indices: list[int], parts: int) -> list[list[int]]:
+    """Split pair indices into runs of consecutive pairs, then into about ``parts`` pieces."""
+    runs: list[list[int]] = []
+    for i in indices:
+        if runs and runs[-1][-1] == i - 1:
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    size = max(1, -(-len(indices) // max(1, parts)))
+    return [run[k:k + size] for run in runs for k in range(0, len(run), size)]
+
+
+def timeline(documents: Sequence[Document | str | os.PathLike[str]], *, terms: Iterable[str] = (),
+             jobs: int | None = None, cache_dir: str | os.PathLike[str] | None = None,
+             progress: Progress | None = None, stats: list[RunStats] | None = None) -> Timeline:
+    """Follow documents of one issuer over the years.
+
+    Args:
+        documents: the years, as parsed documents or file paths, in any order.
+        terms: phrases to count in every year (plain counts, whitespace ignored).
+        jobs: worker processes for the comparisons (default: all cores; 1 runs everything here).
+        cache_dir: where pairwise results are kept between runs; None keeps nothing.
+        progress: called with (done, total) as comparisons finish.
+        stats: if given, a ``RunStats`` is appended to it.
+
+    Raises:
+        InputError: a file cannot be read, a year cannot be told, or two documents have the same year.
+    """
+    sources = [_source(d) for d in documents]
+    keys = [_key(s) for s in sources]
+    cache = _Cache(Path(cache_dir) if cache_dir is not None else None, _fingerprint())
+    jobs = max(1, jobs if jobs is not None else (os.cpu_count() or 1))
+
+    summaries: list[dict[str, Any] | None] = []
+    for k in keys:
+        value = cache.get("document", k)
+        summaries.append(value if value is not None and _valid_summary(value) else None)
+    parsed = 0
+
+    def store(i: int, value: dict[str, Any]) -> None:
+        nonlocal parsed
+        summaries[i] = value
+        cache.put("document", keys[i], value)
+        parsed += 1
+
+    # The file name (or a cached title) settles most years without parsing; only the others are parsed
+    # first, for their titles. Everything else is parsed once, inside the comparison tasks.
+    named = [_year_from_name(src[3]) if summaries[i] is None else None for i, src in enumerate(sources)]
+    need_title = [i for i, src in enumerate(sources) if summaries[i] is None and named[i] is None]
+    executor = _executor(jobs) if jobs > 1 and len(sources) > 2 else None
+    try:
+        results = (executor.map(_summary_task, [sources[i] for i in need_title]) if executor is not None
+                   else map(_summary_task, [sources[i] for i in need_title]))
+        for i, value in zip(need_title, results, strict=True):
+            store(i, value)
+        years: list[int] = []
+        for i, src in enumerate(sources):
+            settled = summaries[i]
+            years.append(named[i] or document_year(src[3], settled["title"] if settled else "", src[1]))
+        seen: dict[int, str] = {}
+        for y, src in zip(years, sources, strict=True):
+            if y in seen and os.path.abspath(seen[y]) == os.path.abspath(src[3]):
+                raise InputError(src[3], "is named twice", "name each year's document once")
+            if y in seen:
+                raise InputError(src[3], f"is for {y}, like {seen[y]}", "give one document per year")
+            seen[y] = src[3]
+        order = sorted(range(len(sources)), key=lambda i: years[i])
+        sources = [sources[i] for i in order]
+        keys = [keys[i] for i in order]
+        summaries = [summaries[i] for i in order]
+        years = [years[i] for i in order]
+
+        pair_keys = [f"{a}|{b}" for a, b in itertools.pairwise(keys)]
+        pairs: list[dict[str, Any] | None] = []
+        for pk in pair_keys:
+            value = cache.get("pair", pk)
+            pairs.append(value if value is not None and _valid_pair(value) else None)
+        cached = [p is not None for p in pairs]
+        missing = [i for i, p in enumerate(pairs) if p is None]
+        total, done = len(pairs), len(pairs) - len(missing)
+        if progress is not None:
+            progress(done, total)
+        chunks = _chunks(missing, jobs * TASKS_PER_JOB)
+        assigned: set[int] = set()
+        tasks: list[tuple[list[int], list[SourceTuple], list[bool]]] = []
+        for chunk in chunks:
+            members = list(range(chunk[0], chunk[-1] + 2))
+            want = [summaries[j] is None and j not in assigned for j in members]
+            assigned.update(j for j, w in zip(members, want, strict=True) if w)
+            tasks.append((members, [sources[j] for j in members], want))
+        alone = [j for j in range(len(sources)) if summaries[j] is None and j not in assigned]
+
+        def collect(members: list[int], chunk: list[int], result: tuple[list[dict[str, Any] | None],
+                                                                        list[dict[str, Any]]]) -> None:
+            nonlocal done
+            for j, value in zip(members, result[0], strict=True):
+                if value is not None:
+                    store(j, value)
+            for i, value in zip(chunk, result[1], strict=True):
+                pairs[i] = value
+                cache.put("pair", pair_keys[i], value)
+            done += len(chunk)
+            if progress is not None:
+                progress(done, total)
+
+        if executor is not None and (len(tasks) > 1 or alone):
+            lone = {executor.submit(_summary_task, sources[j]): j for j in alone}
+            futures = {executor.submit(_pair_task, chain, want): (members, chunk)
+                       for (members, chain, want), chunk in zip(tasks, chunks, strict=True)}
+            every: list[concurrent.futures.Future[Any]] = [*futures, *lone]
+            for fut in concurrent.futures.as_completed(every):
+                if fut in lone:
+                    store(lone[fut], fut.result())
+                else:
+                    collect(*futures[fut], fut.result())
+        else:
+            for j in alone:
+                store(j, _summary_task(sources[j]))
+            for (members, chain, want), chunk in zip(tasks, chunks, strict=True):
+                collect(members, chunk, _pair_task(chain, want))
+    finally:
+        if executor is not None:
+            executor.shutdown()
+    if stats is not None:
+        stats.append(RunStats(pairs_computed=len(missing), pairs_cached=total - len(missing),
+                              documents_parsed=parsed))
+    done_summaries = [x for x in summaries if x is not None]
+    done_pairs = [p for p in pairs if p is not None]
+    docs = tuple(TimelineDocument(year=y, path=src[3], title=s["title"], key=k)
+                 for y, src, s, k in zip(years, sources, done_summaries, keys, strict=True))
+    return Timeline(
+        documents=docs,
+        lineages=_lineages(years, done_summaries, done_pairs),
+        series=_series(years, done_summaries),
+        phrases=_phrases(years, done_summaries, sources, tuple(terms), done_pairs),
+        pairs=tuple(_pair_summary(years[i], years[i + 1], done_summaries[i], done_summaries[i + 1], p, cached[i])
+                    for i, p in enumerate(done_pairs)),
+    )
+
+
+# --- lineages -------------------------------------------------------------------------------------------
+
+def _lineages(years: list[int], summaries: list[dict[str, Any]], pairs: list[dict[str, Any]]) -> tuple[Lineage, ...]:
+    """Chain the pairwise alignments: each tracked node of a year continues, starts or ends a lineage."""
+    events: dict[str, list[Event]] = {}
+    info = [{n[0]: (n[1], n[2]) for n in s["nodes"]} for s in summaries]
+
+    def start(year: int, node_id: str, kind: EventKind, source: str | None = None) -> str:
+        lid = f"{year}:{node_id}"
+        label, title = info[years.index(year)][node_id]
+        events[lid] = [Event(year=year, kind=kind, node_id=node_id, label=label, title=title, source=source)]
+        return lid
+
+    if not years:
+        return ()
+    current = {nid: start(years[0], nid, "present") for nid in info[0]}
+    for i, pair in enumerate(pairs):
+        year, old_info, new_info = years[i + 1], info[i], info[i + 1]
+        nxt: dict[str, str] = {}
+        for kind, moved, _level, old_ids, new_ids in pair["changes"]:
+            olds = [o for o in old_ids if o in old_info and o in current]
+            news = [n for n in new_ids if n in new_info]
+            if not olds and not news:
+                continue
+            if not news:
+                for o in olds:
+                    events[current[o]].append(Event(year=year, kind="removed", node_id=None))
+                continue
+            if not olds:
+                for n in news:
+                    nxt[n] = start(year, n, "added")
+                continue
+            ekind: EventKind = kind if kind in ("unchanged", "reworded", "split", "merged", "condensed") \
+                else "reworded"
+            if len(olds) > 1 and len(news) == 1:
+                ekind = "merged" if kind not in ("condensed",) else "condensed"
+            elif len(olds) == 1 and len(news) > 1:
+                ekind = "split"
+            keeper = current[olds[0]]
+            label, title = new_info[news[0]]
+            prev = events[keeper][-1]
+            events[keeper].append(Event(year=year, kind=ekind, node_id=news[0], label=label, title=title,
+                                        moved=bool(moved), renumbered=prev.label != label))
+            nxt[news[0]] = keeper
+            for o in olds[1:]:
+                lid = current[o]
+                events[lid].append(Event(year=year, kind=ekind, node_id=news[0], label=label, title=title,
+                                         moved=bool(moved), into=keeper))
+            for n in news[1:]:
+                nxt[n] = start(year, n, ekind, source=keeper)
+        for o, lid in current.items():
+            if o not in {x for c in pair["changes"] for x in c[3]} and events[lid][-1].kind != "removed":
+                events[lid].append(Event(year=year, kind="removed", node_id=None))
+        for n in new_info:
+            if n not in nxt:
+                nxt[n] = start(year, n, "added")
+        current = nxt
+    _reconnect(years, summaries, events)
+    out = []
+    for lid, evs in events.items():
+        titles: list[str] = []
+        for e in evs:
+            if e.node_id is not None and e.title and e.title not in titles:
+                titles.append(e.title)
+        out.append(Lineage(id=lid, titles=tuple(titles), events=tuple(evs)))
+    return tuple(out)
+
+
+def _reconnect(years: list[int], summaries: list[dict[str, Any]], events: dict[str, list[Event]]) -> None:
+    """Join a lineage removed in one document to a lineage added in the next when their texts are close
+    (``RETURN_MIN_SIMILARITY``): a measure left out for a year is one history, not two. Pairs are taken
+    best first, each lineage at most once; references to the absorbed lineage are redirected."""
+    texts = [{n[0]: n[4] if len(n) > 4 else "" for n in s["nodes"]} for s in summaries]
+    for k in range(1, len(years) - 1):
+        gone = [lid for lid, evs in events.items()
+                if evs[-1].kind == "removed" and evs[-1].year == years[k] and len(evs) > 1]
+        born = [lid for lid, evs in events.items() if evs[0].kind == "added" and evs[0].year == years[k + 1]]
+        if not gone or not born:
+            continue
+        olds = {a: bigrams(texts[k - 1].get(events[a][-2].node_id or "", "")) for a in gone}
+        news = {b: bigrams(texts[k + 1].get(events[b][0].node_id or "", "")) for b in born}
+        sizes = {x: grams.total() for x, grams in (olds | news).items()}
+        scored = []
+        for a, ga in olds.items():
+            for b, gb in news.items():
+                # Dice is at most 2·min/(sum) of the sizes: most pairs are ruled out without counting
+                if not sizes[a] or not sizes[b] or 2 * min(sizes[a], sizes[b]) < RETURN_MIN_SIMILARITY * (
+                        sizes[a] + sizes[b]):
+                    continue
+                score = dice(ga, gb)
+                if score >= RETURN_MIN_SIMILARITY:
+                    scored.append((score, a, b))
+        used: set[str] = set()
+        for _score, a, b in sorted(scored, key=lambda x: (-x[0], x[1], x[2])):
+            if a in used or b in used:
+                continue
+            used |= {a, b}
+            first = events[b][0]
+            prev = events[a][-2]
+            events[a].append(attrs.evolve(first, kind="returned", renumbered=prev.label != first.label))
+            events[a].extend(events.pop(b)[1:])
+            for lid, evs in events.items():
+                events[lid] = [attrs.evolve(e, source=a if e.source == b else e.source,
+                                            into=a if e.into == b else e.into) for e in evs]
+
+
+# --- series ---------------------------------------------------------------------------------------------
+
+def _series(years: list[int], summaries: list[dict[str, Any]]) -> tuple[Series, ...]:
+    """Targets by subject: the first target of each subject in each year (a report states it once)."""
+    by_subject: dict[str, dict[int, dict[str, Any]]] = {}
+    names: dict[str, str] = {}
+    for year, s in zip(years, summaries, strict=True):
+        for t in s["targets"]:
+            key = _subject_key(t["subject"]) + "|" + normalize(t["unit"])
+            names.setdefault(key, t["subject"])
+            by_subject.setdefault(key, {}).setdefault(year, t)
+    out = []
+    for key, points in by_subject.items():
+        pts = []
+        for year in sorted(points):
+            t = points[year]
+            try:
+                value = Decimal(t["value"])
+            except InvalidOperation:
+                continue
+            pts.append(Point(year=year, text=t["text"], value=value, unit=t["unit"], qualifier=t["qualifier"],
+                             quote=t["quote"]))
+        if pts:
+            out.append(Series(subject=names[key], unit=pts[0].unit, points=tuple(pts)))
+    out.sort(key=lambda s: (-len(s.points), s.points[0].year, s.subject))
+    return tuple(out)
+
+
+# --- phrases --------------------------------------------------------------------------------------------
+
+def _phrases(years: list[int], summaries: list[dict[str, Any]], sources: list[SourceTuple],
+             asked: tuple[str, ...], pairs: list[dict[str, Any]]) -> tuple[Phrase, ...]:
+    """Asked-for phrases first, then key phrases (both plain counts), then quoted slogans and named
+    documents by first year."""
+    out = []
+    keyed = [p for pair in pairs for p in pair.get("phrases", [])]
+    squashed = [_squash(normalize(src[0])) for src in sources] if asked or keyed else []
+    wanted = dict.fromkeys(_squash(normalize(t)) for t in asked if _squash(t))
+    for term in wanted:
+        counts = tuple((y, n) for y, text in zip(years, squashed, strict=True) if (n := text.count(term)))
+        out.append(Phrase(text=term, kind="term", counts=counts))
+    for phrase in dict.fromkeys(keyed):
+        if phrase in wanted:
+            continue
+        counts = tuple((y, n) for y, text in zip(years, squashed, strict=True) if (n := text.count(phrase)))
+        out.append(Phrase(text=phrase, kind="phrase", counts=counts))
+    found: dict[str, tuple[str, str, Counter[int]]] = {}
+    for year, s in zip(years, summaries, strict=True):
+        for text, kind, count in s["terms"]:
+            key = normalize(text)
+            entry = found.setdefault(key, (text, kind, Counter()))
+            entry[2][year] += int(count)
+    quoted = [Phrase(text=text, kind="document" if kind == "document" else "quoted",
+                     counts=tuple(sorted((y, n) for y, n in counter.items() if n > 0)))
+              for text, kind, counter in found.values()]
+    quoted = [p for p in quoted if p.counts]
+    quoted.sort(key=lambda p: (p.counts[0][0], -len(p.counts), p.text))
+    return tuple(out + quoted)
+
+
+def _pair_summary(old_year: int, new_year: int, old: dict[str, Any], new: dict[str, Any], pair: dict[str, Any],
+                  cached: bool) -> PairSummary:
+    counts: Counter[str] = Counter()
+    oinfo = {n[0]: n[1] + n[2] for n in old["nodes"]}
+    ninfo = {n[0]: n[1] + n[2] for n in new["nodes"]}
+    added, removed = [], []
+    for kind, moved, _level, old_ids, new_ids in pair["changes"]:
+        counts[kind] += 1
+        counts["moved"] += bool(moved)
+        if kind == "added":
+            added += [ninfo[n] for n in new_ids if n in ninfo]
+        elif kind == "removed":
+            removed += [oinfo[o] for o in old_ids if o in oinfo]
+    order = ("unchanged", "reworded", "split", "merged", "condensed", "added", "removed", "moved")
+    return PairSummary(old_year=old_year, new_year=new_year, counts=tuple((k, counts.get(k, 0)) for k in order),
+                       added=tuple(added), removed=tuple(removed), cached=cached)
+
+
+def collect_paths(args: Sequence[str | os.PathLike[str]]) -> list[Path]:
+    """Files named on the command line; a directory stands for its documents (by extension), sorted.
+
+    Raises:
+        InputError: a directory holds no document.
+    """
+    out: list[Path] = []
+    for a in args:
+        p = Path(a)
+        if p.is_dir():
+            found = sorted(f for f in p.iterdir() if f.is_file() and f.suffix.lower() in DOCUMENT_EXTENSIONS)
+            if not found:
+                raise InputError(str(p), "holds no document (.txt, .html, .docx)", "name the files of each year")
+            out += found
+        else:
+            out.append(p)
+    return out
+
+
+__all__ = ["Event", "Lineage", "PairSummary", "Phrase", "Point", "RunStats", "Series", "Timeline",
+           "TimelineDocument", "collect_paths", "default_cache_dir", "document_year", "timeline"]
