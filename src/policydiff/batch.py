@@ -72,6 +72,10 @@ PROGRESS_EVERY_S = 2.0
 """Seconds between progress lines on stderr: often enough to see a run move, rarely enough that a log of
 a 10^5-pair run stays readable."""
 
+SCHEDULER_TIMEOUT_S = 20
+"""Seconds to wait for the Dask scheduler to answer: a cluster that is up answers in well under a second;
+a wrong address should fail while the user is still watching."""
+
 TASKS_PER_WORKER = 2
 """Tasks handed to the local pool per worker: one running and one waiting, so a worker never idles while
 this process (descheduled on a busy machine) comes round to submit the next; more would only lengthen the
@@ -727,7 +731,7 @@ class _DaskEngine:
                                "pip install 'policydiff[dask]'") from None
         try:
             client_class: Any = distributed.Client
-            self.client: Any = client_class(scheduler, timeout="20s")
+            self.client: Any = client_class(scheduler, timeout=f"{SCHEDULER_TIMEOUT_S}s")
         except (OSError, TimeoutError, ValueError) as exc:
             raise OptionsError(f"--scheduler {scheduler}: cannot reach the scheduler ({exc}); "
                                "start one with `dask scheduler` or check the address") from exc
