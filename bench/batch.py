@@ -4,8 +4,10 @@ over the finished dataset (every pair skipped), the cost of resuming. Figures fo
 
 from __future__ import annotations
 
+import concurrent.futures as cf
 import csv
 import importlib
+import multiprocessing
 import os
 import resource
 import tempfile
@@ -17,6 +19,32 @@ from _common import corpora, peak_mb
 
 TARGET = 1.7
 """The issue's target speed-up of 2 workers over 1 on a 2-core machine."""
+
+
+SPIN = 3_000_000
+"""Iterations of the calibration loop: about half a second of pure Python on this machine, long enough to
+see the scheduler share cores, short enough to run before and after the batch runs."""
+
+
+def _spin(n: int) -> int:
+    total = 0
+    for i in range(n):
+        total += i * i % 7
+    return total
+
+
+def _ceiling() -> float:
+    """The machine's own 2-process speed-up right now, on pure CPU work with nothing shared: what other
+    programs leave of the second core. Ours is read against it."""
+    with cf.ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("fork")) as pool:
+        list(pool.map(_spin, [1000, 1000]))  # start the workers outside the timing
+        t = time.perf_counter()
+        list(pool.map(_spin, [SPIN, SPIN]))
+        parallel = time.perf_counter() - t
+    t = time.perf_counter()
+    _spin(SPIN)
+    _spin(SPIN)
+    return (time.perf_counter() - t) / parallel
 
 
 def _cpu_seconds() -> float:
@@ -47,8 +75,10 @@ def main() -> None:
             assert summary.done == pairs and summary.failed == 0, summary
             return summary.seconds
 
+        before_ceiling = _ceiling()
         serial = run("one", workers=1)
         local = run("local", workers=2)
+        after_ceiling = _ceiling()
         started = time.perf_counter()
         with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
                           dashboard_address=None) as cluster, Client(cluster) as client:
@@ -66,7 +96,8 @@ def main() -> None:
     print(f"batch: 2 local processes {local:.1f} s, speed-up {serial / local:.2f}x (target >= {TARGET}x); "
           f"CPU {cpu['local']:.1f} s vs {cpu['one']:.1f} s in 1 process ({cpu['local'] / cpu['one']:.2f}x: the "
           f"work added by running in parallel; the rest of any shortfall is cores taken by other programs)")
-    print(f"batch: load average during the bench {os.getloadavg()[0]:.1f} on {cores} cores")
+    print(f"batch: load average during the bench {os.getloadavg()[0]:.1f} on {cores} cores; the machine's own "
+          f"2-process speed-up on a pure CPU loop {before_ceiling:.2f}x before, {after_ceiling:.2f}x after these runs")
     print(f"batch: 2-worker Dask LocalCluster {dask:.1f} s, speed-up {serial / dask:.2f}x "
           f"(cluster start and worker imports {startup:.1f} s, not counted); CPU of the workers {cpu['dask']:.1f} s "
           f"({cpu['dask'] / cpu['one']:.2f}x the 1-process run's)")
