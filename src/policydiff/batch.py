@@ -454,7 +454,7 @@ def _write(out: Path, table: str, issuer: str, name: str, columns: dict[str, lis
         path.unlink(missing_ok=True)
         return
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
     pq.write_table(pa.table(columns, schema=SCHEMAS[table]), tmp, compression="zstd")
     os.replace(tmp, path)
 
