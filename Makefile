@@ -49,6 +49,8 @@ bench: $(VENV)/.installed $(VENV)/.dask-installed
 	$(BIN)/python bench/read_pdf.py
 	$(BIN)/python bench/html_extract.py
 	$(BIN)/python bench/timeline.py
+	$(BIN)/python bench/scaling.py
+	$(BIN)/python bench/facts.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis demo-report.html

@@ -1,6 +1,6 @@
 """Imports flow one way: model and leaf modules ← pipeline stages ← compare ← render ← cli.
 
-The stages (sources, structure, textdiff, numbers, terms, align) each import only the model and leaf
+The stages (sources, structure, textdiff, numbers, terms, strength, align) each import only the model and leaf
 modules, never another stage: they share definitions through ``text`` and ``similarity``, and
 ``compare`` is the one place that runs them in order."""
 
@@ -16,7 +16,7 @@ import policydiff.textdiff
 
 SRC = Path(policydiff.__file__).parent
 LEAVES = ["model", "text", "similarity", "locate"]
-STAGES = ["sources", "structure", "textdiff", "numbers", "terms", "align"]
+STAGES = ["sources", "structure", "textdiff", "numbers", "terms", "strength", "align"]
 ORDER = [*LEAVES, *STAGES, "compare", "timeline", "batch", "render", "cli"]
 STAGE_PACKAGES = {"readers": "sources"}
 """Packages that belong to a stage: ``readers/`` (one module per input kind) is the sources stage's."""

@@ -62,7 +62,7 @@ def test_numbers_target_change() -> None:
     cmp = compare(a, b)
     measure = next(c for c in cmp.changes if c.level == "measure")
     assert measure.kind == "reworded"
-    assert [(n.old, n.new, n.subject) for n in measure.numbers] == [("3所", "5所", "创建一级园")]
+    assert [(n.old, n.new, n.subject) for n in measure.numbers] == [("3所", "5所", "一级园")]  # issue 8: the object counted, not the verb
 
 
 def test_sample_pair_changes() -> None:

@@ -16,7 +16,6 @@ import pytest
 
 import policydiff
 from conftest import SAMPLES
-from policydiff import numbers as numbers_module
 from policydiff.cli import main
 from policydiff.model import InputError
 from policydiff.render import timeline_csv, timeline_html, timeline_json, timeline_terminal
@@ -268,17 +267,6 @@ def test_control_characters_are_shown_not_obeyed(tmp_path: Path) -> None:
 
 
 def test_gdp_target_series_and_phrases_over_the_reports(reports: Timeline) -> None:
-    if not hasattr(numbers_module, "document_quantities"):
-        pytest.xfail("numbers.document_quantities (issue 8) has not landed; the series runs on the stand-in")
-    _check_reports(reports)
-
-
-def test_reports_on_the_stand_in(reports: Timeline) -> None:
-    """Until issue 8 lands, the same acceptance on the interim quantities (drop with the stand-in)."""
-    _check_reports(reports)
-
-
-def _check_reports(reports: Timeline) -> None:
     assert reports.gaps == (2020,)
     gdp = reports.series_of("国内生产总值增长")
     assert gdp is not None

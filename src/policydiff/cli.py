@@ -111,6 +111,8 @@ def diff(
     = AlignOptions().min_similarity,
     summary: Annotated[bool, typer.Option("--summary", help="Terminal: only the highlights (new, dropped, "
                                                             "changed targets, new phrases).")] = False,
+    strength_scale: Annotated[Path | None, typer.Option(
+        help="TOML file of extra strength words merged over the shipped scale (docs/facts.md).")] = None,
 ) -> None:
     """Compare two years of a document. Exit 0: no change, 1: changes, 2: trouble."""
     from .render import render
@@ -118,7 +120,8 @@ def diff(
     pins = _parse_pins(pin or [])
     try:
         a, b = read(old), read(new)
-        cmp = compare(a, b, CompareOptions(align=AlignOptions(min_similarity=min_similarity, pins=pins)))
+        cmp = compare(a, b, CompareOptions(align=AlignOptions(min_similarity=min_similarity, pins=pins),
+                                           strength_scale=str(strength_scale) if strength_scale else None))
     except PolicyDiffError as exc:
         raise _fail(str(exc)) from exc
     use_color = color is Color.always or (color is Color.auto and output is None and sys.stdout.isatty())

@@ -19,8 +19,11 @@ from .model import (
     Document,
     Node,
     NumberChange,
+    StrengthShift,
+    Terms,
 )
-from .numbers import number_changes
+from .numbers import pair_numbers
+from .strength import strength_shifts
 from .terms import term_changes
 from .text import normalize
 from .textdiff import align_sentences, inline_diff, join_inline
@@ -33,6 +36,8 @@ class CompareOptions:
     align: AlignOptions = attrs.field(factory=AlignOptions)
     inline: bool = True
     """Compute inline diffs and commitments (turn off for a quick structural comparison)."""
+    strength_scale: str | None = None
+    """A TOML file of extra strength words merged over the shipped scale (``docs/facts.md``)."""
 
 
 @attrs.frozen
@@ -70,8 +75,35 @@ def compare(old: Document, new: Document, options: CompareOptions | None = None)
     news_of_old = {i: e.new for e in alignment.edits for i in e.old}
     changes = [_change(e, ot, nt, news_of_old, alignment, opts) for e in alignment.edits]
     ordered = _in_new_order(changes, alignment.edits, ot, nt, news_of_old)
-    return Comparison(old=old, new=new, changes=ordered, terms=term_changes(old, new),
-                      metadata_changes=_metadata_changes(old, new))
+    changes_with_numbers, unchanged = _with_numbers(ordered, old, new)
+    return Comparison(old=old, new=new, changes=changes_with_numbers, terms=_terms(old, new),
+                      metadata_changes=_metadata_changes(old, new), numbers_unchanged=unchanged,
+                      strength=_strength(changes_with_numbers, opts))
+
+
+# --- facts: numbers, terms, strength (issue 8; see docs/facts.md) ----------------------------------------
+
+def _with_numbers(changes: tuple[Change, ...], old: Document, new: Document,
+                  ) -> tuple[tuple[Change, ...], tuple[NumberChange, ...]]:
+    """Fill ``Change.numbers`` (changed, new and dropped quantities) and list the unchanged ones.
+
+    Quantities are paired by subject across the aligned commitments, then the aligned nodes, then the
+    whole document (moved sentences), so this runs once over all changes rather than per pair.
+    """
+    facts = pair_numbers(changes, old, new)
+    out = tuple(attrs.evolve(c, numbers=nums) if nums else c
+                for c, nums in zip(changes, facts.per_change, strict=True))
+    return out, facts.unchanged
+
+
+def _terms(old: Document, new: Document) -> Terms:
+    """Quoted slogans, named documents and key phrases found on one side only."""
+    return term_changes(old, new)
+
+
+def _strength(changes: tuple[Change, ...], opts: CompareOptions) -> tuple[StrengthShift, ...]:
+    """Aligned commitments whose verb of commitment moved on the strength scale."""
+    return strength_shifts(changes, scale_path=opts.strength_scale)
 
 
 def _metadata_changes(old: Document, new: Document) -> tuple[tuple[str, str | None, str | None], ...]:
@@ -112,14 +144,10 @@ def _change(e: Edit, ot: _Tree, nt: _Tree, news_of_old: dict[str, tuple[str, ...
     level = (news[0] if news else olds[0]).kind
     commitments: tuple[CommitmentChange, ...] = ()
     inline: tuple[tuple[str, str], ...] = ()
-    numbers: tuple[NumberChange, ...] = ()
     if olds and news and opts.inline:
         commitments = _commitments(e, olds, news, alignment)
         inline = join_inline(cc.inline for cc in commitments) if commitments else inline_diff(
             "".join(n.title + n.body for n in olds), "".join(n.title + n.body for n in news))
-        if e.kind != "unchanged":
-            numbers = number_changes("".join(n.title + n.body for n in olds),
-                                     "".join(n.title + n.body for n in news))
     op = ot.parent[olds[0].id] if olds else None
     np_ = nt.parent[news[0].id] if news else None
     part = nt.part[news[0].id] if news else ot.part[olds[0].id]
@@ -128,7 +156,7 @@ def _change(e: Edit, ot: _Tree, nt: _Tree, news_of_old: dict[str, tuple[str, ...
         targets = sorted(news_of_old.get(top, ()), key=lambda j: nt.order[j])
         part = nt.part[targets[0]] if targets else part
     return Change(kind=e.kind, level=level, old=olds, new=news, moved=e.moved, similarity=e.similarity,
-                  commitments=commitments, inline=inline, numbers=numbers,
+                  commitments=commitments, inline=inline,
                   old_parent=op.heading if op is not None else None,
                   new_parent=np_.heading if np_ is not None else None, part=part,
                   evidence=e.evidence, nearest=e.nearest)

@@ -165,6 +165,8 @@ class Quantity:
     """Where the quantity (``text``) stands in ``Document.text``."""
     quote: str = ""
     """The sentence holding it, as a reader would quote it."""
+    high: Decimal | None = None
+    """For a range (``6.5%－7%``, ``3至5所``): the high end; ``value`` is then the low end."""
 
 
 @attrs.frozen
@@ -188,6 +190,11 @@ class NumberChange:
     new_quote: str = ""
     old_span: Span | None = None
     new_span: Span | None = None
+    old_high: Decimal | None = None
+    """High end of a range on the old side (``6.5%－7%`` → 7), else None; ``old_value`` is the low end."""
+    new_high: Decimal | None = None
+    old_subject: str = ""
+    """The old side's subject when both sides are present (``subject`` is the new side's)."""
 
 
 @attrs.frozen

@@ -25,7 +25,7 @@ import numpy as np
 from scipy.sparse import csr_matrix, vstack
 from scipy.sparse.csgraph import min_weight_full_bipartite_matching
 
-from .text import bigrams
+from .text import bigram_counts, bigrams
 
 COMMON_DF = 0.5
 """Share of units a bigram may appear in and still generate candidates (it always weighs in the scores)."""
@@ -50,7 +50,7 @@ class Vectors:
         cols: list[int] = []
         counts: list[int] = []
         for r, text in enumerate((*old, *new)):
-            for g, c in bigrams(text).items():
+            for g, c in bigram_counts(text):
                 rows.append(r)
                 cols.append(vocab.setdefault(g, len(vocab)))
                 counts.append(c)
@@ -207,7 +207,7 @@ def set_overlap(a: Sequence[str], b: Sequence[str]) -> tuple[csr_matrix, np.ndar
         rows: list[int] = []
         cols: list[int] = []
         for r, text in enumerate(texts):
-            for g in bigrams(text):
+            for g, _ in bigram_counts(text):
                 rows.append(r)
                 cols.append(vocab.setdefault(g, len(vocab)))
         mats.append((rows, cols, len(texts)))

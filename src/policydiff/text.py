@@ -72,10 +72,17 @@ def content_key(text: str) -> str:
 
 def bigrams(text: str) -> Counter[str]:
     """Character bigrams of ``content_key(text)`` (a single character counts as one gram)."""
+    return Counter(dict(bigram_counts(text)))
+
+
+@lru_cache(maxsize=65536)
+def bigram_counts(text: str) -> tuple[tuple[str, int], ...]:
+    """``bigrams(text)`` as an immutable, cached tuple of (bigram, count): the vectors of every stage are
+    built from the same texts (sentences, their nodes, both directions), so each is counted once."""
     k = content_key(text)
     if len(k) < 2:
-        return Counter([k]) if k else Counter()
-    return Counter(k[i:i + 2] for i in range(len(k) - 1))
+        return ((k, 1),) if k else ()
+    return tuple(Counter(k[i:i + 2] for i in range(len(k) - 1)).items())
 
 
 def dice(a: Counter[str], b: Counter[str]) -> float:

@@ -33,23 +33,11 @@ from typing import Any, Literal
 import attrs
 
 from .compare import CompareOptions, compare
-from .model import Document, InputError, Quantity
-
-try:  # the facts issue (#8); until it lands, the stand-in below
-    from .numbers import document_quantities as _real_quantities  # type: ignore[attr-defined, unused-ignore]
-except ImportError:
-    _real_quantities = None
-try:  # key phrases by segmentation, from the facts issue (#8); without it the timeline has none
-    from .terms import key_phrases as _key_phrases  # type: ignore[attr-defined, unused-ignore]
-except ImportError:
-    _key_phrases = None
-try:  # quoted terms with counts of their words quoted or not (#8); without it, counts of the quoted form
-    from .terms import document_terms as _document_terms  # type: ignore[attr-defined, unused-ignore]
-except ImportError:
-    _document_terms = None
+from .model import Document, InputError
+from .numbers import document_quantities
 from .sources import read_source
 from .structure import parse
-from .terms import terms as quoted_terms
+from .terms import document_terms, key_phrases
 from .text import bigrams, dice, normalize
 
 EventKind = Literal["present", "added", "unchanged", "reworded", "split", "merged", "condensed", "removed",
@@ -308,54 +296,6 @@ def document_year(path: str, title: str, metadata: dict[str, str]) -> int:
 
 # --- per-document facts ---------------------------------------------------------------------------------
 
-def _document_quantities(doc: Document) -> tuple[Quantity, ...]:
-    """The document's quantities from the facts issue (#8) when it has landed, else the stand-in below."""
-    real: Callable[[Document], tuple[Quantity, ...]] | None = _real_quantities
-    if real is not None:
-        return real(doc)
-    return _stand_in_quantities(doc)
-
-
-# STAND-IN for numbers.document_quantities (issue #8): remove once it is on main. It keeps the series code
-# and its tests running on the interim numbers.numbers(): targets are quantities in a sentence naming a
-# target, or following one in the same node (预期目标是：A；B；C).
-_TARGET_MARKERS = ("预期目标", "目标是", "目标为", "拟安排", "力争", "计划")
-_RANGE = re.compile(r"(?P<a>\d+(?:\.\d+)?)(?P<u1>%|％)?\s*[－\-—～~至到]\s*(?P<b>\d+(?:\.\d+)?)(?P<u2>%|％)")
-
-
-_STAND_IN_CONTEXT = 12
-"""Characters before a number searched for its subject, as the interim numbers() does."""
-_PLAN_TITLES = ("工作要点", "工作意见", "工作计划")
-_OUTCOME_MARKERS = ("实现了", "完成了", "增长了", "过去一年", "去年", "全年")
-
-
-def _stand_in_quantities(doc: Document) -> tuple[Quantity, ...]:
-    from .numbers import numbers as interim_numbers  # type: ignore[attr-defined, unused-ignore]
-
-    plan = any(t in doc.title for t in _PLAN_TITLES)
-    out: list[Quantity] = []
-    for node in doc.nodes():
-        carry = False
-        for s in node.sentences:
-            is_target = (any(m in s.text for m in _TARGET_MARKERS) or carry
-                         or (plan and not any(m in s.text for m in _OUTCOME_MARKERS)))
-            carry = is_target and doc.text[s.span[1] - 1:s.span[1]] in "；;"
-            taken: list[tuple[int, int]] = []
-            for m in _RANGE.finditer(s.text):
-                subject = re.split(r"[，。；、,;：:]", s.text[max(0, m.start() - _STAND_IN_CONTEXT):m.start()])[-1]
-                out.append(Quantity(text=m.group(0), value=Decimal(m.group("a")), unit="%", subject=subject,
-                                    kind="target" if is_target else "other", quote=s.text))
-                taken.append(m.span())
-            for subject, text, value, unit in interim_numbers(s.text):
-                at = s.text.find(text)
-                if any(a <= at < b for a, b in taken):
-                    continue
-                qualifier = next((q for q in ("左右", "以上", "以内", "以下") if text.endswith(q)), "")
-                out.append(Quantity(text=text, value=value, unit=unit, subject=subject, qualifier=qualifier,
-                                    kind="target" if is_target else "other", quote=s.text))
-    return tuple(out)
-
-
 def _subject_key(subject: str) -> str:
     return re.sub(r"\W", "", normalize(subject))
 
@@ -371,21 +311,12 @@ def _squash(text: str) -> str:
 
 def _summarize(doc: Document) -> dict[str, Any]:
     """Everything the timeline needs from one document, as plain JSON (what the cache stores)."""
-    text = doc.text
     nodes = [[n.id, n.label, n.title or n.body[:UNTITLED_NAME_CHARS], n.kind, n.text]
              for n in doc.nodes() if n.kind in TRACKED_KINDS]
     targets = [{"subject": q.subject, "text": q.text, "value": str(q.value), "unit": q.unit,
                 "qualifier": q.qualifier, "quote": q.quote}
-               for q in _document_quantities(doc) if q.kind == "target" and q.subject]
-    found: list[list[Any]] = []
-    if _document_terms is not None:
-        for whole, (kind, count, _span) in _document_terms(doc).items():
-            found.append([_squash(whole), kind, int(count)])
-    else:
-        squashed = _squash(text)
-        for t in quoted_terms(text):
-            kind = "document" if t.startswith("《") else "quoted"
-            found.append([_squash(t), kind, squashed.count(_squash(t))])
+               for q in document_quantities(doc) if q.kind == "target" and q.subject]
+    found = [[_squash(whole), kind, int(count)] for whole, (kind, count, _span) in document_terms(doc).items()]
     return {"title": doc.title, "nodes": nodes, "targets": targets, "terms": found}
 
 
@@ -396,9 +327,7 @@ def _compact(old: Document, new: Document) -> dict[str, Any]:
     cmp = compare(old, new, CompareOptions(inline=False))
     changes = [[c.kind, c.moved, c.level, [n.id for n in c.old], [n.id for n in c.new]]
                for c in cmp.changes if c.level != "front"]
-    phrases: list[str] = []
-    if _key_phrases is not None:
-        phrases = [t.text for t in _key_phrases(new, [normalize(old.text)])[:KEY_PHRASES_PER_YEAR]]
+    phrases = [t.text for t in key_phrases(new, [normalize(old.text)])[:KEY_PHRASES_PER_YEAR]]
     return {"changes": changes, "phrases": phrases}
 
 

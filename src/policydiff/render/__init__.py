@@ -9,7 +9,7 @@ CLI) can pass the same options to every format; an option that no format takes i
 >>> b = policydiff.parse("一、学前教育\\n1.推进等级园创建。创建一级园5所。\\n")
 >>> rows = render(policydiff.compare(a, b), "csv").splitlines()
 >>> rows[2].split(",")[:4], rows[2].split(",")[-1]
-(['reworded', '0', '一、1.', '一、1.'], '创建一级园: 3所 → 5所')
+(['reworded', '0', '一、1.', '一、1.'], '一级园: 3所 → 5所')
 >>> sorted(FORMATS)
 ['csv', 'html', 'json', 'markdown', 'terminal']
 """

@@ -15,7 +15,10 @@ from ..model import (
     Link,
     Nearest,
     Node,
+    NumberChange,
     Sentence,
+    StrengthShift,
+    Term,
     summarize,
 )
 
@@ -70,9 +73,29 @@ def _change(c: Change) -> dict[str, Any]:
         "inline": [list(op) for op in c.inline],
         "evidence": [_link(x) for x in c.evidence],
         "nearest": _nearest(c.nearest),
-        "numbers": [{"subject": n.subject, "old": n.old, "new": n.new, "old_value": _decimal(n.old_value),
-                     "new_value": _decimal(n.new_value), "unit": n.unit} for n in c.numbers],
+        "numbers": [_number(n) for n in c.numbers],
     }
+
+
+def _number(n: NumberChange) -> dict[str, Any]:
+    """A paired quantity (facts, issue 8): values as exact decimal strings, spans into each side's text."""
+    return {"subject": n.subject, "old_subject": n.old_subject, "old": n.old, "new": n.new,
+            "old_value": _decimal(n.old_value), "new_value": _decimal(n.new_value),
+            "old_high": _decimal(n.old_high), "new_high": _decimal(n.new_high), "unit": n.unit,
+            "qualifier_old": n.qualifier_old, "qualifier_new": n.qualifier_new, "kind": n.kind,
+            "old_quote": n.old_quote, "new_quote": n.new_quote,
+            "old_span": list(n.old_span) if n.old_span else None,
+            "new_span": list(n.new_span) if n.new_span else None}
+
+
+def _term(t: Term) -> dict[str, Any]:
+    return {"text": t.text, "kind": t.kind, "count_old": t.count_old, "count_new": t.count_new,
+            "span": list(t.span) if t.span else None, "salience": t.salience}
+
+
+def _shift(s: StrengthShift) -> dict[str, Any]:
+    return {"old_id": s.old_id, "new_id": s.new_id, "old_words": s.old_words, "new_words": s.new_words,
+            "direction": s.direction, "old_quote": s.old_quote, "new_quote": s.new_quote}
 
 
 def summary(cmp: Comparison) -> dict[str, Any]:
@@ -99,7 +122,9 @@ def comparison_dict(cmp: Comparison) -> dict[str, Any]:
         "new": _doc_header(cmp.new),
         "summary": summary(cmp),
         "changes": [_change(c) for c in cmp.changes],
-        "terms": {"added": [t.text for t in cmp.terms.added], "removed": [t.text for t in cmp.terms.removed]},
+        "terms": {"added": [_term(t) for t in cmp.terms.added], "removed": [_term(t) for t in cmp.terms.removed]},
+        "numbers_unchanged": [_number(n) for n in cmp.numbers_unchanged],
+        "strength": [_shift(s) for s in cmp.strength],
         "metadata_changes": [{"field": k, "old": o, "new": n} for k, o, n in cmp.metadata_changes],
     }
 
