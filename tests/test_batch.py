@@ -113,11 +113,14 @@ def test_dataset_reads_in_duckdb_and_pandas(local_run: tuple[Path, Path, policyd
     assert ("青溪县教育局", 2023, "加强科学教育。") in added
     targets = con.execute(
         f"select old, new, old_value, new_value from read_parquet('{out}/numbers/*/*.parquet', hive_partitioning=true)"
-        " where issuer = '青溪县教育局' and new_year = 2023 and subject like '%招聘新教师%'").fetchall()
+        " where issuer = '青溪县教育局' and old_issuer = issuer and new_year = 2023 and subject like '%新教师%'").fetchall()
     assert targets == [("120名", "150名", 120.0, 150.0)]
     frame = pd.read_parquet(out / "phrases")
     assert {"issuer", "year", "text", "kind", "count"} <= set(frame.columns)
     assert ((frame["issuer"] == "青溪县教育局") & (frame["text"] == "“强教兴县”")).sum() == 2
+    # Key phrases are new against the year before: none for an issuer's first year.
+    key_years = set(frame[(frame["issuer"] == "国务院") & (frame["kind"] == "phrase")]["year"])
+    assert key_years and min(key_years) > REPORT_YEARS[0]
 
 
 def test_killed_run_resumes_with_the_rest(corpora: Path, tmp_path: Path,

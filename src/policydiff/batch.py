@@ -52,7 +52,7 @@ from .readers.base import Source, read_file_capped
 from .readers.html import read_html
 from .sources import read_bytes
 from .structure import parse
-from .terms import terms
+from .terms import document_terms
 
 Relation = Literal["consecutive", "against"]
 Status = Literal["done", "failed"]
@@ -85,6 +85,9 @@ PAIR_PRIORITY = 10
 """Dask priority of pair tasks over load tasks (priority 0): any positive value puts a ready pair first."""
 
 TABLES = ("documents", "phrases", "changes", "numbers", "pairs")
+
+PAIR_TABLES = ("changes", "numbers", "phrases")
+"""Tables a pair task writes before its ``pairs`` row (``phrases``: the new year's key phrases)."""
 
 _UNSAFE = re.compile(r'[%/\\=:*?"<>|\x00-\x1f\x7f]|^[._]')
 """Characters escaped (as %XX) in partition folder and file names: path separators, ``=`` of Hive
@@ -354,12 +357,10 @@ def load_entry(entry: Entry, out: str) -> Loaded:
     sha = hashlib.sha256(data).hexdigest() if data else ""
     part = Path(out)
     if doc is not None:
-        text = doc.text
-        found = terms(text)
+        found = document_terms(doc)
         _write(part, "phrases", entry.issuer, str(entry.year), {
-            "year": [entry.year] * len(found), "text": found,
-            "kind": ["document" if t.startswith("《") else "quoted" for t in found],
-            "count": [text.count(t) for t in found],
+            "year": [entry.year] * len(found), "text": list(found),
+            "kind": [kind for kind, _, _ in found.values()], "count": [count for _, count, _ in found.values()],
         })
     else:
         _remove(part, "phrases", entry.issuer, str(entry.year))
@@ -389,8 +390,13 @@ def run_pair(pair: Pair, old: Loaded, new: Loaded, out: str) -> PairResult:
     if cmp is not None:
         _write(part, "changes", pair.issuer, pair.name, _change_rows(cmp, head))
         _write(part, "numbers", pair.issuer, pair.name, _number_rows(cmp, head))
+        # Key phrases exist only by novelty: those of the new year against the issuer's year before.
+        phrases = [t for t in cmp.terms.added if t.kind == "phrase"] if pair.relation == "consecutive" else []
+        _write(part, "phrases", pair.issuer, pair.name, {
+            "year": [pair.new.year] * len(phrases), "text": [t.text for t in phrases],
+            "kind": [t.kind for t in phrases], "count": [t.count_new for t in phrases]})
     else:
-        for table in ("changes", "numbers"):
+        for table in PAIR_TABLES:
             _remove(part, table, pair.issuer, pair.name)
     _write_pair_row(part, pair, old.sha256, new.sha256, cmp, error)
     return PairResult(key=pair.key, status="done" if cmp is not None else "failed", error=error)
@@ -602,7 +608,7 @@ def _tidy(out: Path, entries: list[Entry], pairs: list[Pair]) -> None:
     """Drop files of documents and pairs that are no longer in the manifest, and temporary files left by a
     killed run, so that the dataset describes exactly this manifest."""
     keep = {_file(out, t, e.issuer, str(e.year)) for e in entries for t in ("documents", "phrases")}
-    keep |= {_file(out, t, p.issuer, p.name) for p in pairs for t in ("changes", "numbers", "pairs")}
+    keep |= {_file(out, t, p.issuer, p.name) for p in pairs for t in (*PAIR_TABLES, "pairs")}
     for table in TABLES:
         folder = out / table
         if not folder.is_dir():
@@ -800,7 +806,7 @@ def _record_failure(task: Entry | Pair, error: str, hashes: dict[tuple[str, int]
             "error": [error], "policydiff_version": [VERSION]})
         _remove(out, "phrases", task.issuer, str(task.year))
         return loaded
-    for table in ("changes", "numbers"):
+    for table in PAIR_TABLES:
         _remove(out, table, task.issuer, task.name)
     _write_pair_row(out, task, hashes.get(task.old.key, ""), hashes.get(task.new.key, ""), None, error)
     return PairResult(key=task.key, status="failed", error=error)
