@@ -82,7 +82,8 @@ def _sentences(body: str) -> list[str]:
     return [s for s in re.findall(r"[^。]*。", body) if s]
 
 
-edits = st.lists(st.tuples(st.sampled_from(["remove", "add", "reword", "move", "split", "merge"]),
+edits = st.lists(st.tuples(st.sampled_from(["remove", "add", "reword", "move", "split", "merge", "condense",
+                                            "demote"]),
                            st.integers(0, 10_000), st.integers(0, 10_000)), min_size=1, max_size=5)
 
 
@@ -91,6 +92,7 @@ edits = st.lists(st.tuples(st.sampled_from(["remove", "add", "reword", "move", "
 @example([("remove", 1, 128), ("add", 0, 0), ("add", 0, 0)])  # a dropped and a new measure named apart
 @example([("remove", 0, 0), ("add", 0, 0)])  # a new measure in a dropped one's slot is not a rewording
 @example([("split", 1, 2), ("merge", 3, 0), ("move", 2, 5), ("reword", 4, 1)])
+@example([("condense", 1, 0), ("demote", 3, 0)])  # an end-of-term year: measures summarised, a part folded
 def test_comparison_recovers_known_edits(ops: list[tuple[str, int, int]]) -> None:
     text = (SAMPLES / "sample-2022.txt").read_text(encoding="utf-8")
     head = text.split("\n一、")[0]
@@ -104,7 +106,20 @@ def test_comparison_recovers_known_edits(ops: list[tuple[str, int, int]]) -> Non
         [(m, frozenset({i}), "unchanged") for i, m in flat if m in p[1:]] for p in parts]
     used_new = 0
     reworded: dict[int, tuple[str, str]] = {}
+    demoted: set[int] = set()
     for op, x, y in ops:
+        if op == "demote":  # a whole part becomes one measure of the part before it: a section condensed
+            at = 1 + x % (len(layout) - 1)
+            if at in demoted or (at - 1) in demoted or not layout[at] \
+                    or any(kind != "unchanged" or len(src) != 1 for _, src, kind in layout[at]):
+                continue
+            heading = re.sub(r"^[一二三四五六七八九十]+、", "", parts[at][0]).split("，")[0]
+            clauses = "；".join(_sentences(m)[0][:-1] for m, _, _ in layout[at])
+            layout[at - 1].append((f"{heading}。{clauses}。", frozenset().union(*(s for _, s, _ in layout[at])),
+                                   "condensed"))
+            layout[at] = []
+            demoted.add(at)
+            continue
         part = layout[x % len(layout)]
         plain = [k for k, (_, src, kind) in enumerate(part) if kind == "unchanged" and len(src) == 1]
         if op == "add" and used_new < len(NEW_MEASURES):
@@ -130,6 +145,17 @@ def test_comparison_recovers_known_edits(ops: list[tuple[str, int, int]]) -> Non
             half = len(sents) // 2
             part[k] = ("".join(sents[:half]), src, "split")
             part.insert(k + 1, ("深化" + sents[0][2:-1] + "后续工作。" + "".join(sents[half:]), src, "split"))
+        elif op == "condense":  # three neighbours summarised in one short measure, a clause of each
+            group = [j for j in plain if j >= k][:3]
+            if len(group) == 3:
+                items = [part[j] for j in group]
+                titles = "、".join(_sentences(mm)[0][:-1] for mm, _, _ in items)
+                clauses = "；".join(_sentences(mm)[1].split("，")[0].rstrip("。") for mm, _, _ in items
+                                   if len(_sentences(mm)) > 1)
+                part[group[0]] = (f"统筹推进{titles}。{clauses}。", frozenset().union(*(s for _, s, _ in items)),
+                                  "condensed")
+                for j in reversed(group[1:]):
+                    del part[j]
         elif op == "merge":
             nxt = [j for j in plain if j > k]
             if nxt:
@@ -140,7 +166,9 @@ def test_comparison_recovers_known_edits(ops: list[tuple[str, int, int]]) -> Non
     lines = [head]
     n = 0
     expected: list[tuple[frozenset[int], str]] = []
-    for p, original in zip(layout, parts, strict=True):
+    for at, (p, original) in enumerate(zip(layout, parts, strict=True)):
+        if at in demoted:
+            continue
         lines.append(original[0])
         for m, src, kind in p:
             n += 1
@@ -163,7 +191,8 @@ def test_comparison_recovers_known_edits(ops: list[tuple[str, int, int]]) -> Non
             if b.id in new_idx:
                 kinds[new_idx[b.id]] = ("moved" if c.moved and c.kind == "unchanged" else c.kind)
     right = sum(1 for j, (_, kind) in enumerate(expected) if kinds.get(j) == kind or
-                (kind == "moved" and kinds.get(j) in ("moved", "reworded")))
+                (kind == "moved" and kinds.get(j) in ("moved", "reworded")) or
+                (kind == "condensed" and kinds.get(j) == "merged"))  # the length rule names many → one
     assert right >= 0.95 * len(expected), (ops, [(j, k, kinds.get(j)) for j, (_, k) in enumerate(expected)
                                                  if kinds.get(j) != k])
     for i, (dropped, added) in reworded.items():

@@ -36,7 +36,7 @@ from scipy.sparse import coo_matrix, csr_matrix
 
 from .model import ChangeKind, Document, Link, Nearest, NearestReason, Node, OptionsError, Sentence, Span
 from .similarity import Vectors, assign, set_dice
-from .text import content_key, normalize
+from .text import bigrams, content_key, normalize
 
 MIN_SIMILARITY = 0.28
 """Default floor of the blended similarity for two nodes to be the same measure reworded."""
@@ -87,6 +87,12 @@ generic to be found in a paragraph by chance … 6 characters of a named topic a
 CROSS_CONTAINMENT = 0.8
 """Share (IDF-weighted) of a heading's bigrams that must be in the content node it pairs with across
 levels: the heading's words survive as the measure's title or first clause."""
+CROSS_MAX_SHIFT = 0.2
+"""A section that became a measure stays roughly where it was (within a fifth of the document, by node
+position); the same words a long way off are last year's plan echoed in this year's review."""
+CROSS_TITLE_BODY = 0.4
+"""When the heading pairs through the node's run-in title, this share of the heading's words must also
+be in the node: the name alone can be a coincidence of genre words."""
 CONDENSING_RATIO = 1.5
 """A part whose content nodes outnumber those of its counterpart by this factor is being condensed (the
 2012 → 2013 reports: 60 task paragraphs become 30): pieces there need no sentence of their own in the
@@ -446,7 +452,7 @@ def _where_children_went(st: _State, pairs: Sequence[tuple[int, int]], headings:
     out: dict[int, int] = {}
     for px, v in votes.items():
         py, n = max(v.items(), key=lambda kv: (kv[1], -kv[0]))
-        if 2 * n >= sum(v.values()) and n >= 2:
+        if 2 * n >= sum(v.values()):
             out[px] = py
     del taken
     return out
@@ -575,8 +581,14 @@ def _cross_level(st: _State) -> None:
         if not len(cand.data):
             continue
         inside, _ = vec.containment_at(cand.row, cand.col)
+        named = _title_in_heading([other_side.nodes[contents[b]].title for b in cand.col],
+                                  [titles[a] for a in cand.row])
         best: dict[int, tuple[float, int]] = {}
-        for a, b, v in zip(cand.row, cand.col, inside, strict=True):
+        score = np.where(inside >= CROSS_TITLE_BODY, np.maximum(inside, named), inside)
+        here = np.array([heads[a] / len(heads_side.nodes) for a in cand.row])
+        there = np.array([contents[b] / len(other_side.nodes) for b in cand.col])
+        score = np.where(np.abs(here - there) <= CROSS_MAX_SHIFT, score, 0.0)
+        for a, b, v in zip(cand.row, cand.col, score, strict=True):
             if v >= CROSS_CONTAINMENT and v > best.get(int(a), (0.0, -1))[0]:
                 best[int(a)] = (float(v), int(b))
         used: set[int] = set()
@@ -590,6 +602,18 @@ def _cross_level(st: _State) -> None:
             st.sims[(i, j)] = round(v, 4)
             taken_n.add(j)
             st.cross.add((i, j))
+
+
+def _title_in_heading(titles: Sequence[str], headings: Sequence[str]) -> np.ndarray:
+    """Share of each run-in title's bigrams found in the heading beside it (0 for titles under
+    ``CROSS_MIN_CHARS``): a part folded into one measure keeps its name as the measure's title
+    (二、坚持五育并举，提升教育教学质量 → 坚持五育并举。)."""
+    out = np.zeros(len(titles))
+    for k, (title, heading) in enumerate(zip(titles, headings, strict=True)):
+        a = set(bigrams(title))
+        if len(content_key(title)) >= CROSS_MIN_CHARS and a:
+            out[k] = len(a & set(bigrams(heading))) / len(a)
+    return out
 
 
 def _front_roles(st: _State) -> None:
