@@ -51,6 +51,7 @@ bench: $(VENV)/.installed $(VENV)/.dask-installed
 	$(BIN)/python bench/timeline.py
 	$(BIN)/python bench/scaling.py
 	$(BIN)/python bench/facts.py
+	$(BIN)/python bench/limits.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis demo-report.html

@@ -12,10 +12,11 @@ from pathlib import Path
 
 import policydiff
 import policydiff.structure
+import policydiff.text
 import policydiff.textdiff
 
 SRC = Path(policydiff.__file__).parent
-LEAVES = ["model", "text", "similarity", "locate"]
+LEAVES = ["model", "text", "similarity", "locate", "limits"]
 STAGES = ["sources", "structure", "textdiff", "numbers", "terms", "strength", "align"]
 ORDER = [*LEAVES, *STAGES, "compare", "timeline", "batch", "render", "cli"]
 STAGE_PACKAGES = {"readers": "sources"}
@@ -81,7 +82,7 @@ def test_renderers_never_import_parser_or_aligner() -> None:
 
 
 def test_doctests() -> None:
-    for module in (policydiff, policydiff.structure, policydiff.textdiff):
+    for module in (policydiff, policydiff.structure, policydiff.textdiff, policydiff.text):
         result = doctest.testmod(module)
         assert result.failed == 0
     assert doctest.testmod(policydiff.structure).attempted >= 1

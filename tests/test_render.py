@@ -401,9 +401,11 @@ def test_terminal_and_markdown_neutralise_hostile_text() -> None:
     assert "<script" not in render_markdown and "<img" not in render_markdown
     assert "](javascript:" not in render_markdown and "[点我]" not in render_markdown
     assert "&lt;script&gt;" in render_markdown and "\\[点我\\]" in render_markdown
-    assert "␛" in terminal.render_comparison(cmp)  # shown, not lost
+    # control characters are dropped from node text by the parser (kept in spans: issue 12, text.py), so
+    # the text around them is what a reader sees
+    assert "清屏工作" in terminal.render_comparison(cmp)
     outline = terminal.render_document(a)
-    assert "\x1b" not in outline and "\u202e" not in outline and "␛" in outline
+    assert "\x1b" not in outline and "\u202e" not in outline and "清屏工作" in outline
 
 
 def test_html_renders_every_control_character() -> None:

@@ -12,6 +12,7 @@ from .align import AlignOptions
 from .batch import BatchSummary, batch
 from .compare import CompareOptions
 from .compare import compare as _compare
+from .limits import check_document, check_text
 from .model import (
     Change,
     CommitmentChange,
@@ -27,6 +28,7 @@ from .model import (
 )
 from .sources import read_source
 from .structure import parse
+from .text import all_blank
 from .timeline import Timeline, timeline
 
 __all__ = [
@@ -66,10 +68,18 @@ def read(path: str | os.PathLike[str]) -> Document:
 
     Raises:
         InputError: the file is missing, empty, binary, an image or scanned PDF, over the input limits
-            (``docs/inputs.md``), or cannot be decoded; a URL cannot be fetched.
+            (``docs/inputs.md``), or cannot be decoded; a URL cannot be fetched; it holds no visible text
+            (only whitespace, zero-width or control characters); or the parsed document is over the
+            limits of ``policydiff.limits`` (lines, nodes, sentences).
     """
     src = read_source(path)
-    return parse(src.text, path=src.path, metadata=src.metadata, source_format=src.source_format)
+    if all_blank(src.text):
+        raise InputError(src.path, "holds no visible text (only whitespace, zero-width or control characters)",
+                         "give a file that holds the document's text")
+    check_text(src.path, src.text)
+    doc = parse(src.text, path=src.path, metadata=src.metadata, source_format=src.source_format)
+    check_document(doc)
+    return doc
 
 
 def compare(old: Document, new: Document, options: CompareOptions | None = None) -> Comparison:

@@ -90,7 +90,7 @@ levels: the heading's words survive as the measure's title or first clause."""
 CROSS_MAX_SHIFT = 0.2
 """A section that became a measure stays roughly where it was (within a fifth of the document, by node
 position); the same words a long way off are last year's plan echoed in this year's review."""
-CROSS_TITLE_BODY = 0.4
+CROSS_TITLE_BODY = 0.25
 """When the heading pairs through the node's run-in title, this share of the heading's words must also
 be in the node: the name alone can be a coincidence of genre words."""
 CONDENSING_RATIO = 1.5
@@ -262,6 +262,8 @@ class _State:
     base_t: csr_matrix | None = None
     apart: csr_matrix | None = None  # content candidates whose run-in titles share (almost) nothing
     cross: set[tuple[int, int]] = attrs.field(factory=set)  # pairs across levels (heading ↔ content)
+    heading_into_old: dict[int, int] = attrs.field(factory=dict)  # old heading → paired new node it became
+    heading_into_new: dict[int, int] = attrs.field(factory=dict)
     region_counts: tuple[dict[int, int], dict[int, int]] | None = None
     context: csr_matrix | None = None  # 1 + parent paired + 2 × part paired, per candidate entry
     paired_new: set[int] = attrs.field(factory=set)
@@ -377,7 +379,7 @@ def _align_headings(st: _State, content: dict[tuple[int, int], float]) -> dict[i
     equal = np.array([st.old.key[ho[a]] == st.new.key[hn[b]] for a, b in zip(r, c, strict=True)], dtype=bool)
     score = np.where(equal, np.maximum(score, 1.0), score) * same_kind
     score = score + POSITION_WEIGHT * (1 - np.abs(r / max(1, len(ho) - 1) - c / max(1, len(hn) - 1))) * (score > 0.1)
-    m = csr_matrix((score, (r, c)), shape=(len(ho), len(hn)))
+    m = csr_matrix((score.astype(float), (r, c)), shape=(len(ho), len(hn)))  # no candidates: dtype object
     found = _assign(st, m, ho, hn, st.floor * HEADING_FLOOR_RATIO)
     out = {i: j for (i, j) in found}
     out.update(pinned)
@@ -402,6 +404,7 @@ def _content_second_pass(st: _State, first: dict[tuple[int, int], float],
     r, c, v = m.row, m.col, m.data
     if not len(v):
         st.scores = st.base
+        st.context = csr_matrix(st.base.shape)  # no candidates: _residual must still find its inputs
         return first
     parent_ok, top_ok = _context(st, r, c, headings, first)
     st.context = csr_matrix((1 + parent_ok + 2 * top_ok, (r, c)), shape=st.base.shape)
@@ -570,7 +573,7 @@ def _cross_level(st: _State) -> None:
         taken = set(st.pairs) if is_old else taken_n
         heads = [h for h in _members(heads_side, "heading") if h not in taken]
         others_taken = taken_n if is_old else set(st.pairs)
-        contents = [c for c in _members(other_side, "content") if c not in others_taken]
+        contents = _members(other_side, "content")
         heads = [h for h in heads if len(heads_side.key[h]) >= CROSS_MIN_CHARS]
         if not heads or not contents:
             continue
@@ -597,6 +600,9 @@ def _cross_level(st: _State) -> None:
                 continue
             used.add(b)
             h, c = heads[a], contents[b]
+            if c in others_taken:  # the node has its partner already: the heading joins its group later
+                (st.heading_into_old if is_old else st.heading_into_new)[h] = c
+                continue
             i, j = (h, c) if is_old else (c, h)
             st.pairs[i] = j
             st.sims[(i, j)] = round(v, 4)
@@ -747,12 +753,12 @@ def _attach(st: _State, sentences: _Sentences) -> dict[int, tuple[list[int], lis
     back = {j: i for i, j in st.pairs.items()}
     extra_new: dict[int, list[tuple[int, float]]] = {}  # lead (old index) -> new pieces
     extra_old: dict[int, list[tuple[int, float]]] = {}
-    for j, i, v, sure in _leftovers(st, st.scores.T.tocsr(), st.context.T.tocsr(), st.cn, st.co, st.new, back,
-                                    st.pairs):
+    for j, i, v, sure in _leftovers(st, sentences, st.scores.T.tocsr(), st.context.T.tocsr(), st.cn, st.co,
+                                    st.new, back, st.pairs):
         if sure or v >= st.floor or _made_of(st, sentences, olds=[i], news=[st.pairs[i], j], piece_old=False, piece=j,
                                      target=i):
             extra_new.setdefault(i, []).append((j, v))
-    for i, j, v, sure in _leftovers(st, st.scores, st.context, st.co, st.cn, st.old, st.pairs, back):
+    for i, j, v, sure in _leftovers(st, sentences, st.scores, st.context, st.co, st.cn, st.old, st.pairs, back):
         if sure or v >= st.floor or _made_of(st, sentences, olds=[back[j], i], news=[j], piece_old=True, piece=i,
                                              target=j):
             extra_old.setdefault(back[j], []).append((i, v))
@@ -775,6 +781,8 @@ def _condensing(st: _State, i: int, j: int, towards_new: bool) -> bool:
     counts = st.region_counts
     if counts is None:
         counts = st.region_counts = (_count_by_top(st.old, st.co), _count_by_top(st.new, st.cn))
+    if st.pairs.get(st.old.top[i]) != st.new.top[j]:
+        return False  # a region is a pair of corresponding parts
     a, b = counts[0].get(st.old.top[i], 0), counts[1].get(st.new.top[j], 0)
     return (a >= CONDENSING_RATIO * b) if towards_new else (b >= CONDENSING_RATIO * a)
 
@@ -800,8 +808,9 @@ def _made_of(st: _State, sentences: _Sentences, olds: list[int], news: list[int]
     return len(single) < CONDENSED_LENGTH_RATIO * sum(len(side.key[k]) for k in many)
 
 
-def _leftovers(st: _State, scores: csr_matrix, context: csr_matrix, mine: list[int], theirs: list[int],
-               side: _Side, paired: dict[int, int], partner_of: dict[int, int]) -> list[tuple[int, int, float, bool]]:
+def _leftovers(st: _State, sentences: _Sentences, scores: csr_matrix, context: csr_matrix, mine: list[int],
+               theirs: list[int], side: _Side, paired: dict[int, int],
+               partner_of: dict[int, int]) -> list[tuple[int, int, float, bool]]:
     """(leftover, node of the other side whose group it may join, score, sure) for one side's unpaired
     nodes; ``sure`` when the leftover's own section became that node (``_cross_level``)."""
     out: list[tuple[int, int, float, bool]] = []
@@ -817,9 +826,14 @@ def _leftovers(st: _State, scores: csr_matrix, context: csr_matrix, mine: list[i
         if not row.nnz:
             continue
         up = paired.get(side.parent[x], -1)
-        if up in theirs_pos:  # its section became that node: what was not paired elsewhere is condensed there
-            out.append((x, up, float(scores[a, theirs_pos[up]]), True))
-            dest[x] = up
+        if up not in theirs_pos:
+            up = (st.heading_into_old if side is st.old else st.heading_into_new).get(side.parent[x], -1)
+        if up in theirs_pos:  # its section became that node: what it shares is condensed there
+            v_up = float(scores[a, theirs_pos[up]])
+            linked = sentences.share_in(x, up, piece_is_old=side is st.old) > 0
+            if v_up >= ATTACH_MIN or (linked and v_up >= SIBLING_MIN):
+                out.append((x, up, v_up, True))
+                dest[x] = up
             continue
         in_place = np.asarray(ctx[0, row.indices].todense()).ravel() > 1
         if not in_place.any():
@@ -833,11 +847,24 @@ def _leftovers(st: _State, scores: csr_matrix, context: csr_matrix, mine: list[i
         own = float(scores[row_of[lead], b]) if lead in row_of else 0.0
         if short and (v < st.floor or len(other.nodes[y].text) < SHORT_PIECE_FACTOR * len(side.nodes[x].text)):
             continue  # a short line joins only a node it is a small, similar part of (a lead-in and its list)
-        sibling = any(dest.get(n) == y for n in (x - 1, x + 1)
-                      if 0 <= n < len(side.nodes) and side.parent[n] == side.parent[x])
-        if (v >= ATTACH_MIN and v >= ATTACH_RATIO * own) or (sibling and v >= SIBLING_MIN and own < ABSORB_MAX_OWN):
+        neighbours = [dest[n] for n in (x - 1, x + 1)
+                      if 0 <= n < len(side.nodes) and side.parent[n] == side.parent[x] and n in dest]
+        if (v >= ATTACH_MIN and v >= ATTACH_RATIO * own) or (y in neighbours and v >= SIBLING_MIN
+                                                               and own < ABSORB_MAX_OWN):
             out.append((x, y, v, False))
             dest[x] = y
+            continue
+        for y_s in dict.fromkeys(neighbours):  # in a condensing region, a leftover goes where its neighbours went
+            b_s, lead_s = theirs_pos.get(y_s), partner_of.get(y_s)
+            if b_s is None or lead_s is None or not _condensing(st, *((x, y_s) if side is st.old else (y_s, x)),
+                                                                 towards_new=side is st.old):
+                continue
+            v_s = float(scores[a, b_s])
+            if v_s >= SIBLING_MIN and (float(scores[row_of[lead_s], b_s]) if lead_s in row_of else 0.0) \
+                    < ABSORB_MAX_OWN:
+                out.append((x, y_s, v_s, False))
+                dest[x] = y_s
+                break
     return out
 
 
@@ -855,6 +882,16 @@ def _dissolved_headings(st: _State, groups: dict[int, tuple[list[int], list[int]
             where_old[i] = lead
         for j in news:
             where_new[j] = lead
+    for h, c in st.heading_into_old.items():  # a section that became a paired measure
+        into = where_new.get(c)
+        if into is not None and h not in where_old and len(groups[into][1]) == 1:
+            groups[into][0].append(h)
+            where_old[h] = into
+    for h, c in st.heading_into_new.items():
+        into = where_old.get(c)
+        if into is not None and h not in where_new and len(groups[into][0]) == 1:
+            groups[into][1].append(h)
+            where_new[h] = into
     for side, where, is_old in ((st.old, where_old, True), (st.new, where_new, False)):
         for h, cls in enumerate(side.cls):
             if cls != "heading" or h in where:

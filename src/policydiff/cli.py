@@ -2,11 +2,20 @@
 
 Exit codes follow diff(1): 0 when nothing changed, 1 when something did, 2 on trouble (bad input,
 bad options). Every error is one line on stderr, never a traceback.
+
+**One error path.** ``main`` is the only place that turns a failure into output: every failure, whether
+bad input (``InputError``), a bad option (Typer's usage errors, reported as one line instead of its
+usage box), an output that cannot be written (a full disk, a closed pipe, ``-o`` naming an input file),
+exhausted resources (``MemoryError``, ``RecursionError``), an interrupt or a bug, ends as one line
+``policydiff: error: FILE: what is wrong; what to do`` on stderr and exit status 2. Status 1 means
+"the documents differ" to scripts, so no failure may ever exit 1.
 """
 
 from __future__ import annotations
 
+import contextlib
 import enum
+import os
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -17,6 +26,7 @@ from . import read
 from .align import AlignOptions
 from .compare import CompareOptions, compare
 from .model import PolicyDiffError
+from .text import printable
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Compare yearly Chinese government work documents (工作要点 / 工作意见 / 政府工作报告).")
@@ -48,20 +58,74 @@ class Lang(str, enum.Enum):
     en = "en"
 
 
-def _fail(message: str) -> typer.Exit:
-    typer.echo(f"policydiff: error: {message}", err=True)
-    return typer.Exit(2)
+EXIT_TROUBLE = 2
+"""Exit status of every failure (diff(1)'s "trouble"): 1 would read as "the documents differ"."""
+
+MAX_ERROR_CHARS = 400
+"""An error line is cut to this length: a message quoting a whole input must still be one readable line."""
+
+TYPER_INTERRUPTED = 130
+"""What Typer returns when it turns a KeyboardInterrupt into an exit (128 + SIGINT)."""
+
+
+class CliError(Exception):
+    """A failure already worded for the user: ``FILE: what is wrong; what to do``."""
+
+
+def _fail(message: str) -> CliError:
+    """The error to raise for ``message`` (``FILE: what; what to do``); ``main`` prints it."""
+    return CliError(message)
+
+
+_subject: list[str] = []
+"""The files the running command works on, named in errors that have no file of their own."""
+
+
+def _working_on(*paths: Path | None) -> None:
+    _subject[:] = [str(p) for p in paths if p is not None]
+
+
+def _files() -> str:
+    return ", ".join(_subject) or "policydiff"
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null, so the interpreter's final flush cannot fail again after we reported."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
 
 
 def _write(text: str, output: Path | None) -> None:
     if output is None:
-        sys.stdout.write(text)
-        sys.stdout.flush()
+        try:
+            sys.stdout.write(text)
+            sys.stdout.flush()
+        except UnicodeEncodeError as exc:
+            raise _fail(f"<stdout>: cannot encode the report in {exc.encoding}; set PYTHONIOENCODING=utf-8 "
+                        "or write it with -o FILE") from exc
+        except OSError as exc:
+            _silence_stdout()
+            raise _fail(f"<stdout>: cannot write ({exc.strerror or exc}); check the disk or pipe it is "
+                        "written to, or use -o FILE") from exc
         return
     try:
         output.write_text(text, encoding="utf-8")
     except OSError as exc:
-        raise _fail(f"{output}: cannot write ({exc.strerror}); choose another -o path") from exc
+        raise _fail(f"{output}: cannot write ({exc.strerror or exc}); choose another -o path") from exc
+
+
+def _check_output(output: Path | None, inputs: tuple[Path, ...]) -> None:
+    """Refuse an ``-o`` that would overwrite one of the inputs or is a directory, before any work."""
+    if output is None:
+        return
+    if output.is_dir():
+        raise _fail(f"{output}: -o names a directory; give a file name such as report.html")
+    for src in inputs:
+        with contextlib.suppress(OSError):
+            if output.exists() and src.exists() and os.path.samefile(output, src):
+                raise _fail(f"{output}: -o names the input file {src}; choose another -o path")
 
 
 @app.command()
@@ -76,10 +140,8 @@ def show(
     from .render import json as json_render
     from .render import terminal
 
-    try:
-        doc = read(file)
-    except PolicyDiffError as exc:
-        raise _fail(str(exc)) from exc
+    _working_on(file)
+    doc = read(file)
     text = json_render.render_document(doc) if format is ShowFormat.json else terminal.render_document(doc,
                                                                                                       width=width)
     _write(text, None)
@@ -89,7 +151,7 @@ def _parse_pins(pins: list[str]) -> tuple[tuple[str, str], ...]:
     out = []
     for p in pins:
         if p.count("=") != 1 or not all(p.split("=")):
-            raise _fail(f"--pin {p!r}: expected OLD_ID=NEW_ID, e.g. --pin 3.2=4.1 (ids from `policydiff show`)")
+            raise _fail(f"--pin {p!r}: expected OLD_ID=NEW_ID; e.g. --pin 3.2=4.1 (ids from `policydiff show`)")
         a, b = p.split("=")
         out.append((a.strip(), b.strip()))
     return tuple(out)
@@ -117,13 +179,12 @@ def diff(
     """Compare two years of a document. Exit 0: no change, 1: changes, 2: trouble."""
     from .render import render
 
+    _working_on(old, new)
+    _check_output(output, (old, new))
     pins = _parse_pins(pin or [])
-    try:
-        a, b = read(old), read(new)
-        cmp = compare(a, b, CompareOptions(align=AlignOptions(min_similarity=min_similarity, pins=pins),
-                                           strength_scale=str(strength_scale) if strength_scale else None))
-    except PolicyDiffError as exc:
-        raise _fail(str(exc)) from exc
+    a, b = read(old), read(new)
+    cmp = compare(a, b, CompareOptions(align=AlignOptions(min_similarity=min_similarity, pins=pins),
+                                       strength_scale=str(strength_scale) if strength_scale else None))
     use_color = color is Color.always or (color is Color.auto and output is None and sys.stdout.isatty())
     options = {"lang": lang.value, "width": width, "color": use_color, "summary": summary}
     if format is not DiffFormat.markdown:  # Markdown always shows changes only
@@ -160,6 +221,7 @@ def timeline_command(
     from .render import timeline_csv, timeline_html, timeline_json, timeline_terminal
     from .timeline import collect_paths, default_cache_dir, timeline
 
+    _working_on(*files)
     progress_bar = None
     if sys.stderr.isatty():
         from rich.console import Console
@@ -168,6 +230,7 @@ def timeline_command(
         progress_bar = Progress(console=Console(stderr=True), auto_refresh=False, transient=True)
     try:
         paths = collect_paths(files)
+        _check_output(output, tuple(Path(p) for p in paths))
         if progress_bar is None:
             tl = timeline(paths, terms=term or (), jobs=jobs,
                           cache_dir=None if no_cache else (cache_dir or default_cache_dir()))
@@ -199,6 +262,7 @@ def demo() -> None:
     """Compare the bundled sample documents (corpora/sample-2022.txt → sample-2023.txt)."""
     root = Path(__file__).resolve().parents[2] / "corpora"
     a, b = root / "sample-2022.txt", root / "sample-2023.txt"
+    _working_on(a, b)
     if not a.exists():
         raise _fail(f"{root}: the bundled samples are not there; run from a source checkout")
     cmp = compare(read(a), read(b))
@@ -267,15 +331,86 @@ def fetch(
     _write(fetch_reader.as_text(src.text, src.metadata), output)
 
 
+def _report(message: str) -> int:
+    """Print one error line on stderr (escaped, cut, encodable whatever stderr is) and return status 2."""
+    line = printable(message)
+    if len(line) > MAX_ERROR_CHARS:
+        line = line[:MAX_ERROR_CHARS - 1] + "…"
+    line = f"policydiff: error: {line}\n"
+    with contextlib.suppress(Exception):  # stderr closed (None) or failing: the status still tells
+        try:
+            sys.stderr.write(line)
+        except UnicodeEncodeError:
+            sys.stderr.write(line.encode("ascii", "backslashreplace").decode("ascii"))
+        sys.stderr.flush()
+    return EXIT_TROUBLE
+
+
+def _usage_error(exc: Exception) -> str | None:
+    """One line for Typer/Click's usage errors (bad option, missing argument), or None for other errors.
+
+    Matched by interface (``format_message`` and ``exit_code``) rather than class, because Typer
+    vendors Click under a private module in recent versions and uses Click itself in older ones.
+    """
+    fmt = getattr(exc, "format_message", None)
+    if not callable(fmt) or not isinstance(getattr(exc, "exit_code", None), int):
+        return None
+    ctx = getattr(exc, "ctx", None)
+    command = getattr(ctx, "command_path", None) or "policydiff"
+    sub = command.partition(" ")[2]
+    what = " ".join(str(fmt()).split()).rstrip(".")
+    if type(exc).__name__ == "NoArgsIsHelpError":
+        what = "no command given (show, diff, …)"
+    return f"{sub + ': ' if sub else ''}{what}; see `{command} --help`"
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Run the CLI and return its exit code instead of exiting (so tests can call it directly)."""
+    """Run the CLI and return its exit code instead of exiting (so tests can call it directly).
+
+    The one error path: whatever goes wrong is reported here as one line on stderr with exit status 2.
+    """
+    _subject.clear()
     try:
-        app(args=argv, prog_name="policydiff")
-    except SystemExit as exc:
-        code = exc.code
-        return code if isinstance(code, int) else (0 if code is None else 2)
-    return 0
+        code = app(args=argv, prog_name="policydiff", standalone_mode=False)
+    except CliError as exc:
+        return _report(str(exc))
+    except PolicyDiffError as exc:
+        if hasattr(exc, "path"):
+            return _report(str(exc))
+        return _report(f"{_files()}: {exc}; check the options (`policydiff --help`)")
+    except MemoryError:
+        return _report(f"{_files()}: out of memory while comparing; compare smaller documents or free memory")
+    except RecursionError:
+        return _report(f"{_files()}: nested too deeply to process; simplify the input (e.g. save the page "
+                       "as text)")
+    except KeyboardInterrupt:
+        return _report(f"{_files()}: interrupted; run the command again to finish")
+    except SystemExit as exc:  # only Typer's own handler of a closed pipe exits from inside
+        if exc.code in (0, None):
+            return 0
+        _silence_stdout()
+        return _report(f"{_files()}: stopped early (status {exc.code}, usually a closed output pipe); run the "
+                       "command again with -o FILE")
+    except OSError as exc:
+        where = exc.filename if exc.filename is not None else "<stdout>"
+        _silence_stdout()
+        return _report(f"{where}: {exc.strerror or exc}; check the path, the disk and the permissions")
+    except Exception as exc:
+        usage = _usage_error(exc)
+        if usage is not None:
+            return _report(usage)
+        return _report(f"{_files()}: internal error ({type(exc).__name__}: {exc}); please report it with the "
+                       "input files")
+    if code == TYPER_INTERRUPTED:
+        return _report(f"{_files()}: interrupted; run the command again to finish")
+    if isinstance(code, int) and code in (0, 1):
+        return code
+    return 0 if code is None else EXIT_TROUBLE
 
 
 def entry() -> None:
     sys.exit(main())
+
+
+if __name__ == "__main__":  # python -m policydiff.cli (bench/scaling.py runs it so)
+    entry()

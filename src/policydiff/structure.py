@@ -2,9 +2,10 @@
 
 The parser works in four passes, each simple enough to reason about on messy real files:
 
-1. **Lines.** The text is cut at ``\\n``; each line keeps the offsets of its first and last visible
-   character. Zero-width characters (U+200B…) count as whitespace everywhere, because copied web text
-   is full of them.
+1. **Lines.** The text is cut at every Unicode line break (LF, CR, CRLF, NEL, U+2028/U+2029, VT, FF);
+   each line keeps the offsets of its first and last visible character. Invisible characters
+   (zero-width, bidi controls, control characters, noncharacters: see ``text``) count as whitespace
+   everywhere and are dropped from line text, because copied web text is full of them.
 2. **Front metadata.** A publication block at the top (``索引号:`` / value lines, ``-`` separators) is
    read into ``metadata`` and becomes one ``front`` node.
 3. **Paragraphs.** A line that does not end in sentence punctuation is joined with the next one (hard
@@ -28,7 +29,7 @@ import re
 import attrs
 
 from .model import Document, FrontRole, Node, NodeKind, Sentence
-from .text import METADATA_FIELDS, ZERO_WIDTH, cn_number, is_blank
+from .text import INVISIBLE, METADATA_FIELDS, cn_number, is_blank, one_line, printable, split_lines
 
 SENTENCE_END = "。！？；"
 """Where commitments are split (outside quotes and brackets)."""
@@ -88,22 +89,25 @@ class _Line:
 
 
 def _lines(text: str) -> list[_Line]:
+    """Non-blank lines at every Unicode line break (``text.split_lines``), invisible characters dropped.
+
+    Each line's ``pos`` maps its kept characters back to offsets in ``text``, so a span still covers
+    the control, bidi and zero-width characters between them: nothing is lost, nothing invisible is
+    passed on to titles, sentences or renderers.
+    """
     out: list[_Line] = []
-    offset = 0
-    for raw in text.split("\n"):
-        a, b = 0, len(raw)
-        while a < b and is_blank(raw[a]):
+    for a, b in split_lines(text):
+        while a < b and is_blank(text[a]):
             a += 1
-        while b > a and is_blank(raw[b - 1]):
+        while b > a and is_blank(text[b - 1]):
             b -= 1
         if a < b:
             chars, pos = [], []
             for i in range(a, b):
-                if raw[i] not in ZERO_WIDTH:
-                    chars.append(raw[i])
-                    pos.append(offset + i)
-            out.append(_Line(offset + a, offset + b, "".join(chars), tuple(pos)))
-        offset += len(raw) + 1
+                if text[i] not in INVISIBLE:
+                    chars.append(text[i])
+                    pos.append(i)
+            out.append(_Line(a, b, "".join(chars), tuple(pos)))
     return out
 
 
@@ -358,7 +362,9 @@ def parse(text: str, path: str = "<text>", metadata: dict[str, str] | None = Non
     >>> [(n.kind, n.label, n.title) for n in doc.nodes()]
     [('part', '一、', '总体要求'), ('measure', '1.', '强化党建引领工作。')]
     """
-    meta = dict(metadata or {})
+    # The one gate from outside text into the model: file names and metadata from readers can hold
+    # control characters too (a name is escaped, so two names stay distinct; metadata is cleaned).
+    meta = {one_line(k): one_line(v) for k, v in (metadata or {}).items()}
     warnings: list[str] = []
     lines = _lines(text)
     block, used = _metadata_block(lines)
@@ -378,7 +384,7 @@ def parse(text: str, path: str = "<text>", metadata: dict[str, str] | None = Non
     _body(paras[front_end:], top, warnings)
     root = _Builder(kind="document", label="", ordinal=None, title=title, body="", span=(0, 0),
                     sentences=(), children=top)
-    return Document(path=path, text=text, metadata=meta, title=title, root=root.freeze(""),
+    return Document(path=printable(path), text=text, metadata=meta, title=title, root=root.freeze(""),
                     warnings=tuple(warnings), source_format=source_format)
 
 

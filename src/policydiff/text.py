@@ -4,8 +4,16 @@ This module imports nothing of ours, so the parser, the aligner, the text differ
 can all use one definition of normalisation, zero-width handling, Chinese numerals and bigram
 similarity without importing each other.
 
-* **Blank**: Unicode whitespace plus zero-width characters (U+200B–U+200D, U+2060, U+FEFF, U+00AD):
-  copied web text is full of them and they carry nothing.
+* **Blank**: Unicode whitespace plus *invisible* characters: zero-width characters (U+200B–U+200D,
+  U+2060, U+FEFF, U+00AD), bidi controls (U+202A–U+202E, U+2066–U+2069, U+200E/U+200F, U+061C),
+  control characters (C0 and C1 other than tab and line breaks, DEL), noncharacters (U+FDD0–U+FDEF,
+  U+xFFFE/U+xFFFF) and lone surrogates. Copied web text is full of them; they carry no text, break
+  matching, and raw control characters crash XML serialisers and drive terminals. They are handled
+  once, here: the parser keeps them inside spans (nothing is lost) and drops them from node and
+  sentence text, so no renderer ever receives one and comparison ignores them.
+* **Line breaks** are every Unicode line break: LF, CR, CRLF, NEL (U+0085), LINE and PARAGRAPH
+  SEPARATOR (U+2028/U+2029), and VT/FF (``str.splitlines`` also breaks at U+001C–U+001E, which no
+  document uses as a line end: they are invisible controls here).
 * **Normalisation** (``normalize``) decides "unchanged": NFKC folds full-width digits, letters and
   punctuation (，→, ；→; （→( ), curly quotes become straight ones, whitespace and zero-width
   characters are dropped.
@@ -27,22 +35,121 @@ METADATA_FIELDS = ("索引号", "发文字号", "成文日期", "发文机关", 
                    "公开方式", "组配分类", "文号", "发布机构", "生效日期", "废止日期", "有效性")
 """Field names of the publication block government sites put above a document."""
 
-_STRIP = ZERO_WIDTH + " \t\r\f\v\u3000\xa0"
+BIDI_CONTROLS = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+"""Bidirectional formatting characters: invisible, and U+202E reverses what a reader sees (spoofing)."""
+
+LINE_BREAKS = "\n\r\x0b\x0c\x85\u2028\u2029"
+"""Characters that end a line (CR LF counts as one break, see ``LINE_BREAK``)."""
+
+LINE_BREAK = re.compile("\r\n|[\n\r\x0b\x0c\x85\u2028\u2029]")
+"""One line break: CRLF first so that it is one break, not two."""
+
+CONTROLS = "".join(chr(c) for c in (*range(0x20), *range(0x7f, 0xa0)) if chr(c) not in LINE_BREAKS + "\t")
+"""C0 and C1 control characters and DEL, other than tab and the line breaks: never text."""
+
+NONCHARACTERS = "".join([chr(c) for c in range(0xfdd0, 0xfdf0)]
+                        + [chr(plane * 0x10000 + low) for plane in range(17) for low in (0xfffe, 0xffff)])
+"""Unicode noncharacters: reserved for internal use, never text (U+FFFE is a byte-swapped BOM)."""
+
+SURROGATES = "".join(chr(c) for c in range(0xd800, 0xe000))
+"""Lone surrogates (only reachable from ``surrogateescape`` decoding): they cannot be encoded as UTF-8."""
+
+INVISIBLE = frozenset(ZERO_WIDTH + BIDI_CONTROLS + CONTROLS + NONCHARACTERS + SURROGATES)
+"""Every character that is kept in spans but dropped from node text, comparison and rendering."""
+
+
+def is_invisible(ch: str) -> bool:
+    """A character that carries no text (zero-width, bidi control, control, noncharacter, surrogate)."""
+    return ch in INVISIBLE
 
 
 def is_blank(ch: str) -> bool:
-    """Whitespace in the parser's sense: Unicode whitespace and zero-width characters."""
-    return ch.isspace() or ch in ZERO_WIDTH
+    """Whitespace in the parser's sense: Unicode whitespace and invisible characters."""
+    return ch.isspace() or ch in INVISIBLE
+
+
+def all_blank(text: str) -> bool:
+    """True when ``text`` has no visible character (only whitespace and invisible characters).
+
+    ``str.strip`` misses zero-width and control characters, so a file of U+200B passes it; this is the
+    test for "holds no text" (``policydiff.read`` refuses such files).
+    """
+    return all(is_blank(ch) for ch in text)
+
+
+def visible(text: str) -> str:
+    """``text`` without its invisible characters (line breaks and spaces kept)."""
+    if not any(ch in INVISIBLE for ch in text):
+        return text
+    return "".join(ch for ch in text if ch not in INVISIBLE)
+
+
+def one_line(text: str) -> str:
+    """``text`` as a single-line value (metadata fields): invisible characters dropped, every run of
+    whitespace and line breaks one space, ends stripped.
+
+    >>> one_line(" 海教\\u202e〔2021〕\\x0b\\r\\n 1号\\t")
+    '海教〔2021〕 1号'
+    """
+    return " ".join(visible(text).split())
+
+
+def split_lines(text: str) -> list[tuple[int, int]]:
+    """(start, end) offsets of each line of ``text``, line breaks excluded, at every Unicode line break.
+
+    >>> split_lines("a\\r\\nb\\rc\\u2028d")
+    [(0, 1), (3, 4), (5, 6), (7, 8)]
+    """
+    out: list[tuple[int, int]] = []
+    start = 0
+    for m in LINE_BREAK.finditer(text):
+        out.append((start, m.start()))
+        start = m.end()
+    out.append((start, len(text)))
+    return out
+
+
+def printable(text: str) -> str:
+    """``text`` safe on one line of a terminal: line breaks and invisible characters as ``\\x..`` escapes.
+
+    For file names and other strings that are shown but not compared (error messages, headers):
+    nothing is dropped, so two different names stay distinguishable.
+    """
+    if not any(ch in INVISIBLE or ch in LINE_BREAKS for ch in text):
+        return text
+    return "".join(ch.encode("unicode_escape").decode("ascii") if ch in INVISIBLE or ch in LINE_BREAKS
+                   else ch for ch in text)
 
 
 def clean(text: str) -> str:
-    """A source slice as a node's own text: lines stripped and joined, zero-width characters removed."""
-    lines = (ln.strip(_STRIP) for ln in text.split("\n"))
-    return "".join(c for c in "".join(lines) if c not in ZERO_WIDTH)
+    """A source slice as a node's own text: lines stripped and joined, invisible characters removed."""
+    out = []
+    for a, b in split_lines(text):
+        while a < b and is_blank(text[a]):
+            a += 1
+        while b > a and is_blank(text[b - 1]):
+            b -= 1
+        out.append(text[a:b])
+    return visible("".join(out))
 
 
 _QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'"})
-_BLANKS = re.compile(rf"[\s{ZERO_WIDTH}]+")
+
+
+def _char_class(chars: frozenset[str]) -> str:
+    """A regex character class body matching exactly ``chars``, as ranges of consecutive code points."""
+    points = sorted(ord(c) for c in chars)
+    out, start = [], 0
+    for k in range(1, len(points) + 1):
+        if k == len(points) or points[k] != points[k - 1] + 1:
+            a, b = points[start], points[k - 1]
+            out.append(f"\\U{a:08x}" if a == b else f"\\U{a:08x}-\\U{b:08x}")
+            start = k
+    return "".join(out)
+
+
+_BLANKS = re.compile(rf"[\s{_char_class(INVISIBLE)}]+")
+"""Whitespace and every invisible character (``is_blank`` as one regex, for ``normalize``)."""
 _PUNCT_SYMBOL = {cp: None for cp in range(0x10000) if unicodedata.category(chr(cp))[0] in "PS"}
 """Punctuation and symbol code points of the BMP as a ``str.translate`` deletion table: built once at
 import (~30 ms), it is ~20× faster than testing characters one by one. Characters beyond the BMP
@@ -54,6 +161,21 @@ _ASTRAL = re.compile("[\U00010000-\U0010FFFF]")
 def normalize(text: str) -> str:
     """Text as compared for "unchanged": NFKC (punctuation and digit width folded), no whitespace."""
     return _BLANKS.sub("", unicodedata.normalize("NFKC", text).translate(_QUOTES))
+
+
+_BRACKETS = str.maketrans({"〔": "[", "〕": "]", "【": "[", "】": "]", "［": "[", "］": "]", "﹝": "[", "﹞": "]"})
+
+
+def normalize_metadata(value: str) -> str:
+    """A metadata value as compared (发文字号, 成文日期 …): ``normalize`` plus one bracket style.
+
+    Sites write the year of a document number as 〔2021〕, [2021] or 【2021】 and pad with NBSP or
+    full-width digits; none of that is a change of the document.
+
+    >>> normalize_metadata("海教〔２０２１〕1\xa0号") == normalize_metadata("海教[2021]1号")
+    True
+    """
+    return normalize(value).translate(_BRACKETS)
 
 
 def is_punct_or_symbol(ch: str) -> bool:
