@@ -17,6 +17,10 @@ $(VENV)/.test-installed: $(VENV)/.installed
 	$(BIN)/python -m pip install -q -e '.[test]'
 	touch $@
 
+$(VENV)/.dask-installed: $(VENV)/.installed
+	$(BIN)/python -m pip install -q -e '.[dask]'
+	touch $@
+
 demo: $(VENV)/.installed
 	@$(BIN)/policydiff diff corpora/sample-2022.txt corpora/sample-2023.txt --changes-only; \
 	  status=$$?; [ $$status -le 1 ] || exit $$status
@@ -37,10 +41,11 @@ test: lint typecheck unit
 golden: $(VENV)/.test-installed
 	$(BIN)/pytest tests/test_render.py --update-golden
 
-bench: $(VENV)/.installed
+bench: $(VENV)/.installed $(VENV)/.dask-installed
 	$(BIN)/python bench/parse.py
 	$(BIN)/python bench/compare.py
 	$(BIN)/python bench/render.py
+	$(BIN)/python bench/batch.py
 	$(BIN)/python bench/read_pdf.py
 	$(BIN)/python bench/html_extract.py
 	$(BIN)/python bench/timeline.py

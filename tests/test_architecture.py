@@ -18,7 +18,7 @@ import policydiff.textdiff
 SRC = Path(policydiff.__file__).parent
 LEAVES = ["model", "text", "similarity", "locate", "limits"]
 STAGES = ["sources", "structure", "textdiff", "numbers", "terms", "strength", "align"]
-ORDER = [*LEAVES, *STAGES, "compare", "timeline", "render", "cli"]
+ORDER = [*LEAVES, *STAGES, "compare", "timeline", "batch", "render", "cli"]
 STAGE_PACKAGES = {"readers": "sources"}
 """Packages that belong to a stage: ``readers/`` (one module per input kind) is the sources stage's."""
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 
 from .align import AlignOptions
+from .batch import BatchSummary, batch
 from .compare import CompareOptions
 from .compare import compare as _compare
 from .limits import check_document, check_text
@@ -32,6 +33,7 @@ from .timeline import Timeline, timeline
 
 __all__ = [
     "AlignOptions",
+    "BatchSummary",
     "Change",
     "CommitmentChange",
     "CompareOptions",
@@ -45,6 +47,7 @@ __all__ = [
     "Sentence",
     "Terms",
     "Timeline",
+    "batch",
     "compare",
     "parse",
     "read",

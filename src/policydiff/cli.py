@@ -271,6 +271,31 @@ def demo() -> None:
     _write(terminal.render_comparison(cmp, changes_only=True, color=sys.stdout.isatty()), None)
 
 
+@app.command("batch")
+def batch_command(
+    manifest: Annotated[Path, typer.Argument(help="CSV/Parquet (issuer,year,path[,title]) or folder ISSUER/YEAR.ext.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="The dataset folder (created; reruns resume).")],
+    against: Annotated[str | None, typer.Option(help="Also compare each document with this issuer's same year.")]
+    = None,
+    scheduler: Annotated[str | None, typer.Option(help="Dask scheduler tcp://HOST:PORT (needs policydiff[dask]).")]
+    = None,
+    workers: Annotated[int | None, typer.Option(help="Local worker processes (default: all cores).", min=1)] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress lines on stderr.")] = False,
+) -> None:
+    """Compare a corpus into a Parquet change dataset. Exit 0: all pairs done, 1: some failed, 2: trouble."""
+    from .batch import batch as run_batch
+
+    try:
+        summary = run_batch(manifest, output, scheduler, against=against, workers=workers,
+                            progress=None if quiet else sys.stderr)
+    except PolicyDiffError as exc:
+        raise _fail(str(exc)) from exc
+    typer.echo(f"{summary.pairs} pairs: {summary.done} done, {summary.skipped} skipped, {summary.failed} failed; "
+               f"{summary.documents_failed} of {summary.documents} documents unreadable; "
+               f"{summary.seconds:.1f} s → {summary.out}")
+    raise typer.Exit(1 if summary.failed or summary.documents_failed else 0)
+
+
 @app.command()
 def fetch(
     url: Annotated[str, typer.Argument(help="An http(s) address of a government article page.")],

@@ -1,0 +1,835 @@
+"""A corpus at once: compare every issuer's consecutive years into a Parquet change dataset.
+
+``batch(manifest, out)`` reads a manifest (CSV, Parquet, or a folder laid out as ``ISSUER/YEAR.ext``),
+plans the document pairs (each issuer's consecutive years; with ``against``, each document with the same
+year of a reference issuer), and runs them on an existing engine: local worker processes
+(``concurrent.futures.ProcessPoolExecutor``) or, with ``scheduler="tcp://HOST:PORT"``, a Dask distributed
+cluster. The dataset layout and every column are described in ``docs/batch.md``.
+
+The work is split in three kinds of task so that nothing is computed twice and the client never holds
+the corpus:
+
+1. *hash* (one per document): the SHA-256 of its bytes, so that the client can decide which pairs an
+   earlier run already finished for the same contents and policydiff version;
+2. *load* (one per document still needed): read and parse once, write the document's row and its
+   phrases; the parsed ``Document`` is shared with the pair tasks (a Dask future that stays on the
+   workers, or a pickle in ``OUT/_cache`` for local processes);
+3. *pair* (one per document pair): compare, write the pair's changes and numbers, then its row in the
+   ``pairs`` table. That row is the commit mark: a pair whose row says ``done`` for the same hashes and
+   version is skipped by the next run, so a killed run resumes where it stopped.
+
+A document that cannot be read is recorded in the ``documents`` table with its error and its pairs in
+the ``pairs`` table as ``failed``; nothing a document holds stops the batch.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import csv
+import hashlib
+import importlib.metadata
+import itertools
+import multiprocessing
+import os
+import pickle
+import re
+import shutil
+import threading
+import time
+from collections import Counter, defaultdict, deque
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any, Literal, TextIO
+
+import attrs
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from .compare import compare
+from .model import Comparison, Document, InputError, NumberChange, OptionsError, PolicyDiffError
+from .readers import fetch as _fetch
+from .readers.base import Source, read_file_capped
+from .readers.html import read_html
+from .sources import read_bytes
+from .structure import parse
+from .terms import document_terms
+
+Relation = Literal["consecutive", "against"]
+Status = Literal["done", "failed"]
+
+VERSION = importlib.metadata.version("policydiff")
+"""Written into every ``pairs`` and ``documents`` row: a run under another version recomputes everything,
+since alignment or parsing may have changed."""
+
+DOCUMENT_SUFFIXES = (".txt", ".text", ".htm", ".html", ".shtml", ".docx", ".pdf", ".ofd", ".md")
+"""File kinds picked up from a folder manifest (what ``sources`` reads); anything else there, such as a
+``SOURCES.tsv`` or a README, is not a year of a document."""
+
+YEAR_STEM = re.compile(r"^(\d{4})$")
+"""A folder manifest's file names are the year alone (``2021.txt``): four digits, nothing else."""
+
+PROGRESS_EVERY_S = 2.0
+"""Seconds between progress lines on stderr: often enough to see a run move, rarely enough that a log of
+a 10^5-pair run stays readable."""
+
+SCHEDULER_TIMEOUT_S = 20
+"""Seconds to wait for the Dask scheduler to answer: a cluster that is up answers in well under a second;
+a wrong address should fail while the user is still watching."""
+
+TASKS_PER_WORKER = 2
+"""Tasks handed to the local pool per worker: one running and one waiting, so a worker never idles while
+this process (descheduled on a busy machine) comes round to submit the next; more would only lengthen the
+list of tasks to re-run one by one after a worker dies."""
+
+PAIR_PRIORITY = 10
+"""Dask priority of pair tasks over load tasks (priority 0): any positive value puts a ready pair first."""
+
+TABLES = ("documents", "phrases", "changes", "numbers", "pairs")
+
+PAIR_TABLES = ("changes", "numbers", "phrases")
+"""Tables a pair task writes before its ``pairs`` row (``phrases``: the new year's key phrases)."""
+
+_UNSAFE = re.compile(r'[%/\\=:*?"<>|\x00-\x1f\x7f]|^[._]')
+"""Characters escaped (as %XX) in partition folder and file names: path separators, ``=`` of Hive
+partitions, ``%`` itself, characters Windows refuses, and a leading ``.``/``_`` that pyarrow and DuckDB
+treat as hidden. Chinese names stay readable; pyarrow and DuckDB decode %XX when reading."""
+
+
+# --- schemas ---------------------------------------------------------------------------------------------
+# ``issuer`` is the Hive partition (``issuer=…`` folders), not a column inside the files: pyarrow, pandas and
+# DuckDB (``hive_partitioning=true``) add it when reading the dataset.
+
+_STR_LIST = pa.list_(pa.string())
+
+SCHEMAS: dict[str, pa.Schema] = {
+    "documents": pa.schema([
+        ("year", pa.int32()), ("path", pa.string()), ("sha256", pa.string()), ("size", pa.int64()),
+        ("title", pa.string()), ("source_format", pa.string()), ("nodes", pa.int32()), ("measures", pa.int32()),
+        ("warnings", _STR_LIST), ("error", pa.string()), ("policydiff_version", pa.string()),
+    ]),
+    "phrases": pa.schema([
+        ("year", pa.int32()), ("text", pa.string()), ("kind", pa.string()), ("count", pa.int32()),
+    ]),
+    "changes": pa.schema([
+        ("old_issuer", pa.string()), ("old_year", pa.int32()), ("new_year", pa.int32()), ("seq", pa.int32()),
+        ("kind", pa.string()), ("level", pa.string()), ("moved", pa.bool_()), ("similarity", pa.float64()),
+        ("old_ids", _STR_LIST), ("new_ids", _STR_LIST), ("old_labels", _STR_LIST), ("new_labels", _STR_LIST),
+        ("old_titles", _STR_LIST), ("new_titles", _STR_LIST), ("old_parent", pa.string()),
+        ("new_parent", pa.string()), ("part", pa.string()), ("commitments_added", pa.int32()),
+        ("commitments_removed", pa.int32()), ("commitments_reworded", pa.int32()), ("numbers", pa.int32()),
+    ]),
+    "numbers": pa.schema([
+        ("old_issuer", pa.string()), ("old_year", pa.int32()), ("new_year", pa.int32()),
+        ("change_seq", pa.int32()), ("changed", pa.bool_()), ("subject", pa.string()), ("old", pa.string()),
+        ("new", pa.string()), ("old_value", pa.float64()), ("new_value", pa.float64()), ("unit", pa.string()),
+        ("qualifier_old", pa.string()), ("qualifier_new", pa.string()), ("kind", pa.string()),
+        ("old_quote", pa.string()), ("new_quote", pa.string()),
+    ]),
+    "pairs": pa.schema([
+        ("old_issuer", pa.string()), ("old_year", pa.int32()), ("new_year", pa.int32()),
+        ("relation", pa.string()), ("old_sha256", pa.string()), ("new_sha256", pa.string()),
+        ("policydiff_version", pa.string()), ("status", pa.string()), ("error", pa.string()),
+        ("changes", pa.int32()), ("changed", pa.int32()), ("numbers", pa.int32()),
+    ]),
+}
+
+
+# --- manifest and plan -----------------------------------------------------------------------------------
+
+@attrs.frozen
+class Entry:
+    """One document of the manifest: an issuer's year, where to read it, and an optional title."""
+
+    issuer: str
+    year: int
+    source: str
+    """A local path (absolute, or as given when already absolute) or an ``http(s)://`` URL."""
+    title: str = ""
+
+    @property
+    def key(self) -> tuple[str, int]:
+        return (self.issuer, self.year)
+
+
+@attrs.frozen
+class Pair:
+    """Two documents to compare; the pair belongs to the new document's issuer (its partition)."""
+
+    old: Entry
+    new: Entry
+    relation: Relation
+
+    @property
+    def issuer(self) -> str:
+        return self.new.issuer
+
+    @property
+    def key(self) -> tuple[str, str, int, int]:
+        return (self.new.issuer, self.old.issuer, self.old.year, self.new.year)
+
+    @property
+    def name(self) -> str:
+        """The pair's file name (without suffix) inside its issuer's partition folder."""
+        if self.relation == "consecutive":
+            return f"{self.old.year}-{self.new.year}"
+        return f"{self.new.year}-against-{_escape(self.old.issuer)}"
+
+
+@attrs.frozen
+class BatchSummary:
+    """What a run did: pairs computed (``done``), left as they were (``skipped``), ``failed``; seconds."""
+
+    pairs: int
+    done: int
+    skipped: int
+    failed: int
+    documents: int
+    documents_failed: int
+    seconds: float
+    out: str
+
+
+def _escape(name: str) -> str:
+    return _UNSAFE.sub(lambda m: "".join(f"%{b:02X}" for b in m.group(0).encode("utf-8")), name)
+
+
+def read_manifest(manifest: str | os.PathLike[str]) -> list[Entry]:
+    """The documents a manifest names, sorted by issuer and year.
+
+    A folder is read as ``ISSUER/YEAR.ext`` (files whose name is not a year are not documents). A CSV
+    (UTF-8, header row) or Parquet file needs the columns ``issuer``, ``year`` and ``path`` (or ``url``),
+    and may have ``title``; relative paths are relative to the manifest's folder.
+
+    Raises:
+        InputError: the manifest is missing, of another kind, lacks a column, has a year that is not a
+            number, or names the same issuer and year twice.
+    """
+    path = Path(manifest)
+    where = str(path)
+    if path.is_dir():
+        entries = [Entry(issuer=d.name, year=int(m.group(1)), source=str(f.resolve()))
+                   for d in sorted(path.iterdir()) if d.is_dir() and not d.name.startswith(".")
+                   for f in sorted(d.iterdir())
+                   if f.is_file() and f.suffix.lower() in DOCUMENT_SUFFIXES and (m := YEAR_STEM.match(f.stem))]
+        if not entries:
+            raise InputError(where, "holds no ISSUER/YEAR.ext documents",
+                             "lay the folder out as ISSUER/2021.txt, ISSUER/2022.txt, … or give a CSV manifest")
+        return _check_unique(entries, where)
+    if not path.exists():
+        raise InputError(where, "no such manifest", "give a CSV or Parquet manifest, or a folder ISSUER/YEAR.ext")
+    rows: list[dict[str, Any]]
+    if path.suffix.lower() == ".csv":
+        try:
+            with path.open(encoding="utf-8-sig", newline="") as fh:
+                rows = list(csv.DictReader(fh))
+        except (OSError, UnicodeDecodeError, csv.Error) as exc:
+            raise InputError(where, f"cannot be read as CSV ({exc})", "save it as UTF-8 CSV with a header row") from exc
+    elif path.suffix.lower() == ".parquet":
+        try:
+            rows = pq.read_table(path).to_pylist()
+        except (OSError, pa.ArrowException) as exc:
+            raise InputError(where, f"cannot be read as Parquet ({exc})", "write it with pyarrow or pandas") from exc
+    else:
+        raise InputError(where, "is not a manifest (.csv, .parquet or a folder)",
+                         "give a CSV with columns issuer,year,path[,title]")
+    return _check_unique(_rows_to_entries(rows, path, where), where)
+
+
+def _rows_to_entries(rows: list[dict[str, Any]], path: Path, where: str) -> list[Entry]:
+    columns = set(rows[0]) if rows else set()
+    if not rows or not {"issuer", "year"} <= columns or not columns & {"path", "url"}:
+        raise InputError(where, f"needs columns issuer, year and path (or url); found {sorted(columns) or 'none'}",
+                         "add a header row issuer,year,path[,title]")
+    base = path.resolve().parent
+    entries = []
+    for line, row in enumerate(rows, start=2):
+        issuer = str(row.get("issuer") or "").strip()
+        source = str(row.get("path") or row.get("url") or "").strip()
+        try:
+            year = int(str(row.get("year")).strip())
+        except ValueError:
+            raise InputError(where, f"row {line}: year {row.get('year')!r} is not a number",
+                             "write the year as four digits, e.g. 2021") from None
+        if not issuer or not source:
+            raise InputError(where, f"row {line}: issuer and path must not be empty", "fill them in or drop the row")
+        if not _fetch.is_url(source) and not os.path.isabs(source):
+            source = str(base / source)
+        entries.append(Entry(issuer=issuer, year=year, source=source, title=str(row.get("title") or "").strip()))
+    return entries
+
+
+def _check_unique(entries: list[Entry], where: str) -> list[Entry]:
+    seen: dict[tuple[str, int], Entry] = {}
+    for e in entries:
+        if e.key in seen:
+            raise InputError(where, f"{e.issuer} {e.year} is listed twice ({seen[e.key].source}, {e.source})",
+                             "keep one document per issuer and year")
+        seen[e.key] = e
+    return sorted(entries, key=lambda e: e.key)
+
+
+def plan_pairs(entries: Iterable[Entry], against: str | None = None) -> list[Pair]:
+    """Each issuer's consecutive years (in the manifest's years, gaps allowed); with ``against``, also each
+    other issuer's document against the reference issuer's document of the same year.
+
+    Raises:
+        OptionsError: ``against`` names an issuer the manifest does not have.
+    """
+    by_issuer: dict[str, list[Entry]] = defaultdict(list)
+    for e in sorted(entries, key=lambda e: e.key):
+        by_issuer[e.issuer].append(e)
+    pairs = [Pair(old=a, new=b, relation="consecutive")
+             for docs in by_issuer.values() for a, b in itertools.pairwise(docs)]
+    if against is not None:
+        if against not in by_issuer:
+            raise OptionsError(f"--against {against!r}: no such issuer in the manifest "
+                               f"(issuers: {', '.join(sorted(by_issuer))})")
+        ref = {e.year: e for e in by_issuer[against]}
+        pairs += [Pair(old=ref[e.year], new=e, relation="against")
+                  for issuer, docs in by_issuer.items() if issuer != against for e in docs if e.year in ref]
+    return sorted(pairs, key=lambda p: p.key)
+
+
+# --- worker side -----------------------------------------------------------------------------------------
+
+@attrs.frozen
+class Loaded:
+    """A document after its load task: parsed, or the error that made it unreadable."""
+
+    entry: Entry
+    sha256: str
+    document: Document | None
+    error: str | None
+
+
+@attrs.frozen
+class PairResult:
+    """What the client learns of a pair: small, whatever the documents' size."""
+
+    key: tuple[str, str, int, int]
+    status: Status
+    error: str | None = None
+
+
+def _read_bytes(source: str) -> bytes:
+    """The document's bytes with the limits of ``policydiff.read`` (file size cap, no devices, http(s) only)."""
+    if _fetch.is_url(source):
+        return _fetch.download(source).data
+    return read_file_capped(source)
+
+
+def _read(source: str) -> tuple[bytes, Source]:
+    """Bytes (for the content hash) and decoded source of one document, read once: a web page is decoded
+    with its declared charset as ``policydiff.read`` does."""
+    if _fetch.is_url(source):
+        resp = _fetch.download(source)
+        if _fetch.is_html(resp):
+            return resp.data, read_html(_fetch.decode_page(resp), source)
+        return resp.data, read_bytes(resp.data, source)
+    data = read_file_capped(source)
+    return data, read_bytes(data, source)
+
+
+def hash_entry(entry: Entry) -> str:
+    """SHA-256 of the document's bytes, or ``""`` when they cannot be read (the load task records why)."""
+    try:
+        return hashlib.sha256(_read_bytes(entry.source)).hexdigest()
+    except PolicyDiffError:
+        return ""
+
+
+def _error_text(exc: BaseException) -> str:
+    if isinstance(exc, PolicyDiffError):
+        return str(exc)
+    return f"{type(exc).__name__}: {exc}"
+
+
+def load_entry(entry: Entry, out: str) -> Loaded:
+    """Read and parse one document, write its ``documents`` row and its ``phrases``; never raises on input."""
+    data = b""
+    doc: Document | None = None
+    error: str | None = None
+    try:
+        data, src = _read(entry.source)
+        doc = parse(src.text, path=src.path, metadata=src.metadata, source_format=src.source_format)
+    except Exception as exc:  # any failure of one document is recorded, never fatal
+        error = _error_text(exc)
+    sha = hashlib.sha256(data).hexdigest() if data else ""
+    part = Path(out)
+    if doc is not None:
+        found = document_terms(doc)
+        _write(part, "phrases", entry.issuer, str(entry.year), {
+            "year": [entry.year] * len(found), "text": list(found),
+            "kind": [kind for kind, _, _ in found.values()], "count": [count for _, count, _ in found.values()],
+        })
+    else:
+        _remove(part, "phrases", entry.issuer, str(entry.year))
+    nodes = list(doc.nodes()) if doc is not None else []
+    _write(part, "documents", entry.issuer, str(entry.year), {
+        "year": [entry.year], "path": [entry.source], "sha256": [sha], "size": [len(data) if data else None],
+        "title": [entry.title or (doc.title if doc else "")],
+        "source_format": [doc.source_format if doc else None],
+        "nodes": [len(nodes) if doc else None], "measures": [sum(n.kind == "measure" for n in nodes) if doc else None],
+        "warnings": [list(doc.warnings) if doc else []], "error": [error], "policydiff_version": [VERSION],
+    })
+    return Loaded(entry=entry, sha256=sha, document=doc, error=error)
+
+
+def run_pair(pair: Pair, old: Loaded, new: Loaded, out: str) -> PairResult:
+    """Compare one pair and write its changes, numbers and (last, as the commit mark) its ``pairs`` row."""
+    part = Path(out)
+    error = next((f"{side} document unreadable: {x.error}" for side, x in (("old", old), ("new", new)) if x.error),
+                 None)
+    cmp: Comparison | None = None
+    if error is None and old.document is not None and new.document is not None:
+        try:
+            cmp = compare(old.document, new.document)
+        except Exception as exc:  # one pair's failure is recorded, never fatal
+            error = f"comparison failed: {_error_text(exc)}"
+    head = {"old_issuer": pair.old.issuer, "old_year": pair.old.year, "new_year": pair.new.year}
+    if cmp is not None:
+        _write(part, "changes", pair.issuer, pair.name, _change_rows(cmp, head))
+        _write(part, "numbers", pair.issuer, pair.name, _number_rows(cmp, head))
+        # Key phrases exist only by novelty: those of the new year against the issuer's year before.
+        phrases = [t for t in cmp.terms.added if t.kind == "phrase"] if pair.relation == "consecutive" else []
+        _write(part, "phrases", pair.issuer, pair.name, {
+            "year": [pair.new.year] * len(phrases), "text": [t.text for t in phrases],
+            "kind": [t.kind for t in phrases], "count": [t.count_new for t in phrases]})
+    else:
+        for table in PAIR_TABLES:
+            _remove(part, table, pair.issuer, pair.name)
+    _write_pair_row(part, pair, old.sha256, new.sha256, cmp, error)
+    return PairResult(key=pair.key, status="done" if cmp is not None else "failed", error=error)
+
+
+def _write_pair_row(out: Path, pair: Pair, old_sha: str, new_sha: str, cmp: Comparison | None,
+                    error: str | None) -> None:
+    _write(out, "pairs", pair.issuer, pair.name, _columns([{
+        "old_issuer": pair.old.issuer, "old_year": pair.old.year, "new_year": pair.new.year,
+        "relation": pair.relation, "old_sha256": old_sha, "new_sha256": new_sha,
+        "policydiff_version": VERSION, "status": "done" if cmp is not None else "failed", "error": error,
+        "changes": len(cmp.changes) if cmp else None,
+        "changed": sum(c.kind != "unchanged" or c.moved for c in cmp.changes) if cmp else None,
+        "numbers": sum(len(c.numbers) for c in cmp.changes) if cmp else None,
+    }], "pairs"))
+
+
+def _change_rows(cmp: Comparison, head: dict[str, Any]) -> dict[str, list[Any]]:
+    rows = []
+    for seq, c in enumerate(cmp.changes):
+        kinds = Counter(cc.kind for cc in c.commitments)
+        rows.append({
+            **head, "seq": seq, "kind": c.kind, "level": c.level, "moved": c.moved, "similarity": c.similarity,
+            "old_ids": [n.id for n in c.old], "new_ids": [n.id for n in c.new],
+            "old_labels": [n.label for n in c.old], "new_labels": [n.label for n in c.new],
+            "old_titles": [n.title for n in c.old], "new_titles": [n.title for n in c.new],
+            "old_parent": c.old_parent, "new_parent": c.new_parent, "part": c.part,
+            "commitments_added": kinds["added"], "commitments_removed": kinds["removed"],
+            "commitments_reworded": kinds["reworded"], "numbers": len(c.numbers),
+        })
+    return _columns(rows, "changes")
+
+
+def _number_rows(cmp: Comparison, head: dict[str, Any]) -> dict[str, list[Any]]:
+    found: list[tuple[int | None, bool, NumberChange]] = [
+        (seq, True, n) for seq, c in enumerate(cmp.changes) for n in c.numbers]
+    found += [(None, False, n) for n in cmp.numbers_unchanged]
+    rows = [{
+        **head, "change_seq": seq, "changed": changed, "subject": n.subject, "old": n.old, "new": n.new,
+        "old_value": None if n.old_value is None else float(n.old_value),
+        "new_value": None if n.new_value is None else float(n.new_value),
+        "unit": n.unit, "qualifier_old": n.qualifier_old, "qualifier_new": n.qualifier_new, "kind": n.kind,
+        "old_quote": n.old_quote, "new_quote": n.new_quote,
+    } for seq, changed, n in found]
+    return _columns(rows, "numbers")
+
+
+def _columns(rows: list[dict[str, Any]], table: str) -> dict[str, list[Any]]:
+    return {name: [r[name] for r in rows] for name in SCHEMAS[table].names}
+
+
+def _file(out: Path, table: str, issuer: str, name: str) -> Path:
+    return out / table / f"issuer={_escape(issuer)}" / f"{_escape(name)}.parquet"
+
+
+def _write(out: Path, table: str, issuer: str, name: str, columns: dict[str, list[Any]]) -> None:
+    """Write one file of a table atomically (a hidden temporary file renamed into place), so a run killed
+    half-way leaves whole files or none. Empty tables are not written: no file means no rows."""
+    path = _file(out, table, issuer, name)
+    if not next(iter(columns.values())):
+        path.unlink(missing_ok=True)
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    pq.write_table(pa.table(columns, schema=SCHEMAS[table]), tmp, compression="zstd")
+    os.replace(tmp, path)
+
+
+def _remove(out: Path, table: str, issuer: str, name: str) -> None:
+    _file(out, table, issuer, name).unlink(missing_ok=True)
+
+
+# --- local processes: documents shared through a pickle cache --------------------------------------------
+
+def _cache_file(cache: str, entry: Entry) -> str:
+    return os.path.join(cache, f"{_escape(entry.issuer)}-{entry.year}.pickle")
+
+
+def load_to_cache(entry: Entry, out: str, cache: str) -> Loaded:
+    """Local engine: load a document and leave it, parsed, in the cache for the pair tasks; the parent
+    process gets the result without the document."""
+    loaded = load_entry(entry, out)
+    with open(_cache_file(cache, entry), "wb") as fh:
+        pickle.dump(loaded, fh, protocol=pickle.HIGHEST_PROTOCOL)
+    return attrs.evolve(loaded, document=None)
+
+
+def pair_from_cache(pair: Pair, out: str, cache: str) -> PairResult:
+    """Local engine: a pair task reading its two parsed documents from the cache (a document without a
+    cache file is one whose load task died: the pair fails as unreadable)."""
+    def get(entry: Entry) -> Loaded:
+        try:
+            with open(_cache_file(cache, entry), "rb") as fh:
+                loaded: Loaded = pickle.load(fh)  # our own cache, written by this run
+                return loaded
+        except FileNotFoundError:
+            return Loaded(entry=entry, sha256="", document=None, error="its load task died")
+    return run_pair(pair, get(pair.old), get(pair.new), out)
+
+
+class _InlineExecutor(cf.Executor):
+    """Runs each task at submit time in this process: the 1-process baseline, with no pool around it."""
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> cf.Future[Any]:
+        fut: cf.Future[Any] = cf.Future()
+        try:
+            fut.set_result(fn(*args, **kwargs))
+        except BaseException as exc:  # handed to the caller through the future
+            fut.set_exception(exc)
+        return fut
+
+
+# --- the client ------------------------------------------------------------------------------------------
+
+class _Progress:
+    """Pairs done / total, rate and ETA on stderr, at most every ``PROGRESS_EVERY_S`` seconds."""
+
+    def __init__(self, total: int, skipped: int, stream: TextIO | None) -> None:
+        self.total, self.skipped, self.stream = total, skipped, stream
+        self.done = self.failed = 0
+        self.start = self.last = time.monotonic()
+
+    def step(self, status: Status, final: bool = False) -> None:
+        self.done += status == "done"
+        self.failed += status == "failed"
+        self.show(final)
+
+    def show(self, final: bool = False) -> None:
+        now = time.monotonic()
+        if self.stream is None or (not final and now - self.last < PROGRESS_EVERY_S):
+            return
+        self.last = now
+        computed = self.done + self.failed
+        rate = computed / max(now - self.start, 1e-9)
+        left = self.total - self.skipped - computed
+        eta = f"ETA {left / rate:.0f} s" if rate > 0 and left else ("finished" if not left else "ETA ?")
+        print(f"policydiff batch: {self.skipped + computed}/{self.total} pairs ({self.skipped} skipped, "
+              f"{self.failed} failed), {rate:.2f} pairs/s, {eta}", file=self.stream, flush=True)
+
+
+def _existing(out: Path, table: str) -> list[dict[str, Any]]:
+    try:
+        rows: list[dict[str, Any]] = read_table(out, table).to_pylist()
+        return rows
+    except (OSError, pa.ArrowException):
+        return []  # an unreadable earlier output is recomputed, not trusted
+
+
+def batch(manifest: str | os.PathLike[str], out: str | os.PathLike[str], scheduler: str | None = None, *,
+          against: str | None = None, workers: int | None = None, progress: TextIO | None = None,
+          stop_after: int | None = None) -> BatchSummary:
+    """Compare a corpus into the Parquet change dataset in ``out`` (see ``docs/batch.md``).
+
+    Args:
+        manifest: CSV or Parquet (issuer, year, path or url, title) or a folder ``ISSUER/YEAR.ext``.
+        out: the dataset folder; created if missing; pairs already there for the same document hashes and
+            policydiff version are skipped.
+        scheduler: ``tcp://HOST:PORT`` of a Dask distributed scheduler (``pip install policydiff[dask]``);
+            None runs on local worker processes.
+        against: also compare each issuer's document with this reference issuer's document of the same year.
+        workers: local worker processes (default: all cores); 1 runs in this process.
+        progress: where progress lines go (the CLI passes stderr); None is silent.
+        stop_after: stop after computing this many pairs (a planned interruption: what is written stays
+            valid and the next run resumes from there).
+
+    Returns:
+        The counts of pairs done, skipped and failed, and the wall time.
+
+    Raises:
+        InputError: the manifest cannot be read, or ``out`` is not a writable folder.
+        OptionsError: ``against`` is unknown, or the scheduler cannot be reached or dask is not installed.
+    """
+    start = time.monotonic()
+    entries = read_manifest(manifest)
+    pairs = plan_pairs(entries, against)
+    outp = Path(out).resolve()
+    try:
+        outp.mkdir(parents=True, exist_ok=True)
+        probe = outp / f".probe-{os.getpid()}"
+        probe.touch()
+        probe.unlink()
+    except OSError as exc:
+        raise InputError(str(out), f"cannot write there ({exc.strerror})", "choose another -o folder") from exc
+    engine = _DaskEngine(scheduler) if scheduler else _LocalEngine(workers)
+    try:
+        return engine.run(entries, pairs, outp, progress, stop_after, start)
+    finally:
+        engine.close()
+
+
+def _plan_work(entries: list[Entry], pairs: list[Pair], hashes: dict[tuple[str, int], str], out: Path,
+               ) -> tuple[list[Pair], list[Entry]]:
+    """Which pairs still need computing, and which documents need loading for them or for their own rows."""
+    done = {(r["issuer"], r["old_issuer"], r["old_year"], r["new_year"]): r for r in _existing(out, "pairs")}
+    todo = []
+    for p in pairs:
+        row = done.get(p.key)
+        if not (row and row["status"] == "done" and row["policydiff_version"] == VERSION
+                and row["old_sha256"] == hashes[p.old.key] and row["new_sha256"] == hashes[p.new.key]):
+            todo.append(p)
+    docs_ok = {(r["issuer"], r["year"]) for r in _existing(out, "documents")
+               if r["error"] is None and r["policydiff_version"] == VERSION and r["sha256"] == hashes.get(
+                   (r["issuer"], r["year"]))}
+    needed = {e.key for p in todo for e in (p.old, p.new)} | {e.key for e in entries if e.key not in docs_ok}
+    return todo, [e for e in entries if e.key in needed]
+
+
+def _tidy(out: Path, entries: list[Entry], pairs: list[Pair]) -> None:
+    """Drop files of documents and pairs that are no longer in the manifest, and temporary files left by a
+    killed run, so that the dataset describes exactly this manifest."""
+    keep = {_file(out, t, e.issuer, str(e.year)) for e in entries for t in ("documents", "phrases")}
+    keep |= {_file(out, t, p.issuer, p.name) for p in pairs for t in (*PAIR_TABLES, "pairs")}
+    for table in TABLES:
+        folder = out / table
+        if not folder.is_dir():
+            continue
+        for f in folder.glob("*/*"):
+            if f.is_file() and f not in keep:
+                f.unlink()
+        for d in folder.iterdir():
+            if d.is_dir() and not any(d.iterdir()):
+                d.rmdir()
+
+
+def _start_method() -> str:
+    """``fork`` when this process runs no other thread: the workers inherit the imported modules (pyarrow,
+    scipy, lxml: 1–3 s of imports per worker otherwise, a tenth of a 50-pair run). With threads (a Dask
+    client, a server embedding policydiff) forking can deadlock on a lock held by another thread, so then
+    ``forkserver`` (``spawn`` where there is none), which needs the caller's ``if __name__ == "__main__"``."""
+    methods = multiprocessing.get_all_start_methods()
+    if "fork" in methods and threading.active_count() == 1:
+        return "fork"
+    return "forkserver" if "forkserver" in methods else "spawn"
+
+
+class _LocalEngine:
+    """``ProcessPoolExecutor`` over all cores (or ``workers``); documents shared through ``OUT/_cache``."""
+
+    def __init__(self, workers: int | None) -> None:
+        self.workers = workers or os.cpu_count() or 1
+        if self.workers < 1:
+            raise OptionsError(f"--workers {workers}: needs at least 1")
+        self.pool: cf.Executor
+        if self.workers == 1:
+            self.pool = _InlineExecutor()
+        else:
+            self.pool = cf.ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context(_start_method()))
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=True, cancel_futures=True)
+
+    def run(self, entries: list[Entry], pairs: list[Pair], out: Path, progress: TextIO | None,
+            stop_after: int | None, start: float) -> BatchSummary:
+        chunk = max(1, len(entries) // (self.workers * 4))
+        if isinstance(self.pool, cf.ProcessPoolExecutor):
+            hashes = dict(zip((e.key for e in entries), self.pool.map(hash_entry, entries, chunksize=chunk),
+                              strict=True))
+        else:
+            hashes = {e.key: hash_entry(e) for e in entries}
+        todo, to_load = _plan_work(entries, pairs, hashes, out)
+        bar = _Progress(len(pairs), len(pairs) - len(todo), progress)
+        bar.show(final=True)
+        cache = out / "_cache"
+        cache.mkdir(exist_ok=True)
+        waiting: dict[tuple[str, int], list[Pair]] = defaultdict(list)
+        for p in todo:
+            waiting[p.old.key].append(p)
+            waiting[p.new.key].append(p)
+        loaded: dict[tuple[str, int], Loaded] = {}
+        docs_failed = 0
+        submitted: set[tuple[str, str, int, int]] = set()
+        limit = len(todo) if stop_after is None else min(stop_after, len(todo))
+        ready: deque[Entry | Pair] = deque(to_load)
+        suspects: deque[Entry | Pair] = deque()
+        running: dict[cf.Future[Any], Entry | Pair] = {}
+
+        def finish(task: Entry | Pair, value: Any) -> None:
+            nonlocal docs_failed
+            if isinstance(task, Pair):
+                bar.step(value.status)
+                return
+            loaded[task.key] = value
+            docs_failed += value.error is not None
+            for p in waiting.pop(task.key, []):
+                if p.key not in submitted and p.old.key in loaded and p.new.key in loaded and len(submitted) < limit:
+                    submitted.add(p.key)
+                    ready.appendleft(p)  # pairs first: their documents' cache files can go sooner
+
+        # Only TASKS_PER_WORKER tasks per worker are handed to the pool, so that a worker process dying (a
+        # crash, the out-of-memory killer) loses few tasks. Those are then run again one at a time: one that
+        # kills its worker while alone is the culprit and is recorded as failed.
+        while ready or suspects or running:
+            queue, width = (suspects, 1) if suspects else (ready, self.workers * TASKS_PER_WORKER)
+            while queue and len(running) < width:
+                task = queue.popleft()
+                fut = (self.pool.submit(load_to_cache, task, str(out), str(cache)) if isinstance(task, Entry)
+                       else self.pool.submit(pair_from_cache, task, str(out), str(cache)))
+                running[fut] = task
+            finished, _ = cf.wait(running, return_when=cf.FIRST_COMPLETED)
+            lost: list[Entry | Pair] = []
+            for fut in finished:
+                task = running.pop(fut)
+                try:
+                    finish(task, fut.result())
+                except cf.process.BrokenProcessPool:
+                    lost.append(task)
+                except Exception as exc:  # our tasks record their own errors; this is a bug, kept to one task
+                    finish(task, _record_failure(task, f"{type(exc).__name__}: {exc}", hashes, out))
+            if lost:
+                lost += running.values()
+                running.clear()
+                self.pool.shutdown(wait=True, cancel_futures=True)
+                self.pool = cf.ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context(
+                    _start_method()))
+                if len(lost) == 1 and width == 1:
+                    finish(lost[0], _record_failure(lost[0], "its worker process died (crash or out of memory)",
+                                                    hashes, out))
+                else:
+                    suspects.extend(lost)
+        stopped = len(submitted) < len(todo)
+        bar.show(final=True)
+        if not stopped:
+            _tidy(out, entries, pairs)
+            shutil.rmtree(cache, ignore_errors=True)
+        return BatchSummary(pairs=len(pairs), done=bar.done, skipped=bar.skipped, failed=bar.failed,
+                            documents=len(entries), documents_failed=docs_failed,
+                            seconds=time.monotonic() - start, out=str(out))
+
+
+class _DaskEngine:
+    """The same tasks on a Dask distributed cluster: documents stay on the workers as futures."""
+
+    def __init__(self, scheduler: str) -> None:
+        try:
+            import distributed
+        except ImportError:
+            raise OptionsError(f"--scheduler {scheduler}: dask.distributed is not installed; "
+                               "pip install 'policydiff[dask]'") from None
+        try:
+            client_class: Any = distributed.Client
+            self.client: Any = client_class(scheduler, timeout=f"{SCHEDULER_TIMEOUT_S}s")
+        except (OSError, TimeoutError, ValueError) as exc:
+            raise OptionsError(f"--scheduler {scheduler}: cannot reach the scheduler ({exc}); "
+                               "start one with `dask scheduler` or check the address") from exc
+
+    def close(self) -> None:
+        self.client.close()
+
+    def run(self, entries: list[Entry], pairs: list[Pair], out: Path, progress: TextIO | None,
+            stop_after: int | None, start: float) -> BatchSummary:
+        import distributed
+
+        as_completed: Any = distributed.as_completed
+        client = self.client
+        hashes = dict(zip((e.key for e in entries), client.gather(client.map(hash_entry, entries, pure=False)),
+                          strict=True))
+        todo, to_load = _plan_work(entries, pairs, hashes, out)
+        bar = _Progress(len(pairs), len(pairs) - len(todo), progress)
+        bar.show(final=True)
+        docs = {e.key: client.submit(load_entry, e, str(out), pure=False) for e in to_load}
+        # A small task per document reports whether it was readable; the document itself never leaves the workers.
+        status = {e: client.submit(_load_error, docs[e.key], pure=False) for e in to_load}
+        chosen = todo if stop_after is None else todo[:stop_after]
+        users: Counter[tuple[str, int]] = Counter(k for p in chosen for k in (p.old.key, p.new.key))
+        # Pairs outrank loads: a pair runs as soon as its two documents are there, so that the workers hold
+        # a few parsed documents at a time, not the corpus.
+        pair_of = {client.submit(run_pair, p, docs[p.old.key], docs[p.new.key], str(out), pure=False,
+                                 priority=PAIR_PRIORITY): p
+                   for p in chosen}
+        for key in [k for k in docs if not users[k]]:
+            del docs[key]
+        for fut in as_completed(list(pair_of)):
+            pair = pair_of.pop(fut)
+            try:
+                result: PairResult = fut.result()
+            except Exception as exc:  # the task's worker died too often (KilledWorker), or a bug in one task
+                result = _record_failure(pair, f"{type(exc).__name__}: {exc}", hashes, out)
+            bar.step(result.status)
+            for k in (pair.old.key, pair.new.key):
+                users[k] -= 1
+                if not users[k]:
+                    docs.pop(k, None)  # the workers may forget the parsed document now
+        docs_failed = 0
+        for entry, fut in status.items():
+            try:
+                docs_failed += fut.result() is not None
+            except Exception as exc:  # its load task died with its worker: no row was written
+                _record_failure(entry, f"{type(exc).__name__}: {exc}", hashes, out)
+                docs_failed += 1
+        bar.show(final=True)
+        if len(chosen) == len(todo):
+            _tidy(out, entries, pairs)
+        return BatchSummary(pairs=len(pairs), done=bar.done, skipped=bar.skipped, failed=bar.failed,
+                            documents=len(entries), documents_failed=docs_failed,
+                            seconds=time.monotonic() - start, out=str(out))
+
+
+def _record_failure(task: Entry | Pair, error: str, hashes: dict[tuple[str, int], str], out: Path,
+                    ) -> Any:
+    """Write, from the client, the row of a task that died without writing it: a document's error row (and
+    no cache file: its pairs then fail as unreadable) or a pair's failed row."""
+    if isinstance(task, Entry):
+        loaded = Loaded(entry=task, sha256=hashes.get(task.key, ""), document=None, error=error)
+        _write(out, "documents", task.issuer, str(task.year), {
+            "year": [task.year], "path": [task.source], "sha256": [loaded.sha256], "size": [None],
+            "title": [task.title], "source_format": [None], "nodes": [None], "measures": [None], "warnings": [[]],
+            "error": [error], "policydiff_version": [VERSION]})
+        _remove(out, "phrases", task.issuer, str(task.year))
+        return loaded
+    for table in PAIR_TABLES:
+        _remove(out, table, task.issuer, task.name)
+    _write_pair_row(out, task, hashes.get(task.old.key, ""), hashes.get(task.new.key, ""), None, error)
+    return PairResult(key=task.key, status="failed", error=error)
+
+
+def _load_error(loaded: Loaded) -> str | None:
+    return loaded.error
+
+
+def read_table(out: str | os.PathLike[str], table: str) -> pa.Table:
+    """One table of a batch dataset with its ``issuer`` column, rows in a stable order (for tests, and for
+    readers who want pyarrow without writing the partitioning option themselves)."""
+    if table not in TABLES:
+        raise OptionsError(f"no table {table!r}; tables: {', '.join(TABLES)}")
+    import pyarrow.dataset as pads  # here, not at the top: workers never need it, and it imports pandas
+
+    folder = Path(out) / table
+    part = pads.partitioning(pa.schema([("issuer", pa.string())]), flavor="hive")
+    if not folder.is_dir():
+        return SCHEMAS[table].insert(0, pa.field("issuer", pa.string())).empty_table()
+    t = pads.dataset(folder, format="parquet", partitioning=part, schema=SCHEMAS[table].insert(
+        0, pa.field("issuer", pa.string()))).to_table()
+    keys = [c for c in ("issuer", "old_issuer", "old_year", "new_year", "year", "seq", "change_seq", "text")
+            if c in t.column_names]
+    rest = [c for c in t.column_names if c not in keys and not pa.types.is_list(t.schema.field(c).type)]
+    return t.sort_by([(k, "ascending") for k in keys + rest])
