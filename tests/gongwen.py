@@ -28,7 +28,7 @@ PRINTED_ON = "2022年2月18日印发"
 # line pitch puts 28 lines on a page (the standard says 22; the issue asks for 28–30 lines).
 _CSS = """
 @page { size: A4; margin: 37mm 26mm 35mm 28mm; }
-body { font-family: 'WenQuanYi Zen Hei', sans-serif; font-size: 16pt; line-height: 7.8mm; margin: 0;
+body { font-family: 'AR PL UMing CN', 'AR PL UMing TW', 'WenQuanYi Zen Hei', serif; font-size: 16pt; line-height: 7.8mm; margin: 0;
        width: 156mm; }
 p { margin: 0; text-indent: 2em; text-align: justify; }
 .organ { color: #c00; font-size: 36pt; line-height: 20mm; text-align: center; text-indent: 0; letter-spacing: 2pt; }
