@@ -119,6 +119,9 @@ than ``LINK_MIN`` because the claim "this content lives on there" must be safe t
 CONTAINMENT_WEIGHT = 0.8
 """A shorter sentence contained in a longer one counts at this share of its containment: containment is
 weaker evidence than symmetric overlap (short sentences of common words are contained everywhere)."""
+GROUP_PAIRS = 250_000
+"""Sentence pairs scored exhaustively inside one group (500 × 500 sentences); a larger group (a report
+pasted as one paragraph) is scored on its sentences' global candidates only."""
 CONDENSED_LENGTH_RATIO = 0.5
 """A merge whose new node is shorter than this share of its old members together is ``condensed``: a
 summary keeps a clause of each, not their content."""
@@ -719,11 +722,11 @@ class _Sentences:
         rn = [k for j in news for k in self.of_new.get(j, [])]
         if not ro or not rn:
             return []
-        rows = np.repeat(np.array(ro), len(rn))
-        cols = np.tile(np.array(rn), len(ro))
-        if len(rows) > 250_000:  # a pathological group: fall back to the global candidates
+        if len(ro) * len(rn) > GROUP_PAIRS:  # a huge group: its sentences' global candidates only
             sub = self.links[ro][:, rn].tocoo()
             return [(ro[a], rn[b], float(v)) for a, b, v in zip(sub.row, sub.col, sub.data, strict=True)]
+        rows = np.repeat(np.array(ro), len(rn))
+        cols = np.tile(np.array(rn), len(ro))
         v = link_scores(self.vec, rows, cols)
         return [(int(a), int(b), float(x)) for a, b, x in zip(rows, cols, v, strict=True)]
 

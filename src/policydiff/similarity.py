@@ -19,6 +19,7 @@ a 5,000-heading file or a report concatenated 64 times never builds a dense all-
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Sequence
 
 import numpy as np
@@ -38,7 +39,10 @@ PREFIX = 32
 large inputs: a rewording keeps many of a paragraph's rare bigrams (names, figures, topical words), so
 its partner shares some of the 32 rarest."""
 CHUNK_ROWS = 512
-"""Rows multiplied at a time when selecting top candidates: bounds memory to CHUNK_ROWS × columns."""
+"""Rows multiplied at a time when selecting top candidates."""
+PAIR_CHUNK = 4096
+"""Candidate pairs scored at a time: each copies two sparse rows, so memory stays at a few MB whatever the
+number of candidates."""
 
 
 class Vectors:
@@ -46,43 +50,44 @@ class Vectors:
 
     def __init__(self, old: Sequence[str], new: Sequence[str]) -> None:
         vocab: dict[str, int] = {}
-        rows: list[int] = []
-        cols: list[int] = []
-        counts: list[int] = []
+        rows, cols, counts = array("q"), array("q"), array("q")  # 8 bytes an entry, not a Python int
         for r, text in enumerate((*old, *new)):
             for g, c in bigram_counts(text):
                 rows.append(r)
                 cols.append(vocab.setdefault(g, len(vocab)))
                 counts.append(c)
         n = len(old) + len(new)
-        shape = (n, max(1, len(vocab)))
-        df = np.bincount(np.array(cols, dtype=np.int64), minlength=shape[1]) if cols else np.zeros(shape[1])
-        idf_full = np.log((n + 1) / (df + 1)) + 1.0
-        tf = 1 + np.log(np.array(counts, dtype=float)) if counts else np.zeros(0)
-        ones = csr_matrix((np.ones(len(rows)), (rows, cols)), shape=shape)
-        weighted = csr_matrix((tf * idf_full[cols] if cols else np.zeros(0), (rows, cols)), shape=shape)
-        norms = np.sqrt(np.asarray(weighted.multiply(weighted).sum(axis=1)).ravel())
+        k = len(old)
+        self.n_old, self.n_new = k, len(new)
+        width = max(1, len(vocab))
+        r_ix = np.frombuffer(rows, dtype=np.int64) if rows else np.zeros(0, dtype=np.int64)
+        c_ix = (np.frombuffer(cols, dtype=np.int64) if cols else np.zeros(0, dtype=np.int64)).astype(np.int32)
+        del rows, cols
+        # entries are in row order already: one CSR structure (indptr, indices) serves every matrix below,
+        # and the old / new halves are views of it, so a 1 MB input does not hold a dozen copies
+        indptr = np.concatenate([[0], np.cumsum(np.bincount(r_ix, minlength=n))]).astype(np.int64)
+        df = np.bincount(c_ix, minlength=width)
+        idf = np.log((n + 1) / (df + 1)) + 1.0
+        tf = 1 + np.log(np.frombuffer(counts, dtype=np.int64).astype(float)) if counts else np.zeros(0)
+        weighted = tf * idf[c_ix]
+        norms = np.sqrt(np.bincount(r_ix, weights=weighted * weighted, minlength=n))
         norms[norms == 0] = 1.0
-        self._unit = csr_matrix(weighted.multiply(1 / norms[:, None]))
-        self._set_weighted = csr_matrix(ones.multiply(idf_full[None, :]))
-        self._set_mass = np.asarray(self._set_weighted.sum(axis=1)).ravel()
+        unit = weighted / norms[r_ix]
+        setw = idf[c_ix]
+        self._set_mass = np.bincount(r_ix, weights=setw, minlength=n)
         common = df > max(2, COMMON_DF * n)
-        rare = csr_matrix(self._unit.multiply((~common)[None, :].astype(float)))
-        rare.eliminate_zeros()
-        bare = np.diff(rare.indptr) == 0  # a unit made only of common bigrams looks up with all of them
-        if bare.any():
-            rare = csr_matrix(rare + self._unit.multiply(bare[:, None].astype(float)))
+        keep = ~common[c_ix]
+        kept_per_row = np.bincount(r_ix[keep], minlength=n)
+        keep |= (kept_per_row == 0)[r_ix]  # a unit made only of common bigrams looks up with all of them
+        rare = _csr(unit[keep], c_ix[keep], np.concatenate([[0], np.cumsum(np.bincount(r_ix[keep], minlength=n))]),
+                    n, width)
         exact = len(old) * len(new) <= EXACT_PAIRS
         prefix = rare if exact else _prefix(rare, np.where(df >= 2, df, np.iinfo(np.int64).max), PREFIX)
-        k = len(old)
-        self.n_old = k
-        self.n_new = len(new)
-        # the old and new halves, sliced once (slicing a CSR matrix copies it)
-        self._rare_old, self._rare_new = csr_matrix(rare[:k]), csr_matrix(rare[k:])
-        self._prefix_old, self._prefix_new = csr_matrix(prefix[:k]), csr_matrix(prefix[k:])
-        self._unit_old, self._unit_new = csr_matrix(self._unit[:k]), csr_matrix(self._unit[k:])
-        self._setw_old = csr_matrix(self._set_weighted[:k])
-        self._ones_new = csr_matrix(ones[k:])
+        self._rare_old, self._rare_new = _halves(rare, k)
+        self._prefix_old, self._prefix_new = _halves(prefix, k)
+        self._unit_old, self._unit_new = _halves(_csr(unit, c_ix, indptr, n, width), k)
+        self._setw_old, _ = _halves(_csr(setw, c_ix, indptr, n, width), k)
+        _, self._ones_new = _halves(_csr(np.ones(len(c_ix)), c_ix, indptr, n, width), k)
         self._mass_old, self._mass_new = self._set_mass[:k], self._set_mass[k:]
 
     def topk(self, k: int, floor: float) -> csr_matrix:
@@ -112,10 +117,14 @@ class Vectors:
         return csr_matrix((values[ok], (pairs[ok, 0], pairs[ok, 1])), shape=(self.n_old, self.n_new))
 
     def cosine_at(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
-        """Cosine of the given (old row, new column) pairs, computed pair by pair on sparse rows."""
-        a = self._unit_old[rows]
-        b = self._unit_new[cols]
-        return np.asarray(a.multiply(b).sum(axis=1)).ravel()
+        """Cosine of the given (old row, new column) pairs, computed pair by pair on sparse rows, a chunk
+        of ``PAIR_CHUNK`` pairs at a time (each pair copies its two rows)."""
+        out = np.empty(len(rows))
+        for s in range(0, len(rows), PAIR_CHUNK):
+            a = self._unit_old[rows[s:s + PAIR_CHUNK]]
+            b = self._unit_new[cols[s:s + PAIR_CHUNK]]
+            out[s:s + PAIR_CHUNK] = np.asarray(a.multiply(b).sum(axis=1)).ravel()
+        return out
 
     def mass_old(self, rows: np.ndarray) -> np.ndarray:
         """IDF mass of the bigram sets of old units (how much content they carry)."""
@@ -127,14 +136,30 @@ class Vectors:
 
     def containment_at(self, rows: np.ndarray, cols: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(share of old found in new, share of new found in old), IDF-weighted over bigram sets."""
-        a = self._setw_old[rows]
-        b = self._ones_new[cols]
-        inter = np.asarray(a.multiply(b).sum(axis=1)).ravel()
+        inter = np.empty(len(rows))
+        for s in range(0, len(rows), PAIR_CHUNK):
+            a = self._setw_old[rows[s:s + PAIR_CHUNK]]
+            b = self._ones_new[cols[s:s + PAIR_CHUNK]]
+            inter[s:s + PAIR_CHUNK] = np.asarray(a.multiply(b).sum(axis=1)).ravel()
         mass_a = self._mass_old[rows]
         mass_b = self._mass_new[cols]
         with np.errstate(divide="ignore", invalid="ignore"):
             return (np.where(mass_a > 0, inter / np.where(mass_a > 0, mass_a, 1), 0.0),
                     np.where(mass_b > 0, inter / np.where(mass_b > 0, mass_b, 1), 0.0))
+
+
+def _csr(data: np.ndarray, indices: np.ndarray, indptr: np.ndarray, n: int, width: int) -> csr_matrix:
+    """A CSR matrix over the given arrays, without copying them."""
+    return csr_matrix((data, indices, indptr.astype(np.int64)), shape=(n, width), copy=False)
+
+
+def _halves(m: csr_matrix, k: int) -> tuple[csr_matrix, csr_matrix]:
+    """Rows [0, k) and [k, n) of a CSR matrix as views of its arrays (CSR row slices are contiguous)."""
+    p = m.indptr
+    top = csr_matrix((m.data[: p[k]], m.indices[: p[k]], p[: k + 1]), shape=(k, m.shape[1]), copy=False)
+    bottom = csr_matrix((m.data[p[k]:], m.indices[p[k]:], p[k:] - p[k]), shape=(m.shape[0] - k, m.shape[1]),
+                        copy=False)
+    return top, bottom
 
 
 def _prefix(m: csr_matrix, df: np.ndarray, size: int) -> csr_matrix:
@@ -201,24 +226,18 @@ def assign(rows: np.ndarray, cols: np.ndarray, vals: np.ndarray, n_rows: int,
     return {int(a): (int(b), lookup[(int(a), int(b))]) for a, b in zip(mr, mc, strict=True) if b < n_cols}
 
 
-def set_overlap(a: Sequence[str], b: Sequence[str]) -> tuple[csr_matrix, np.ndarray, np.ndarray]:
-    """Shared bigram-set sizes of every pair of texts with any in common (sparse a × b), and each text's
-    bigram-set size: enough for Dice and containment without an all-pairs loop."""
-    vocab: dict[str, int] = {}
-    mats = []
-    sizes = []
-    for texts in (a, b):
-        rows: list[int] = []
-        cols: list[int] = []
-        for r, text in enumerate(texts):
-            for g, _ in bigram_counts(text):
-                rows.append(r)
-                cols.append(vocab.setdefault(g, len(vocab)))
-        mats.append((rows, cols, len(texts)))
-    shape_v = max(1, len(vocab))
-    built = []
-    for rows, cols, n in mats:
-        m = csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(n, shape_v))
-        built.append(m)
-        sizes.append(np.asarray(m.sum(axis=1)).ravel())
-    return csr_matrix(built[0] @ built[1].T), sizes[0], sizes[1]
+def set_overlap(a: Sequence[str], b: Sequence[str], candidates: int = 12) -> tuple[csr_matrix, np.ndarray, np.ndarray]:
+    """Shared bigram-set sizes of the candidate pairs of texts (each text's ``candidates`` most similar
+    on the other side, see ``Vectors.topk``) as a sparse a × b matrix, and each text's bigram-set size:
+    enough for Dice and containment without an all-pairs product (a paragraph of ten thousand sentences
+    would otherwise make one of a hundred million entries)."""
+    sets_a = [frozenset(g for g, _ in bigram_counts(x)) for x in a]
+    sets_b = [frozenset(g for g, _ in bigram_counts(x)) for x in b]
+    size_a = np.array([len(s) for s in sets_a], dtype=float)
+    size_b = np.array([len(s) for s in sets_b], dtype=float)
+    if not a or not b:
+        return csr_matrix((len(a), len(b))), size_a, size_b
+    cand = Vectors(a, b).topk(candidates, 0.0).tocoo()
+    inter = np.array([len(sets_a[r] & sets_b[c]) for r, c in zip(cand.row, cand.col, strict=True)], dtype=float)
+    ok = inter > 0
+    return (csr_matrix((inter[ok], (cand.row[ok], cand.col[ok])), shape=(len(a), len(b))), size_a, size_b)

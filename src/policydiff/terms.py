@@ -125,7 +125,7 @@ def document_terms(doc: Document, against: Sequence[Document] = ()) -> dict[str,
 
 # --- key phrases --------------------------------------------------------------------------------------
 
-@functools.lru_cache(maxsize=64)
+@functools.lru_cache(maxsize=4)
 def _tagged(text: str) -> tuple[tuple[str, str, int], ...]:
     """Tokens with part of speech and start offset in ``text``."""
     out: list[tuple[str, str, int]] = []
@@ -143,11 +143,16 @@ def _grams(norm: str) -> frozenset[str]:
                      for i in range(len(norm) - n + 1))
 
 
+GRAM_INDEX_MAX_CHARS = 100_000
+"""Texts up to this length (every real work report) get a substring index for O(1) look-ups; a longer one
+would need tens of millions of substrings (a 1 MB text: ~800 MB), so it is searched directly instead."""
+
+
 def _known(word: str, others: Sequence[str], joined: str) -> bool:
     """Whether ``word`` occurs in one of ``others`` (normalised texts; ``joined`` is them joined by NUL)."""
     if len(word) > PHRASE_MAX_CHARS:
         return word in joined
-    return any(word in _grams(o) for o in others)
+    return any(word in (_grams(o) if len(o) <= GRAM_INDEX_MAX_CHARS else o) for o in others)
 
 
 def key_phrases(doc: Document, others: Sequence[str]) -> list[Term]:
