@@ -122,7 +122,7 @@ def _check_identical(doc: Document) -> None:
 
 # --- random text and structure ------------------------------------------------------------------
 
-@settings(SETTINGS, max_examples=300 * SCALE)
+@settings(SETTINGS, max_examples=1000 * SCALE)  # issue 12: identical inputs unchanged on 1,000 documents
 @given(st.one_of(chaos, structured()))
 @example("一、总体\r1.强化党建。坚持。\x852.推进\u202e工作。\u20283.好\x1b[2J的。\x0c（1）项\ufffe目。")
 def test_random_text_never_raises_loses_nothing_and_equals_itself(text: str) -> None:
