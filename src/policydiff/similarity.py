@@ -40,6 +40,9 @@ large inputs: a rewording keeps many of a paragraph's rare bigrams (names, figur
 its partner shares some of the 32 rarest."""
 CHUNK_ROWS = 512
 """Rows multiplied at a time when selecting top candidates."""
+ALL_PAIRS = 4096
+"""Up to this many pairs (two paragraphs of 64 sentences) ``set_overlap`` intersects every pair directly:
+cheaper than building sparse vectors for the handful of sentences of one measure."""
 PAIR_CHUNK = 4096
 """Candidate pairs scored at a time: each copies two sparse rows, so memory stays at a few MB whatever the
 number of candidates."""
@@ -237,7 +240,12 @@ def set_overlap(a: Sequence[str], b: Sequence[str], candidates: int = 12) -> tup
     size_b = np.array([len(s) for s in sets_b], dtype=float)
     if not a or not b:
         return csr_matrix((len(a), len(b))), size_a, size_b
-    cand = Vectors(a, b).topk(candidates, 0.0).tocoo()
-    inter = np.array([len(sets_a[r] & sets_b[c]) for r, c in zip(cand.row, cand.col, strict=True)], dtype=float)
+    if len(a) * len(b) <= ALL_PAIRS:
+        rows = np.repeat(np.arange(len(a)), len(b))
+        cols = np.tile(np.arange(len(b)), len(a))
+    else:
+        cand = Vectors(a, b).topk(candidates, 0.0).tocoo()
+        rows, cols = cand.row, cand.col
+    inter = np.array([len(sets_a[r] & sets_b[c]) for r, c in zip(rows, cols, strict=True)], dtype=float)
     ok = inter > 0
-    return (csr_matrix((inter[ok], (cand.row[ok], cand.col[ok])), shape=(len(a), len(b))), size_a, size_b)
+    return (csr_matrix((inter[ok], (rows[ok], cols[ok])), shape=(len(a), len(b))), size_a, size_b)
