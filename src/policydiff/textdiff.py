@@ -167,12 +167,12 @@ def _pieces(overlap: csr_matrix, sizes: np.ndarray, matched: dict[int, int],
     (columns): index → that index. A sentence of fewer than 4 bigrams is never a piece."""
     out: dict[int, int] = {}
     m = overlap.tocsr()
+    indptr, indices, data = m.indptr, m.indices, m.data
     for k in range(m.shape[0]):
         if k in matched or sizes[k] < 4:
             continue
-        row = m[k]
         best, score = -1, 0.0
-        for c, v in zip(row.indices, row.data, strict=True):
+        for c, v in zip(indices[indptr[k]:indptr[k + 1]], data[indptr[k]:indptr[k + 1]], strict=True):
             if int(c) in other_matched and v / sizes[k] > score:
                 best, score = int(c), float(v / sizes[k])
         if score >= SENTENCE_CONTAINMENT:
