@@ -264,7 +264,6 @@ class _State:
     base: csr_matrix | None = None
     base_t: csr_matrix | None = None
     apart: csr_matrix | None = None  # content candidates whose run-in titles share (almost) nothing
-    cross: set[tuple[int, int]] = attrs.field(factory=set)  # pairs across levels (heading ↔ content)
     heading_into_old: dict[int, int] = attrs.field(factory=dict)  # old heading → paired new node it became
     heading_into_new: dict[int, int] = attrs.field(factory=dict)
     region_counts: tuple[dict[int, int], dict[int, int]] | None = None
@@ -610,7 +609,6 @@ def _cross_level(st: _State) -> None:
             st.pairs[i] = j
             st.sims[(i, j)] = round(v, 4)
             taken_n.add(j)
-            st.cross.add((i, j))
 
 
 def _title_in_heading(titles: Sequence[str], headings: Sequence[str]) -> np.ndarray:

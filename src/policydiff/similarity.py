@@ -23,7 +23,7 @@ from array import array
 from collections.abc import Sequence
 
 import numpy as np
-from scipy.sparse import csr_matrix, vstack
+from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import min_weight_full_bipartite_matching
 
 from .text import bigram_counts, bigrams
@@ -194,11 +194,6 @@ def _top_per_row(m: csr_matrix, k: int) -> tuple[np.ndarray, np.ndarray]:
     if not rows:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
     return np.concatenate(rows), np.concatenate(cols)
-
-
-def stack_rows(matrices: Sequence[csr_matrix]) -> csr_matrix:
-    """Stack sparse matrices vertically (kept here so callers need not import scipy)."""
-    return csr_matrix(vstack(list(matrices)))
 
 
 def set_dice(a: Sequence[str], b: Sequence[str], rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
