@@ -215,8 +215,8 @@ def _with_examples(test: Callable[..., None]) -> Callable[..., None]:
     return test
 
 
-@pytest.mark.xfail(strict=True, reason="alignment is not yet symmetric (lead's rewrite); the MIRROR_FAILURES "
-                                       "examples fail today: remove this mark when they mirror")
+@pytest.mark.xfail(strict=True, reason="with duplicated lines, which identical copy pairs depends on the "
+                                       "direction (MIRROR_FAILURES); remove this mark when they mirror")
 @settings(SETTINGS, max_examples=40 * SCALE, phases=[Phase.explicit, Phase.generate])
 @given(structured(), edit_ops)
 @_with_examples
