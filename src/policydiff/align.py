@@ -861,8 +861,9 @@ def _leftovers(st: _State, sentences: _Sentences, scores: csr_matrix, context: c
                                                                  towards_new=side is st.old):
                 continue
             v_s = float(scores[a, b_s])
-            if v_s >= SIBLING_MIN and (float(scores[row_of[lead_s], b_s]) if lead_s in row_of else 0.0) \
-                    < ABSORB_MAX_OWN:
+            shares = v_s >= ATTACH_MIN or (v_s >= SIBLING_MIN
+                                           and sentences.share_in(x, y_s, piece_is_old=side is st.old) > 0)
+            if shares and (float(scores[row_of[lead_s], b_s]) if lead_s in row_of else 0.0) < ABSORB_MAX_OWN:
                 out.append((x, y_s, v_s, False))
                 dest[x] = y_s
                 break
