@@ -411,11 +411,9 @@ def _content_second_pass(st: _State, first: dict[tuple[int, int], float],
     parent_ok, top_ok = _context(st, r, c, headings, first)
     st.context = csr_matrix((1 + parent_ok + 2 * top_ok, (r, c)), shape=st.base.shape)
     bonus = PARENT_BONUS * parent_ok + PART_BONUS * top_ok
-    pos_o = {i: a for a, i in enumerate(st.co)}
-    pos_n = {j: b for b, j in enumerate(st.cn)}
     neighbours: set[tuple[int, int]] = set()
     for (i, j) in first:
-        a, b = pos_o[i], pos_n[j]
+        a, b = st.pos_o[i], st.pos_n[j]
         neighbours.update({(a - 1, b - 1), (a + 1, b + 1)})
     bonus = bonus + NEIGHBOUR_BONUS * np.array([(int(a), int(b)) in neighbours for a, b in zip(r, c, strict=True)])
     scores = v + bonus * (v > MUTUAL_FLOOR_RATIO * st.floor)
@@ -446,12 +444,12 @@ def _where_children_went(st: _State, pairs: Sequence[tuple[int, int]], headings:
     paired children (when that is at least half of them): a section dissolved into another still tells
     where its remaining measures belong."""
     src, dst = (st.new, st.old) if reverse else (st.old, st.new)
-    taken = set(headings.values()) if not reverse else set(headings)
+    paired_heads = set(headings.values()) if reverse else set(headings)
     votes: dict[int, dict[int, int]] = {}
     for a, b in pairs:
         x, y = (b, a) if reverse else (a, b)
         px, py = src.parent[x], dst.parent[y]
-        if px >= 0 and py >= 0 and px not in (set(headings.values()) if reverse else set(headings)):
+        if px >= 0 and py >= 0 and px not in paired_heads:
             votes.setdefault(px, {}).setdefault(py, 0)
             votes[px][py] += 1
     out: dict[int, int] = {}
@@ -459,7 +457,6 @@ def _where_children_went(st: _State, pairs: Sequence[tuple[int, int]], headings:
         py, n = max(v.items(), key=lambda kv: (kv[1], -kv[0]))
         if 2 * n >= sum(v.values()):
             out[px] = py
-    del taken
     return out
 
 
@@ -816,8 +813,7 @@ def _leftovers(st: _State, sentences: _Sentences, scores: csr_matrix, context: c
     nodes; ``sure`` when the leftover's own section became that node (``_cross_level``)."""
     out: list[tuple[int, int, float, bool]] = []
     dest = dict(paired)
-    row_of = {x: a for a, x in enumerate(mine)}
-    theirs_pos = {y: b for b, y in enumerate(theirs)}
+    row_of, theirs_pos = (st.pos_o, st.pos_n) if side is st.old else (st.pos_n, st.pos_o)
     other = st.new if side is st.old else st.old
     for a, x in enumerate(mine):
         short = len(side.nodes[x].text) < SPLIT_MIN_CHARS
