@@ -28,6 +28,8 @@ The method, as named steps of ``align``:
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from collections.abc import Sequence
 
 import attrs
@@ -36,7 +38,7 @@ from scipy.sparse import coo_matrix, csr_matrix
 
 from .model import ChangeKind, Document, Link, Nearest, NearestReason, Node, OptionsError, Sentence, Span
 from .similarity import Vectors, assign, set_dice
-from .text import bigrams, content_key, normalize, normalize_metadata
+from .text import bigram_counts, bigrams, content_key, normalize, normalize_metadata
 
 MIN_SIMILARITY = 0.28
 """Default floor of the blended similarity for two nodes to be the same measure reworded."""
@@ -122,6 +124,13 @@ weaker evidence than symmetric overlap (short sentences of common words are cont
 GROUP_PAIRS = 250_000
 """Sentence pairs scored exhaustively inside one group (500 × 500 sentences); a larger group (a report
 pasted as one paragraph) is scored on its sentences' global candidates only."""
+CLAUSE_SOURCE_MIN = 0.5
+"""Share (IDF-weighted) of a summary clause's bigrams that must be found in a leftover for the clause to
+restate it: 要切实保障重要商品供给 keeps 0.55 of 增加生产、保障供给 …, 推广先进技术 0.56 of 加快农业科技进步 …; a
+clause made of genre words shared by chance keeps under a third of any one measure."""
+CLAUSE_MIN_CHARS = 4
+"""Shorter clauses (推进改革, 稳中求进) name no one measure: they are evidence for none."""
+_CLAUSE_END = re.compile(r"[，；。：！？,;:!?]")
 CONDENSED_LENGTH_RATIO = 0.5
 """A merge whose new node is shorter than this share of its old members together is ``condensed``: a
 summary keeps a clause of each, not their content."""
@@ -199,6 +208,7 @@ class _Side:
         self.parent: list[int] = []
         self.top: list[int] = []
         self.end: list[int] = []  # index after the last descendant
+        self.depth: list[int] = []  # 1 for a top-level node
 
         def walk(node: Node, parent: int, top: int) -> None:
             for child in node.children:
@@ -207,6 +217,7 @@ class _Side:
                 self.parent.append(parent)
                 self.top.append(me if top < 0 else top)
                 self.end.append(me + 1)
+                self.depth.append(1 if parent < 0 else self.depth[parent] + 1)
                 walk(child, me, me if top < 0 else top)
                 self.end[me] = len(self.nodes)
 
@@ -264,6 +275,7 @@ class _State:
     base: csr_matrix | None = None
     base_t: csr_matrix | None = None
     apart: csr_matrix | None = None  # content candidates whose run-in titles share (almost) nothing
+    doubtful: csr_matrix | None = None  # … or whose parents are not paired headings: no benefit of the doubt
     heading_into_old: dict[int, int] = attrs.field(factory=dict)  # old heading → paired new node it became
     heading_into_new: dict[int, int] = attrs.field(factory=dict)
     region_counts: tuple[dict[int, int], dict[int, int]] | None = None
@@ -338,15 +350,16 @@ def _content_first_pass(st: _State) -> dict[tuple[int, int], float]:
 
 
 def _assign(st: _State, scores: csr_matrix, rows_ix: list[int], cols_ix: list[int],
-            floor: float | None = None) -> dict[tuple[int, int], float]:
+            floor: float | None = None, apart: csr_matrix | None = None) -> dict[tuple[int, int], float]:
     m = scores.tocoo()
     r, c, v = m.row, m.col, m.data
     taken_r = {a for a, i in enumerate(rows_ix) if i in st.pinned}
     taken_c = {b for b, j in enumerate(cols_ix) if j in st.pinned.values()}
     keep = np.array([a not in taken_r and b not in taken_c for a, b in zip(r, c, strict=True)], dtype=bool)
     strict = None
-    if st.apart is not None and st.apart.shape == scores.shape and len(r):
-        strict = np.asarray(st.apart[r[keep], c[keep]]).ravel().astype(bool)
+    apart = st.apart if apart is None else apart
+    if apart is not None and apart.shape == scores.shape and len(r):
+        strict = np.asarray(apart[r[keep], c[keep]]).ravel().astype(bool)
     found = _match(r[keep], c[keep], v[keep], len(rows_ix), len(cols_ix), st.floor if floor is None else floor,
                    strict)
     return {(rows_ix[a], cols_ix[b]): s for a, (b, s) in found.items()}
@@ -418,7 +431,12 @@ def _content_second_pass(st: _State, first: dict[tuple[int, int], float],
     bonus = bonus + NEIGHBOUR_BONUS * np.array([(int(a), int(b)) in neighbours for a, b in zip(r, c, strict=True)])
     scores = v + bonus * (v > MUTUAL_FLOOR_RATIO * st.floor)
     st.scores = csr_matrix((scores, (r, c)), shape=st.base.shape)
-    return _assign(st, st.scores, st.co, st.cn)
+    assert st.apart is not None
+    same_depth = np.array([st.old.depth[st.co[a]] == st.new.depth[st.cn[b]] for a, b in zip(r, c, strict=True)],
+                          dtype=bool)
+    placed = parent_ok | (top_ok & same_depth)
+    st.doubtful = st.apart + csr_matrix((~placed, (r, c)), shape=st.base.shape, dtype=bool)
+    return _assign(st, st.scores, st.co, st.cn, apart=st.doubtful)
 
 
 def _residual(st: _State, content: dict[tuple[int, int], float]) -> dict[tuple[int, int], float]:
@@ -435,48 +453,65 @@ def _residual(st: _State, content: dict[tuple[int, int], float]) -> dict[tuple[i
     if not keep.any():
         return {}
     sub = csr_matrix((m.data[keep], (m.row[keep], m.col[keep])), shape=st.scores.shape)
-    return _assign(st, sub, st.co, st.cn)
+    return _assign(st, sub, st.co, st.cn, apart=st.doubtful)
 
 
-def _where_children_went(st: _State, pairs: Sequence[tuple[int, int]], headings: dict[int, int],
-                         reverse: bool) -> dict[int, int]:
-    """For each unpaired heading of one side, the heading of the other side that received most of its
-    paired children (when that is at least half of them): a section dissolved into another still tells
-    where its remaining measures belong."""
-    src, dst = (st.new, st.old) if reverse else (st.old, st.new)
-    paired_heads = set(headings.values()) if reverse else set(headings)
-    votes: dict[int, dict[int, int]] = {}
-    for a, b in pairs:
-        x, y = (b, a) if reverse else (a, b)
-        px, py = src.parent[x], dst.parent[y]
-        if px >= 0 and py >= 0 and px not in paired_heads:
-            votes.setdefault(px, {}).setdefault(py, 0)
-            votes[px][py] += 1
-    out: dict[int, int] = {}
-    for px, v in votes.items():
-        py, n = max(v.items(), key=lambda kv: (kv[1], -kv[0]))
-        if 2 * n >= sum(v.values()):
-            out[px] = py
-    return out
+class _ChildVotes:
+    """For each unpaired heading of one side, which heading of the other side its paired children went to:
+    a section dissolved into another still tells where its remaining measures belong.
+
+    The verdict for one child leaves that child's own vote out: where a measure belongs is told by its
+    siblings, or a weak pair would vouch for itself (two children going two ways, one of them the
+    candidate, is no evidence for the candidate)."""
+
+    def __init__(self, st: _State, pairs: Sequence[tuple[int, int]], headings: dict[int, int],
+                 reverse: bool) -> None:
+        src, dst = (st.new, st.old) if reverse else (st.old, st.new)
+        paired_heads = set(headings.values()) if reverse else set(headings)
+        self.parent = src.parent
+        self.votes: dict[int, Counter[int]] = {}
+        self.own: dict[int, int] = {}
+        for a, b in pairs:
+            x, y = (b, a) if reverse else (a, b)
+            px, py = src.parent[x], dst.parent[y]
+            if px >= 0 and py >= 0 and px not in paired_heads:
+                self.votes.setdefault(px, Counter())[py] += 1
+                self.own[x] = py
+
+    def went(self, child: int) -> int:
+        """The heading that received at least half of ``child``'s paired siblings (-2 when none did)."""
+        votes = self.votes.get(self.parent[child])
+        if not votes:
+            return -2
+        mine = self.own.get(child)
+        best, most, total = -2, 0, 0
+        for py, n in sorted(votes.items()):
+            n -= py == mine
+            total += n
+            if n > most:
+                best, most = py, n
+        return best if most and 2 * most >= total else -2
 
 
 def _context(st: _State, r: np.ndarray, c: np.ndarray, headings: dict[int, int],
              pairs: dict[tuple[int, int], float]) -> tuple[np.ndarray, np.ndarray]:
     """For candidate entries (content rows r, columns c): are the parents in corresponding places, and
     (if not) are the top-level parts? A parent counts as paired with the heading that received most of
-    its paired children when it has no counterpart of its own."""
+    its other paired children when it has no counterpart of its own (``_ChildVotes``)."""
     hp = dict(headings)
     hp_rev = {j: i for i, j in headings.items()}
-    via_o = _where_children_went(st, list(pairs), headings, reverse=False)
-    via_n = _where_children_went(st, list(pairs), headings, reverse=True)
-    op = [st.old.parent[st.co[a]] for a in r]
-    np_ = [st.new.parent[st.cn[b]] for b in c]
-    ot = [st.old.top[st.co[a]] for a in r]
-    nt = [st.new.top[st.cn[b]] for b in c]
-    parent_ok = np.array([(x < 0 and y < 0) or (x >= 0 and (hp.get(x, via_o.get(x)) == y
-                                                             or hp_rev.get(y, via_n.get(y, -2)) == x))
-                          for x, y in zip(op, np_, strict=True)], dtype=bool)
-    top_ok = np.array([x != st.co[a] and hp.get(x) == y for x, y, a in zip(ot, nt, r, strict=True)],
+    via_o = _ChildVotes(st, list(pairs), headings, reverse=False)
+    via_n = _ChildVotes(st, list(pairs), headings, reverse=True)
+    rows = [st.co[a] for a in r]
+    cols = [st.cn[b] for b in c]
+    op = [st.old.parent[i] for i in rows]
+    np_ = [st.new.parent[j] for j in cols]
+    ot = [st.old.top[i] for i in rows]
+    nt = [st.new.top[j] for j in cols]
+    parent_ok = np.array([(x < 0 and y < 0) or (x >= 0 and (hp.get(x, via_o.went(i)) == y
+                                                             or hp_rev.get(y, via_n.went(j)) == x))
+                          for x, y, i, j in zip(op, np_, rows, cols, strict=True)], dtype=bool)
+    top_ok = np.array([x != i and hp.get(x) == y for x, y, i in zip(ot, nt, rows, strict=True)],
                       dtype=bool) & ~parent_ok
     return parent_ok, top_ok
 
@@ -681,6 +716,9 @@ class _Sentences:
         self.links = coo_matrix((scores, (cand.row, cand.col)), shape=(len(self.old), len(self.new))).tocsr()
         self.old_flows: dict[Span, Flow] = {}
         self.new_flows: dict[Span, Flow] = {}
+        self._gram_sets: dict[tuple[int, int], frozenset[str]] = {}
+        self._postings: dict[int, dict[str, list[int]]] = {}
+        self.old_side, self.co, self.cn = st.old, st.co, st.cn
         self._flows(st)
 
     def _flows(self, st: _State) -> None:
@@ -710,6 +748,45 @@ class _Sentences:
         total = sum(len(pool[k][1].text) for k in mine)
         linked = sum(len(pool[k][1].text) for k in mine if best.get(k, 0.0) >= LINK_MIN)
         return linked / total if total else 0.0
+
+    def restates(self, st: _State, piece: int, target: int, piece_is_old: bool) -> bool:
+        """Is some clause of ``target`` a restatement of ``piece``: at least ``CLAUSE_SOURCE_MIN`` of its
+        weighted bigrams found there, and more than in any other content node of the piece's side? A
+        condensed summary keeps one clause per measure it absorbs (保障重要商品供给，搞活流通，降低物流成本), so
+        the direction that counts is summary clause → its one best source."""
+        mine, theirs = (st.old, st.new) if piece_is_old else (st.new, st.old)
+        grams = self._grams(mine, piece)
+        for clause in _CLAUSE_END.split(theirs.nodes[target].title + theirs.nodes[target].body):
+            if len(clause) < CLAUSE_MIN_CHARS:
+                continue
+            weights = {g: self.vec.idf(g) for g, _ in bigram_counts(clause)}
+            total = sum(weights.values())
+            here = sum(w for g, w in weights.items() if g in grams)
+            if total and here >= CLAUSE_SOURCE_MIN * total and self._best_source(mine, weights) == piece:
+                return True
+        return False
+
+    def _best_source(self, side: _Side, weights: dict[str, float]) -> int:
+        """The content node of ``side`` holding most of a clause's weighted bigrams (the earliest on a tie)."""
+        postings = self._postings.get(id(side))
+        if postings is None:
+            postings = self._postings[id(side)] = {}
+            for i in (self.co if side is self.old_side else self.cn):
+                for g in self._grams(side, i):
+                    postings.setdefault(g, []).append(i)
+        found: dict[int, float] = {}
+        for g, w in weights.items():
+            for i in postings.get(g, ()):
+                found[i] = found.get(i, 0.0) + w
+        return max(found, key=lambda i: (found[i], -i)) if found else -1
+
+    def _grams(self, side: _Side, i: int) -> frozenset[str]:
+        key = (id(side), i)
+        found = self._gram_sets.get(key)
+        if found is None:
+            node = side.nodes[i]
+            found = self._gram_sets[key] = frozenset(g for g, _ in bigram_counts(node.title + node.body))
+        return found
 
     def between(self, olds: Sequence[int], news: Sequence[int]) -> list[tuple[int, int, float]]:
         """All sentence scores between the given old and new nodes: (old sentence, new sentence, score)."""
@@ -810,59 +887,72 @@ def _leftovers(st: _State, sentences: _Sentences, scores: csr_matrix, context: c
                theirs: list[int], side: _Side, paired: dict[int, int],
                partner_of: dict[int, int]) -> list[tuple[int, int, float, bool]]:
     """(leftover, node of the other side whose group it may join, score, sure) for one side's unpaired
-    nodes; ``sure`` when the leftover's own section became that node (``_cross_level``)."""
+    nodes; ``sure`` when the leftover's own section became that node (``_cross_level``).
+
+    Leftovers are placed in sweeps until none moves: a measure between two leftovers learns where its
+    neighbours went only once they are placed, whichever comes first in the document."""
     out: list[tuple[int, int, float, bool]] = []
     dest = dict(paired)
     row_of, theirs_pos = (st.pos_o, st.pos_n) if side is st.old else (st.pos_n, st.pos_o)
     other = st.new if side is st.old else st.old
-    for a, x in enumerate(mine):
+    towards_new = side is st.old
+
+    def place(a: int, x: int) -> tuple[int, int, float, bool] | None:
         short = len(side.nodes[x].text) < SPLIT_MIN_CHARS
-        if x in paired:
-            continue
         row, ctx = scores[a], context[a]
         if not row.nnz:
-            continue
+            return None
         up = paired.get(side.parent[x], -1)
         if up not in theirs_pos:
-            up = (st.heading_into_old if side is st.old else st.heading_into_new).get(side.parent[x], -1)
+            up = (st.heading_into_old if towards_new else st.heading_into_new).get(side.parent[x], -1)
         if up in theirs_pos:  # its section became that node: what it shares is condensed there
             v_up = float(scores[a, theirs_pos[up]])
-            linked = sentences.share_in(x, up, piece_is_old=side is st.old) > 0
-            if v_up >= ATTACH_MIN or (linked and v_up >= SIBLING_MIN):
-                out.append((x, up, v_up, True))
-                dest[x] = up
-            continue
+            linked = v_up >= SIBLING_MIN and (sentences.share_in(x, up, piece_is_old=towards_new) > 0
+                                              or sentences.restates(st, x, up, towards_new))
+            return (x, up, v_up, True) if v_up >= ATTACH_MIN or linked else None
         in_place = np.asarray(ctx[0, row.indices].todense()).ravel() > 1
         if not in_place.any():
-            continue
+            return None
         k = int(np.argmax(np.where(in_place, row.data, -1.0)))
         b, v = int(row.indices[k]), float(row.data[k])
         y = theirs[b]
         lead = partner_of.get(y)
         if lead is None:
-            continue
+            return None
         own = float(scores[row_of[lead], b]) if lead in row_of else 0.0
         if short and (v < st.floor or len(other.nodes[y].text) < SHORT_PIECE_FACTOR * len(side.nodes[x].text)):
-            continue  # a short line joins only a node it is a small, similar part of (a lead-in and its list)
+            return None  # a short line joins only a node it is a small, similar part of (a lead-in and its list)
         neighbours = [dest[n] for n in (x - 1, x + 1)
                       if 0 <= n < len(side.nodes) and side.parent[n] == side.parent[x] and n in dest]
         if (v >= ATTACH_MIN and v >= ATTACH_RATIO * own) or (y in neighbours and v >= SIBLING_MIN
                                                                and own < ABSORB_MAX_OWN):
-            out.append((x, y, v, False))
-            dest[x] = y
-            continue
+            return (x, y, v, False)
         for y_s in dict.fromkeys(neighbours):  # in a condensing region, a leftover goes where its neighbours went
             b_s, lead_s = theirs_pos.get(y_s), partner_of.get(y_s)
-            if b_s is None or lead_s is None or not _condensing(st, *((x, y_s) if side is st.old else (y_s, x)),
-                                                                 towards_new=side is st.old):
+            if b_s is None or lead_s is None or not _condensing(st, *((x, y_s) if towards_new else (y_s, x)),
+                                                                 towards_new=towards_new):
                 continue
             v_s = float(scores[a, b_s])
-            shares = v_s >= ATTACH_MIN or (v_s >= SIBLING_MIN
-                                           and sentences.share_in(x, y_s, piece_is_old=side is st.old) > 0)
+            shares = v_s >= ATTACH_MIN or (v_s >= SIBLING_MIN and (
+                sentences.share_in(x, y_s, piece_is_old=towards_new) > 0
+                or sentences.restates(st, x, y_s, towards_new)))
             if shares and (float(scores[row_of[lead_s], b_s]) if lead_s in row_of else 0.0) < ABSORB_MAX_OWN:
-                out.append((x, y_s, v_s, False))
-                dest[x] = y_s
-                break
+                return (x, y_s, v_s, False)
+        return None
+
+    pending = [(a, x) for a, x in enumerate(mine) if x not in paired]
+    while pending:
+        still: list[tuple[int, int]] = []
+        for a, x in pending:
+            found = place(a, x)
+            if found is None:
+                still.append((a, x))
+            else:
+                out.append(found)
+                dest[x] = found[1]
+        if len(still) == len(pending):
+            break
+        pending = still
     return out
 
 

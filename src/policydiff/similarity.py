@@ -92,6 +92,12 @@ class Vectors:
         self._setw_old, _ = _halves(_csr(setw, c_ix, indptr, n, width), k)
         _, self._ones_new = _halves(_csr(np.ones(len(c_ix)), c_ix, indptr, n, width), k)
         self._mass_old, self._mass_new = self._set_mass[:k], self._set_mass[k:]
+        self._vocab, self._idf = vocab, idf
+
+    def idf(self, gram: str) -> float:
+        """Weight of one bigram; one unseen in both lists weighs as the rarest."""
+        g = self._vocab.get(gram)
+        return float(self._idf[g]) if g is not None else float(np.log(self.n_old + self.n_new + 1) + 1.0)
 
     def topk(self, k: int, floor: float) -> csr_matrix:
         """Cosine of old × new for candidate pairs: each row's and each column's ``k`` best above ``floor``.
