@@ -38,7 +38,7 @@ from scipy.sparse import coo_matrix, csr_matrix
 
 from .model import ChangeKind, Document, Link, Nearest, NearestReason, Node, OptionsError, Sentence, Span
 from .similarity import Vectors, assign, set_dice
-from .text import bigram_counts, bigrams, content_key, normalize, normalize_metadata
+from .text import bigram_counts, bigram_set, bigrams, content_key, normalize, normalize_metadata
 
 MIN_SIMILARITY = 0.28
 """Default floor of the blended similarity for two nodes to be the same measure reworded."""
@@ -231,6 +231,27 @@ def _members(side: _Side, cls: str) -> list[int]:
     return [i for i, c in enumerate(side.cls) if c == cls and side.key[i]]
 
 
+def _row(m: csr_matrix, a: int) -> tuple[np.ndarray, np.ndarray]:
+    """Column indices and values of row ``a`` of a CSR matrix with sorted indices, as views: indexing the
+    matrix builds a new sparse matrix each time (~50 µs), which the leftover sweeps would do 10⁴ times."""
+    s, e = m.indptr[a], m.indptr[a + 1]
+    return m.indices[s:e], m.data[s:e]
+
+
+def _at(m: csr_matrix, a: int, b: int) -> float:
+    """Entry (a, b) of a CSR matrix with sorted indices (0 when absent)."""
+    idx, data = _row(m, a)
+    k = int(np.searchsorted(idx, b))
+    return float(data[k]) if k < len(idx) and idx[k] == b else 0.0
+
+
+def _at_many(m: csr_matrix, a: int, cols: np.ndarray) -> np.ndarray:
+    """Entries (a, c) for each c of ``cols`` (0 where absent)."""
+    idx, data = _row(m, a)
+    k = np.minimum(np.searchsorted(idx, cols), max(len(idx) - 1, 0))
+    return np.where((len(idx) > 0) & (idx[k] == cols), data[k] if len(idx) else 0.0, 0.0)
+
+
 # --- assignment on a sparse candidate graph -------------------------------------------------------
 
 
@@ -281,6 +302,7 @@ class _State:
     region_counts: tuple[dict[int, int], dict[int, int]] | None = None
     context: csr_matrix | None = None  # 1 + parent paired + 2 × part paired, per candidate entry
     paired_new: set[int] = attrs.field(factory=set)
+    paired_old: set[int] = attrs.field(factory=set)
 
 
 def align(old: Document, new: Document, options: AlignOptions | None = None) -> Alignment:
@@ -717,6 +739,8 @@ class _Sentences:
         self.old_flows: dict[Span, Flow] = {}
         self.new_flows: dict[Span, Flow] = {}
         self._gram_sets: dict[tuple[int, int], frozenset[str]] = {}
+        self._shares: dict[tuple[int, int, bool], float] = {}
+        self._between: dict[tuple[tuple[int, ...], tuple[int, ...]], list[tuple[int, int, float]]] = {}
         self._postings: dict[int, dict[str, list[int]]] = {}
         self.old_side, self.co, self.cn = st.old, st.co, st.cn
         self._flows(st)
@@ -737,7 +761,15 @@ class _Sentences:
             self.new_flows[self.new[b][1].span] = Flow(st.old.nodes[self.old[a][0]].id, round(v, 4))
 
     def share_in(self, piece: int, target: int, piece_is_old: bool) -> float:
-        """Share (by characters) of node ``piece``'s sentences with a link ≥ ``LINK_MIN`` into ``target``."""
+        """Share (by characters) of node ``piece``'s sentences with a link ≥ ``LINK_MIN`` into ``target``
+        (remembered: the leftover sweeps ask again for the same pairs)."""
+        key = (piece, target, piece_is_old)
+        found = self._shares.get(key)
+        if found is None:
+            found = self._shares[key] = self._share_in(piece, target, piece_is_old)
+        return found
+
+    def _share_in(self, piece: int, target: int, piece_is_old: bool) -> float:
         olds, news = ([piece], [target]) if piece_is_old else ([target], [piece])
         best: dict[int, float] = {}
         for a, b, v in self.between(olds, news):
@@ -785,22 +817,47 @@ class _Sentences:
         found = self._gram_sets.get(key)
         if found is None:
             node = side.nodes[i]
-            found = self._gram_sets[key] = frozenset(g for g, _ in bigram_counts(node.title + node.body))
+            found = self._gram_sets[key] = bigram_set(node.title + node.body)
         return found
 
     def between(self, olds: Sequence[int], news: Sequence[int]) -> list[tuple[int, int, float]]:
         """All sentence scores between the given old and new nodes: (old sentence, new sentence, score)."""
-        ro = [k for i in olds for k in self.of_old.get(i, [])]
-        rn = [k for j in news for k in self.of_new.get(j, [])]
-        if not ro or not rn:
-            return []
-        if len(ro) * len(rn) > GROUP_PAIRS:  # a huge group: its sentences' global candidates only
-            sub = self.links[ro][:, rn].tocoo()
-            return [(ro[a], rn[b], float(v)) for a, b, v in zip(sub.row, sub.col, sub.data, strict=True)]
-        rows = np.repeat(np.array(ro), len(rn))
-        cols = np.tile(np.array(rn), len(ro))
-        v = link_scores(self.vec, rows, cols)
-        return [(int(a), int(b), float(x)) for a, b, x in zip(rows, cols, v, strict=True)]
+        found = self._between.get((tuple(olds), tuple(news)))
+        return found if found is not None else self.between_many([(olds, news)])[0]
+
+    def between_many(self, groups: Sequence[tuple[Sequence[int], Sequence[int]]],
+                     ) -> list[list[tuple[int, int, float]]]:
+        """``between`` for many groups, scored in one pass (and remembered): a comparison has a few hundred
+        groups of a few sentences each, where one sparse call per group would cost more than its pairs."""
+        out: list[list[tuple[int, int, float]]] = []
+        rows: list[np.ndarray] = []
+        cols: list[np.ndarray] = []
+        pending: list[tuple[int, list[int], list[int]]] = []
+        for g, (olds, news) in enumerate(groups):
+            ro = [k for i in olds for k in self.of_old.get(i, [])]
+            rn = [k for j in news for k in self.of_new.get(j, [])]
+            out.append([])
+            if not ro or not rn:
+                continue
+            if len(ro) * len(rn) > GROUP_PAIRS:  # a huge group: its sentences' global candidates only
+                sub = self.links[ro][:, rn].tocoo()
+                out[g] = [(ro[a], rn[b], float(v)) for a, b, v in zip(sub.row, sub.col, sub.data, strict=True)]
+                continue
+            rows.append(np.repeat(np.array(ro), len(rn)))
+            cols.append(np.tile(np.array(rn), len(ro)))
+            pending.append((g, ro, rn))
+        if pending:
+            r, c = np.concatenate(rows), np.concatenate(cols)
+            v = link_scores(self.vec, r, c)
+            at = 0
+            for g, ro, rn in pending:
+                n = len(ro) * len(rn)
+                out[g] = [(int(a), int(b), float(x)) for a, b, x in zip(r[at:at + n], c[at:at + n], v[at:at + n],
+                                                                       strict=True)]
+                at += n
+        for (olds, news), found in zip(groups, out, strict=True):
+            self._between[(tuple(olds), tuple(news))] = found
+        return out
 
 
 # --- split, merged, condensed ---------------------------------------------------------------------
@@ -899,27 +956,27 @@ def _leftovers(st: _State, sentences: _Sentences, scores: csr_matrix, context: c
 
     def place(a: int, x: int) -> tuple[int, int, float, bool] | None:
         short = len(side.nodes[x].text) < SPLIT_MIN_CHARS
-        row, ctx = scores[a], context[a]
-        if not row.nnz:
+        cols, vals = _row(scores, a)
+        if not len(cols):
             return None
         up = paired.get(side.parent[x], -1)
         if up not in theirs_pos:
             up = (st.heading_into_old if towards_new else st.heading_into_new).get(side.parent[x], -1)
         if up in theirs_pos:  # its section became that node: what it shares is condensed there
-            v_up = float(scores[a, theirs_pos[up]])
+            v_up = _at(scores, a, theirs_pos[up])
             linked = v_up >= SIBLING_MIN and (sentences.share_in(x, up, piece_is_old=towards_new) > 0
                                               or sentences.restates(st, x, up, towards_new))
             return (x, up, v_up, True) if v_up >= ATTACH_MIN or linked else None
-        in_place = np.asarray(ctx[0, row.indices].todense()).ravel() > 1
+        in_place = _at_many(context, a, cols) > 1
         if not in_place.any():
             return None
-        k = int(np.argmax(np.where(in_place, row.data, -1.0)))
-        b, v = int(row.indices[k]), float(row.data[k])
+        k = int(np.argmax(np.where(in_place, vals, -1.0)))
+        b, v = int(cols[k]), float(vals[k])
         y = theirs[b]
         lead = partner_of.get(y)
         if lead is None:
             return None
-        own = float(scores[row_of[lead], b]) if lead in row_of else 0.0
+        own = _at(scores, row_of[lead], b) if lead in row_of else 0.0
         if short and (v < st.floor or len(other.nodes[y].text) < SHORT_PIECE_FACTOR * len(side.nodes[x].text)):
             return None  # a short line joins only a node it is a small, similar part of (a lead-in and its list)
         neighbours = [dest[n] for n in (x - 1, x + 1)
@@ -932,11 +989,11 @@ def _leftovers(st: _State, sentences: _Sentences, scores: csr_matrix, context: c
             if b_s is None or lead_s is None or not _condensing(st, *((x, y_s) if towards_new else (y_s, x)),
                                                                  towards_new=towards_new):
                 continue
-            v_s = float(scores[a, b_s])
+            v_s = _at(scores, a, b_s)
             shares = v_s >= ATTACH_MIN or (v_s >= SIBLING_MIN and (
                 sentences.share_in(x, y_s, piece_is_old=towards_new) > 0
                 or sentences.restates(st, x, y_s, towards_new)))
-            if shares and (float(scores[row_of[lead_s], b_s]) if lead_s in row_of else 0.0) < ABSORB_MAX_OWN:
+            if shares and (_at(scores, row_of[lead_s], b_s) if lead_s in row_of else 0.0) < ABSORB_MAX_OWN:
                 return (x, y_s, v_s, False)
         return None
 
@@ -1004,6 +1061,7 @@ def _dissolved_headings(st: _State, groups: dict[int, tuple[list[int], list[int]
 def _edits(st: _State, groups: dict[int, tuple[list[int], list[int]]], sentences: _Sentences) -> tuple[Edit, ...]:
     on, nn = st.old.nodes, st.new.nodes
     st.paired_new = set(st.pairs.values())
+    st.paired_old = set(st.pairs)
     if st.base is not None:
         st.base_t = st.base.T.tocsr()
     group_of_old: dict[int, list[int]] = {}
@@ -1013,11 +1071,14 @@ def _edits(st: _State, groups: dict[int, tuple[list[int], list[int]]], sentences
     edits: list[Edit] = []
     used_o: set[int] = set()
     used_n: set[int] = set()
+    kinds = {lead: _kind(st, sorted(groups[lead][0]), sorted(groups[lead][1])) for lead in groups}
+    sentences.between_many([(sorted(groups[lead][0]), sorted(groups[lead][1])) for lead in sorted(groups)
+                            if kinds[lead] != "unchanged"])
     for lead in sorted(groups):
         olds, news = sorted(groups[lead][0]), sorted(groups[lead][1])
         used_o.update(olds)
         used_n.update(news)
-        kind = _kind(st, olds, news)
+        kind = kinds[lead]
         moved = _moved(st, olds[0], news[0], group_of_old)
         edits.append(Edit(old=tuple(on[i].id for i in olds), new=tuple(nn[j].id for j in news), kind=kind,
                           moved=moved, similarity=round(st.sims.get((lead, groups[lead][1][0]), 0.0), 4),
@@ -1095,18 +1156,18 @@ def _nearest(st: _State, i: int | None, j: int | None) -> Nearest:
         return Nearest(None, "", "", 0.0, "no candidate")
     if i is not None:
         pos = st.pos_o.get(i)
-        row = st.base[pos] if pos is not None else None
+        row = _row(st.base, pos) if pos is not None else None
         others, taken = st.cn, st.paired_new
         side = st.new
     else:
         pos = st.pos_n.get(j) if j is not None else None
-        row = st.base_t[pos] if pos is not None and st.base_t is not None else None
-        others, taken = st.co, set(st.pairs)
+        row = _row(st.base_t, pos) if pos is not None and st.base_t is not None else None
+        others, taken = st.co, st.paired_old
         side = st.old
-    if row is None or not row.nnz:
+    if row is None or not len(row[0]):
         return Nearest(None, "", "", 0.0, "no candidate")
-    k = int(row.indices[np.argmax(row.data)])
-    v = float(row.data.max())
+    k = int(row[0][np.argmax(row[1])])
+    v = float(row[1].max())
     other = others[k]
     reason: NearestReason = "taken by a better match" if other in taken and v >= st.floor else "below threshold"
     n = side.nodes[other]

@@ -32,6 +32,7 @@ import functools
 import re
 import unicodedata
 import warnings
+import weakref
 from collections.abc import Iterable, Sequence
 from decimal import Decimal, InvalidOperation
 
@@ -459,11 +460,25 @@ def _has_digit(text: str) -> bool:
     return _DIGITISH.search(text) is not None
 
 
-def located_quantities(doc: Document) -> list[Located]:
+_LOCATED: dict[int, tuple[Located, ...]] = {}
+"""``located_quantities`` per document object (by identity, dropped with the document): in a series every
+year is compared twice, as the new side and then as the old one."""
+
+
+def located_quantities(doc: Document) -> tuple[Located, ...]:
     """Every quantity of the document with its sentence and node, in document order.
 
     A part whose heading says it reviews the past year (``一、2021年工作回顾``) defaults to ``outcome``.
     """
+    key = id(doc)
+    found = _LOCATED.get(key)
+    if found is None:
+        found = _LOCATED[key] = tuple(_locate_quantities(doc))
+        weakref.finalize(doc, _LOCATED.pop, key, None)
+    return found
+
+
+def _locate_quantities(doc: Document) -> list[Located]:
     default = document_default_kind(doc)
     out: list[Located] = []
     for top in doc.root.children:
@@ -490,14 +505,24 @@ def _similarity(a: Quantity, b: Quantity) -> float:
         return 0.0  # last year's outcome is not this year's target
     if not a.subject or not b.subject:
         return 0.0  # nothing says what it measures: never paired
-    if _relations(a.subject) != _relations(b.subject):
+    return _subjects_alike(a.subject, b.subject)
+
+
+SUBJECT_PAIRS = 16384
+"""Subject pairs whose similarity is remembered: the document-wide pass scores every old quantity against
+every new one of the same unit (~10⁴ pairs a report), mostly the same few hundred subjects."""
+
+
+@functools.lru_cache(maxsize=SUBJECT_PAIRS)
+def _subjects_alike(x: str, y: str) -> float:
+    if _relations(x) != _relations(y):
         return 0.0  # 专项债券 3.8万亿元 vs 专项债券比上年增加 1000亿元: a level is not an increment
-    if a.subject.endswith(CHANGE_VERBS) != b.subject.endswith(CHANGE_VERBS):
+    if x.endswith(CHANGE_VERBS) != y.endswith(CHANGE_VERBS):
         return 0.0  # 补助标准 450元 vs 补助标准提高 30元: a level is not a change
-    short, long_ = sorted((a.subject, b.subject), key=len)
+    short, long_ = sorted((x, y), key=len)
     if short in long_ and len(short) >= CONTAINED_MIN * len(long_):
         return 1.0
-    return dice(bigrams(a.subject), bigrams(b.subject))
+    return dice(bigrams(x), bigrams(y))
 
 
 CHANGE_VERBS = ("增长", "提高", "降低", "下降", "增加", "减少", "上涨", "上升", "提升", "降", "涨")

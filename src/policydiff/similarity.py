@@ -19,14 +19,13 @@ a 5,000-heading file or a report concatenated 64 times never builds a dense all-
 
 from __future__ import annotations
 
-from array import array
 from collections.abc import Sequence
 
 import numpy as np
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import min_weight_full_bipartite_matching
 
-from .text import bigram_counts, bigrams
+from .text import bigram_set, bigrams, content_key
 
 COMMON_DF = 0.5
 """Share of units a bigram may appear in and still generate candidates (it always weighs in the scores)."""
@@ -52,26 +51,19 @@ class Vectors:
     """Bigram vectors of two lists of texts (old, new) over one shared vocabulary."""
 
     def __init__(self, old: Sequence[str], new: Sequence[str]) -> None:
-        vocab: dict[str, int] = {}
-        rows, cols, counts = array("q"), array("q"), array("q")  # 8 bytes an entry, not a Python int
-        for r, text in enumerate((*old, *new)):
-            for g, c in bigram_counts(text):
-                rows.append(r)
-                cols.append(vocab.setdefault(g, len(vocab)))
-                counts.append(c)
+        r_ix, codes, counts_arr = _bigram_entries([*old, *new])
+        vocab_codes, c_ix = np.unique(codes, return_inverse=True)
+        c_ix = c_ix.astype(np.int32)
         n = len(old) + len(new)
         k = len(old)
         self.n_old, self.n_new = k, len(new)
-        width = max(1, len(vocab))
-        r_ix = np.frombuffer(rows, dtype=np.int64) if rows else np.zeros(0, dtype=np.int64)
-        c_ix = (np.frombuffer(cols, dtype=np.int64) if cols else np.zeros(0, dtype=np.int64)).astype(np.int32)
-        del rows, cols
+        width = max(1, len(vocab_codes))
         # entries are in row order already: one CSR structure (indptr, indices) serves every matrix below,
         # and the old / new halves are views of it, so a 1 MB input does not hold a dozen copies
         indptr = np.concatenate([[0], np.cumsum(np.bincount(r_ix, minlength=n))]).astype(np.int64)
         df = np.bincount(c_ix, minlength=width)
         idf = np.log((n + 1) / (df + 1)) + 1.0
-        tf = 1 + np.log(np.frombuffer(counts, dtype=np.int64).astype(float)) if counts else np.zeros(0)
+        tf = 1 + np.log(counts_arr.astype(float))
         weighted = tf * idf[c_ix]
         norms = np.sqrt(np.bincount(r_ix, weights=weighted * weighted, minlength=n))
         norms[norms == 0] = 1.0
@@ -92,12 +84,15 @@ class Vectors:
         self._setw_old, _ = _halves(_csr(setw, c_ix, indptr, n, width), k)
         _, self._ones_new = _halves(_csr(np.ones(len(c_ix)), c_ix, indptr, n, width), k)
         self._mass_old, self._mass_new = self._set_mass[:k], self._set_mass[k:]
-        self._vocab, self._idf = vocab, idf
+        self._codes, self._idf = vocab_codes, idf
 
     def idf(self, gram: str) -> float:
         """Weight of one bigram; one unseen in both lists weighs as the rarest."""
-        g = self._vocab.get(gram)
-        return float(self._idf[g]) if g is not None else float(np.log(self.n_old + self.n_new + 1) + 1.0)
+        code = ord(gram[0]) * _PLANE + ord(gram[1]) if len(gram) == 2 else ord(gram)
+        g = int(np.searchsorted(self._codes, code))
+        if g < len(self._codes) and self._codes[g] == code:
+            return float(self._idf[g])
+        return float(np.log(self.n_old + self.n_new + 1) + 1.0)
 
     def topk(self, k: int, floor: float) -> csr_matrix:
         """Cosine of old × new for candidate pairs: each row's and each column's ``k`` best above ``floor``.
@@ -157,6 +152,43 @@ class Vectors:
                     np.where(mass_b > 0, inter / np.where(mass_b > 0, mass_b, 1), 0.0))
 
 
+_PLANE = 0x110000
+"""Code points: a bigram is encoded as ``first * _PLANE + second`` (an int64), a one-character text as its
+code point (always under ``_PLANE``), so no two grams share a code and no dictionary is needed."""
+
+
+_CODE_BITS = 41
+"""Bits of a bigram code (``_PLANE``² < 2⁴¹)."""
+_ROWS_IN_KEY = 1 << (63 - _CODE_BITS)
+"""Texts that fit beside a code in one int64 sort key (4 million)."""
+
+
+def _bigram_entries(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(text index, bigram code, count) of every distinct bigram of each text's ``content_key``, sorted by
+    text then code: ``bigram_counts`` for a whole list at once, in numpy rather than a loop per bigram."""
+    keys = [content_key(t) for t in texts]
+    lens = np.fromiter((len(k) for k in keys), dtype=np.int64, count=len(keys))
+    cp = np.frombuffer("".join(keys).encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.int64)
+    starts = np.cumsum(lens) - lens
+    pairs = np.maximum(lens - 1, 0)
+    first = np.repeat(starts - (np.cumsum(pairs) - pairs), pairs) + np.arange(int(pairs.sum()))
+    single = np.flatnonzero(lens == 1)
+    rows = np.concatenate([np.repeat(np.arange(len(keys)), pairs), single])
+    codes = np.concatenate([cp[first] * _PLANE + cp[first + 1], cp[starts[single]]])
+    if len(keys) < _ROWS_IN_KEY:  # one sort of a combined key: several times faster than lexsort
+        combined = np.sort(rows << _CODE_BITS | codes)
+        rows, codes = combined >> _CODE_BITS, combined & ((1 << _CODE_BITS) - 1)
+    else:
+        order = np.lexsort((codes, rows))
+        rows, codes = rows[order], codes[order]
+    if not len(rows):
+        return rows, codes, np.zeros(0, dtype=np.int64)
+    new = np.concatenate([[True], (rows[1:] != rows[:-1]) | (codes[1:] != codes[:-1])])
+    at = np.flatnonzero(new)
+    counts = np.diff(np.append(at, len(rows)))
+    return rows[at], codes[at], counts
+
+
 def _csr(data: np.ndarray, indices: np.ndarray, indptr: np.ndarray, n: int, width: int) -> csr_matrix:
     """A CSR matrix over the given arrays, without copying them."""
     return csr_matrix((data, indices, indptr.astype(np.int64)), shape=(n, width), copy=False)
@@ -186,20 +218,18 @@ def _prefix(m: csr_matrix, df: np.ndarray, size: int) -> csr_matrix:
 
 
 def _top_per_row(m: csr_matrix, k: int) -> tuple[np.ndarray, np.ndarray]:
-    """(row, column) of each row's ``k`` largest positive entries of a sparse matrix (a partial sort of
-    each row's own entries: linear in the number of entries)."""
+    """(row, column) of each row's ``k`` largest positive entries of a sparse matrix: rows with at most ``k``
+    entries keep them all at once; the others get a partial sort of their own entries (linear in them)."""
     m.eliminate_zeros()
     indptr, data, indices = m.indptr, m.data, m.indices
-    rows: list[np.ndarray] = []
-    cols: list[np.ndarray] = []
-    for r in range(m.shape[0]):
-        s, e = int(indptr[r]), int(indptr[r + 1])
-        pick = np.argpartition(-data[s:e], k - 1)[:k] + s if e - s > k else np.arange(s, e)
-        rows.append(np.full(len(pick), r))
-        cols.append(indices[pick])
-    if not rows:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    return np.concatenate(rows), np.concatenate(cols)
+    counts = np.diff(indptr)
+    rows = np.repeat(np.arange(m.shape[0]), counts)
+    picks = [np.flatnonzero((counts <= k)[rows])]
+    for r in np.flatnonzero(counts > k):
+        s = int(indptr[r])
+        picks.append(np.argpartition(-data[s:int(indptr[r + 1])], k - 1)[:k] + s)
+    keep = np.concatenate(picks)
+    return rows[keep], indices[keep]
 
 
 def set_dice(a: Sequence[str], b: Sequence[str], rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
@@ -235,8 +265,8 @@ def set_overlap(a: Sequence[str], b: Sequence[str], candidates: int = 12) -> tup
     on the other side, see ``Vectors.topk``) as a sparse a × b matrix, and each text's bigram-set size:
     enough for Dice and containment without an all-pairs product (a paragraph of ten thousand sentences
     would otherwise make one of a hundred million entries)."""
-    sets_a = [frozenset(g for g, _ in bigram_counts(x)) for x in a]
-    sets_b = [frozenset(g for g, _ in bigram_counts(x)) for x in b]
+    sets_a = [bigram_set(x) for x in a]
+    sets_b = [bigram_set(x) for x in b]
     size_a = np.array([len(s) for s in sets_a], dtype=float)
     size_b = np.array([len(s) for s in sets_b], dtype=float)
     if not a or not b:

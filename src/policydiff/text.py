@@ -157,7 +157,12 @@ import (~30 ms), it is ~20× faster than testing characters one by one. Characte
 _ASTRAL = re.compile("[\U00010000-\U0010FFFF]")
 
 
-@lru_cache(maxsize=65536)
+TEXT_CACHE = 16384
+"""Texts whose normal form and content key are kept: both reports of a pair (~3,000 sentences and nodes,
+their titles and clauses) several times over; 65,536 held ~80 MB more over a 50-pair series."""
+
+
+@lru_cache(maxsize=TEXT_CACHE)
 def normalize(text: str) -> str:
     """Text as compared for "unchanged": NFKC (punctuation and digit width folded), no whitespace."""
     return _BLANKS.sub("", unicodedata.normalize("NFKC", text).translate(_QUOTES))
@@ -183,7 +188,7 @@ def is_punct_or_symbol(ch: str) -> bool:
     return unicodedata.category(ch)[0] in "PS"
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=TEXT_CACHE)
 def content_key(text: str) -> str:
     """Text as compared for similarity: normalised, punctuation and symbols removed."""
     key = normalize(text).translate(_PUNCT_SYMBOL)
@@ -197,10 +202,23 @@ def bigrams(text: str) -> Counter[str]:
     return Counter(dict(bigram_counts(text)))
 
 
-@lru_cache(maxsize=65536)
+BIGRAM_CACHE = 8192
+"""Texts whose bigram tuples are kept: the sentences, nodes and subjects of one pair of reports (~3,000)
+with room to spare. Each entry holds a few dozen small tuples (~4 kB): 65,536 of them held 200 MB over a
+50-pair series, for no speed-up once a pair is done."""
+
+
+@lru_cache(maxsize=BIGRAM_CACHE)
+def bigram_set(text: str) -> frozenset[str]:
+    """The distinct bigrams of ``bigram_counts(text)``, cached: set-based measures (sentence Dice, clause
+    sources) intersect the same sentences' sets many times."""
+    return frozenset(g for g, _ in bigram_counts(text))
+
+
+@lru_cache(maxsize=BIGRAM_CACHE)
 def bigram_counts(text: str) -> tuple[tuple[str, int], ...]:
-    """``bigrams(text)`` as an immutable, cached tuple of (bigram, count): the vectors of every stage are
-    built from the same texts (sentences, their nodes, both directions), so each is counted once."""
+    """``bigrams(text)`` as an immutable, cached tuple of (bigram, count): the set-based measures of every
+    stage (sentence Dice, clause sources, subjects) read the same texts, so each is counted once."""
     k = content_key(text)
     if len(k) < 2:
         return ((k, 1),) if k else ()
