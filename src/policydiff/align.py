@@ -90,8 +90,9 @@ CROSS_CONTAINMENT = 0.8
 """Share (IDF-weighted) of a heading's bigrams that must be in the content node it pairs with across
 levels: the heading's words survive as the measure's title or first clause."""
 CROSS_MAX_SHIFT = 0.2
-"""A section that became a measure stays roughly where it was (within a fifth of the document, by node
-position); the same words a long way off are last year's plan echoed in this year's review."""
+"""A section that became a measure stays roughly where it was: within a fifth of the document (by node
+position) of the section's extent, heading to last descendant; the same words a long way off are last
+year's plan echoed in this year's review."""
 CROSS_TITLE_BODY = 0.25
 """When the heading pairs through the node's run-in title, this share of the heading's words must also
 be in the node: the name alone can be a coincidence of genre words."""
@@ -248,8 +249,10 @@ def _at(m: csr_matrix, a: int, b: int) -> float:
 def _at_many(m: csr_matrix, a: int, cols: np.ndarray) -> np.ndarray:
     """Entries (a, c) for each c of ``cols`` (0 where absent)."""
     idx, data = _row(m, a)
-    k = np.minimum(np.searchsorted(idx, cols), max(len(idx) - 1, 0))
-    return np.where((len(idx) > 0) & (idx[k] == cols), data[k] if len(idx) else 0.0, 0.0)
+    if not len(idx):
+        return np.zeros(len(cols))
+    k = np.minimum(np.searchsorted(idx, cols), len(idx) - 1)
+    return np.where(idx[k] == cols, data[k], 0.0)
 
 
 # --- assignment on a sparse candidate graph -------------------------------------------------------
@@ -644,9 +647,11 @@ def _cross_level(st: _State) -> None:
                                   [titles[a] for a in cand.row])
         best: dict[int, tuple[float, int]] = {}
         score = np.where(inside >= CROSS_TITLE_BODY, np.maximum(inside, named), inside)
-        here = np.array([heads[a] / len(heads_side.nodes) for a in cand.row])
+        start = np.array([heads[a] / len(heads_side.nodes) for a in cand.row])
+        end = np.array([heads_side.end[heads[a]] / len(heads_side.nodes) for a in cand.row])
         there = np.array([contents[b] / len(other_side.nodes) for b in cand.col])
-        score = np.where(np.abs(here - there) <= CROSS_MAX_SHIFT, score, 0.0)
+        shift = np.maximum(start - there, 0) + np.maximum(there - end, 0)  # 0 inside the section's extent
+        score = np.where(shift <= CROSS_MAX_SHIFT, score, 0.0)
         for a, b, v in zip(cand.row, cand.col, score, strict=True):
             if v >= CROSS_CONTAINMENT and v > best.get(int(a), (0.0, -1))[0]:
                 best[int(a)] = (float(v), int(b))
@@ -742,7 +747,6 @@ class _Sentences:
         self._shares: dict[tuple[int, int, bool], float] = {}
         self._between: dict[tuple[tuple[int, ...], tuple[int, ...]], list[tuple[int, int, float]]] = {}
         self._postings: dict[int, dict[str, list[int]]] = {}
-        self.old_side, self.co, self.cn = st.old, st.co, st.cn
         self._flows(st)
 
     def _flows(self, st: _State) -> None:
@@ -794,16 +798,18 @@ class _Sentences:
             weights = {g: self.vec.idf(g) for g, _ in bigram_counts(clause)}
             total = sum(weights.values())
             here = sum(w for g, w in weights.items() if g in grams)
-            if total and here >= CLAUSE_SOURCE_MIN * total and self._best_source(mine, weights) == piece:
+            if total and here >= CLAUSE_SOURCE_MIN * total \
+                    and self._best_source(mine, st.co if piece_is_old else st.cn, weights) == piece:
                 return True
         return False
 
-    def _best_source(self, side: _Side, weights: dict[str, float]) -> int:
-        """The content node of ``side`` holding most of a clause's weighted bigrams (the earliest on a tie)."""
+    def _best_source(self, side: _Side, members: Sequence[int], weights: dict[str, float]) -> int:
+        """The node of ``members`` (content nodes of ``side``) holding most of a clause's weighted bigrams
+        (the earliest on a tie), through an inverted index of their bigrams built on first use."""
         postings = self._postings.get(id(side))
         if postings is None:
             postings = self._postings[id(side)] = {}
-            for i in (self.co if side is self.old_side else self.cn):
+            for i in members:
                 for g in self._grams(side, i):
                     postings.setdefault(g, []).append(i)
         found: dict[int, float] = {}

@@ -115,10 +115,12 @@ class Vectors:
             return csr_matrix((self.n_old, self.n_new))
         rows = np.concatenate(keep_r)
         cols = np.concatenate(keep_c)
-        pairs = np.unique(np.stack([rows, cols], axis=1), axis=0) if len(rows) else np.zeros((0, 2), int)
-        values = self.cosine_at(pairs[:, 0], pairs[:, 1])
+        width = max(1, self.n_new)
+        pairs = np.unique(rows.astype(np.int64) * width + cols)  # one 1-D sort, not a sort of row pairs
+        rows, cols = pairs // width, pairs % width
+        values = self.cosine_at(rows, cols)
         ok = values >= floor
-        return csr_matrix((values[ok], (pairs[ok, 0], pairs[ok, 1])), shape=(self.n_old, self.n_new))
+        return csr_matrix((values[ok], (rows[ok], cols[ok])), shape=(self.n_old, self.n_new))
 
     def cosine_at(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
         """Cosine of the given (old row, new column) pairs, computed pair by pair on sparse rows, a chunk
