@@ -42,6 +42,9 @@ CHUNK_ROWS = 512
 ALL_PAIRS = 4096
 """Up to this many pairs (two paragraphs of 64 sentences) ``set_overlap`` intersects every pair directly:
 cheaper than building sparse vectors for the handful of sentences of one measure."""
+FEW_PAIRS = 512
+"""Up to this many pairs ``_pair_sums`` works on the CSR arrays itself (4 pairs: 0.04 ms against 0.18 ms
+through sparse products; 300 pairs: 0.21 against 0.32); above, the sparse products win."""
 PAIR_CHUNK = 4096
 """Candidate pairs scored at a time: each copies two sparse rows, so memory stays at a few MB whatever the
 number of candidates."""
@@ -82,7 +85,6 @@ class Vectors:
         self._prefix_old, self._prefix_new = _halves(prefix, k)
         self._unit_old, self._unit_new = _halves(_csr(unit, c_ix, indptr, n, width), k)
         self._setw_old, _ = _halves(_csr(setw, c_ix, indptr, n, width), k)
-        _, self._ones_new = _halves(_csr(np.ones(len(c_ix)), c_ix, indptr, n, width), k)
         self._mass_old, self._mass_new = self._set_mass[:k], self._set_mass[k:]
         self._codes, self._idf = vocab_codes, idf
 
@@ -123,14 +125,8 @@ class Vectors:
         return csr_matrix((values[ok], (rows[ok], cols[ok])), shape=(self.n_old, self.n_new))
 
     def cosine_at(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
-        """Cosine of the given (old row, new column) pairs, computed pair by pair on sparse rows, a chunk
-        of ``PAIR_CHUNK`` pairs at a time (each pair copies its two rows)."""
-        out = np.empty(len(rows))
-        for s in range(0, len(rows), PAIR_CHUNK):
-            a = self._unit_old[rows[s:s + PAIR_CHUNK]]
-            b = self._unit_new[cols[s:s + PAIR_CHUNK]]
-            out[s:s + PAIR_CHUNK] = np.asarray(a.multiply(b).sum(axis=1)).ravel()
-        return out
+        """Cosine of the given (old row, new column) pairs (``_pair_sums`` of the unit vectors)."""
+        return _pair_sums(self._unit_old, rows, self._unit_new, cols, weigh_new=True)
 
     def mass_old(self, rows: np.ndarray) -> np.ndarray:
         """IDF mass of the bigram sets of old units (how much content they carry)."""
@@ -142,11 +138,7 @@ class Vectors:
 
     def containment_at(self, rows: np.ndarray, cols: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(share of old found in new, share of new found in old), IDF-weighted over bigram sets."""
-        inter = np.empty(len(rows))
-        for s in range(0, len(rows), PAIR_CHUNK):
-            a = self._setw_old[rows[s:s + PAIR_CHUNK]]
-            b = self._ones_new[cols[s:s + PAIR_CHUNK]]
-            inter[s:s + PAIR_CHUNK] = np.asarray(a.multiply(b).sum(axis=1)).ravel()
+        inter = _pair_sums(self._setw_old, rows, self._unit_new, cols, weigh_new=False)
         mass_a = self._mass_old[rows]
         mass_b = self._mass_new[cols]
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -189,6 +181,51 @@ def _bigram_entries(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.nd
     at = np.flatnonzero(new)
     counts = np.diff(np.append(at, len(rows)))
     return rows[at], codes[at], counts
+
+
+def _pair_sums(a: csr_matrix, rows: np.ndarray, b: csr_matrix, cols: np.ndarray, weigh_new: bool) -> np.ndarray:
+    """For each pair k, the sum over the columns shared by row ``rows[k]`` of ``a`` and row ``cols[k]`` of
+    ``b`` of a's value times (b's value if ``weigh_new``, else 1): a dot product, or a's weight of the
+    shared bigrams.
+
+    Up to ``FEW_PAIRS`` pairs this is done on the CSR arrays directly: the entries of each pair's two rows
+    get the key (pair, column), sorted by construction (rows have sorted indices), and the shared keys are
+    found by one binary search. Slicing and multiplying sparse matrices builds four matrices per call
+    (~0.2 ms), which the evidence and leftover checks of a comparison paid a hundred times; above, the
+    sparse products are faster (3,000 pairs: 1.3 ms against 5.4 ms)."""
+    rows = np.asarray(rows, dtype=np.int64)
+    cols = np.asarray(cols, dtype=np.int64)
+    out = np.zeros(len(rows))
+    if len(rows) > FEW_PAIRS:  # many pairs: sparse products amortise their set-up
+        for s in range(0, len(rows), PAIR_CHUNK):
+            x = a[rows[s:s + PAIR_CHUNK]]
+            y = b[cols[s:s + PAIR_CHUNK]]
+            if not weigh_new:
+                y = csr_matrix((np.ones(len(y.data)), y.indices, y.indptr), shape=y.shape)
+            out[s:s + PAIR_CHUNK] = np.asarray(x.multiply(y).sum(axis=1)).ravel()
+        return out
+    width = np.int64(max(1, a.shape[1]))
+    for s in range(0, len(rows), PAIR_CHUNK):
+        r, c = rows[s:s + PAIR_CHUNK], cols[s:s + PAIR_CHUNK]
+        pos_a, pair_a = _spans(a.indptr, r)
+        pos_b, pair_b = _spans(b.indptr, c)
+        if not len(pos_a) or not len(pos_b):
+            continue
+        key_a = pair_a * width + a.indices[pos_a]
+        key_b = pair_b * width + b.indices[pos_b]
+        at = np.minimum(np.searchsorted(key_b, key_a), len(key_b) - 1)
+        hit = key_b[at] == key_a
+        values = a.data[pos_a[hit]] * (b.data[pos_b[at[hit]]] if weigh_new else 1.0)
+        out[s:s + len(r)] = np.bincount(pair_a[hit], weights=values, minlength=len(r))
+    return out
+
+
+def _spans(indptr: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Positions of the entries of ``rows`` (in order) in a CSR matrix, and the index in ``rows`` of each."""
+    starts = indptr[rows].astype(np.int64)
+    lengths = indptr[rows + 1].astype(np.int64) - starts
+    owner = np.repeat(np.arange(len(rows), dtype=np.int64), lengths)
+    return np.repeat(starts - (np.cumsum(lengths) - lengths), lengths) + np.arange(int(lengths.sum())), owner
 
 
 def _csr(data: np.ndarray, indices: np.ndarray, indptr: np.ndarray, n: int, width: int) -> csr_matrix:
@@ -262,23 +299,28 @@ def assign(rows: np.ndarray, cols: np.ndarray, vals: np.ndarray, n_rows: int,
     return {int(a): (int(b), lookup[(int(a), int(b))]) for a, b in zip(mr, mc, strict=True) if b < n_cols}
 
 
-def set_overlap(a: Sequence[str], b: Sequence[str], candidates: int = 12) -> tuple[csr_matrix, np.ndarray, np.ndarray]:
-    """Shared bigram-set sizes of the candidate pairs of texts (each text's ``candidates`` most similar
-    on the other side, see ``Vectors.topk``) as a sparse a × b matrix, and each text's bigram-set size:
-    enough for Dice and containment without an all-pairs product (a paragraph of ten thousand sentences
-    would otherwise make one of a hundred million entries)."""
+def set_overlap(a: Sequence[str], b: Sequence[str], candidates: int = 12,
+                ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Shared bigram-set sizes of the candidate pairs of texts as triplets (row, column, size > 0), and
+    each text's bigram-set size: enough for Dice and containment. Up to ``ALL_PAIRS`` pairs every pair is
+    intersected directly; above, only each text's ``candidates`` most similar on the other side (see
+    ``Vectors.topk``), so that a paragraph of ten thousand sentences never makes a hundred million pairs.
+    Triplets rather than a sparse matrix: a comparison calls this once per change, mostly on a handful of
+    sentences, where building a matrix costs more than the intersections."""
     sets_a = [bigram_set(x) for x in a]
     sets_b = [bigram_set(x) for x in b]
     size_a = np.array([len(s) for s in sets_a], dtype=float)
     size_b = np.array([len(s) for s in sets_b], dtype=float)
     if not a or not b:
-        return csr_matrix((len(a), len(b))), size_a, size_b
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, np.zeros(0), size_a, size_b
     if len(a) * len(b) <= ALL_PAIRS:
         rows = np.repeat(np.arange(len(a)), len(b))
         cols = np.tile(np.arange(len(b)), len(a))
     else:
         cand = Vectors(a, b).topk(candidates, 0.0).tocoo()
-        rows, cols = cand.row, cand.col
-    inter = np.array([len(sets_a[r] & sets_b[c]) for r, c in zip(rows, cols, strict=True)], dtype=float)
+        rows, cols = cand.row.astype(np.int64), cand.col.astype(np.int64)
+    inter = np.array([len(sets_a[r] & sets_b[c]) for r, c in zip(rows.tolist(), cols.tolist(), strict=True)],
+                     dtype=float)
     ok = inter > 0
-    return (csr_matrix((inter[ok], (rows[ok], cols[ok])), shape=(len(a), len(b))), size_a, size_b)
+    return rows[ok], cols[ok], inter[ok], size_a, size_b

@@ -25,7 +25,6 @@ from functools import lru_cache
 
 import numpy as np
 from diff_match_patch import diff_match_patch
-from scipy.sparse import csr_matrix
 
 from .model import ChangeKind, CommitmentChange, Sentence
 from .similarity import assign, set_overlap
@@ -182,23 +181,19 @@ def _absorb_short_equalities(ops: list[tuple[str, str]]) -> Inline:
 # --- commitments ---------------------------------------------------------------------------------
 
 
-def _pieces(overlap: csr_matrix, sizes: np.ndarray, matched: dict[int, int],
+def _pieces(rows: np.ndarray, cols: np.ndarray, inter: np.ndarray, sizes: np.ndarray, matched: dict[int, int],
             other_matched: dict[int, int]) -> dict[int, int]:
-    """Unmatched sentences (rows of ``overlap``) mostly contained in a matched sentence of the other side
-    (columns): index → that index. A sentence of fewer than 4 bigrams is never a piece."""
-    out: dict[int, int] = {}
-    m = overlap.tocsr()
-    indptr, indices, data = m.indptr, m.indices, m.data
-    for k in range(m.shape[0]):
-        if k in matched or sizes[k] < 4:
+    """Unmatched sentences (``rows``) mostly contained in a matched sentence of the other side (``cols``),
+    from the overlap triplets: index → that index. A sentence of fewer than 4 bigrams is never a piece."""
+    best: dict[int, tuple[float, int]] = {}
+    for k, c, v in zip(rows.tolist(), cols.tolist(), inter.tolist(), strict=True):
+        if k in matched or sizes[k] < 4 or c not in other_matched:
             continue
-        best, score = -1, 0.0
-        for c, v in zip(indices[indptr[k]:indptr[k + 1]], data[indptr[k]:indptr[k + 1]], strict=True):
-            if int(c) in other_matched and v / sizes[k] > score:
-                best, score = int(c), float(v / sizes[k])
-        if score >= SENTENCE_CONTAINMENT:
-            out[k] = best
-    return out
+        share = v / sizes[k]
+        cur = best.get(k)
+        if cur is None or share > cur[0] or (share == cur[0] and c < cur[1]):
+            best[k] = (share, c)
+    return {k: c for k, (share, c) in best.items() if share >= SENTENCE_CONTAINMENT}
 
 
 def align_sentences(old: Sequence[Sentence], new: Sequence[Sentence]) -> tuple[CommitmentChange, ...]:
@@ -209,16 +204,15 @@ def align_sentences(old: Sequence[Sentence], new: Sequence[Sentence]) -> tuple[C
 
     Ordered as the new side reads, removed sentences placed after their old predecessor's match.
     """
-    overlap, so, sn = set_overlap([s.text for s in old], [s.text for s in new])
-    m = overlap.tocoo()
-    total = so[m.row] + sn[m.col]
-    dice = np.where(total > 0, 2 * m.data / np.where(total > 0, total, 1), 0.0)
+    rows, cols, inter, so, sn = set_overlap([s.text for s in old], [s.text for s in new])
+    total = so[rows] + sn[cols]
+    dice = np.where(total > 0, 2 * inter / np.where(total > 0, total, 1), 0.0)
     ok = dice >= SENTENCE_MIN_DICE
-    found = assign(m.row[ok], m.col[ok], dice[ok], len(old), len(new))
+    found = assign(rows[ok], cols[ok], dice[ok], len(old), len(new))
     pairs = {r: c for r, (c, _) in found.items()}
     matched_new = {c: r for r, c in pairs.items()}
-    extra = _pieces(overlap.T, sn, matched_new, pairs)  # new index -> old index (split pieces)
-    extra_old = _pieces(overlap, so, pairs, matched_new)  # old index -> new index (merged pieces)
+    extra = _pieces(cols, rows, inter, sn, matched_new, pairs)  # new index -> old index (split pieces)
+    extra_old = _pieces(rows, cols, inter, so, pairs, matched_new)  # old index -> new index (merged pieces)
 
     items: list[tuple[tuple[float, int, int], CommitmentChange]] = []
     for j, s in enumerate(new):
