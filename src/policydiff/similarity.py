@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
+from scipy.optimize import linear_sum_assignment
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import min_weight_full_bipartite_matching
 
@@ -42,6 +43,10 @@ CHUNK_ROWS = 512
 ALL_PAIRS = 4096
 """Up to this many pairs (two paragraphs of 64 sentences) ``set_overlap`` intersects every pair directly:
 cheaper than building sparse vectors for the handful of sentences of one measure."""
+DENSE_CELLS = 256
+"""Up to this many cells (rows × (columns + rows)) ``assign`` solves a dense table with the Hungarian
+method: for the three sentences a side of a typical measure pair it takes 14 µs, building and matching
+the sparse graph 240 µs (a 50-pair series makes ~2,600 such calls)."""
 FEW_PAIRS = 512
 """Up to this many pairs ``_pair_sums`` works on the CSR arrays itself (4 pairs: 0.04 ms against 0.18 ms
 through sparse products; 300 pairs: 0.21 against 0.32); above, the sparse products win."""
@@ -289,6 +294,12 @@ def assign(rows: np.ndarray, cols: np.ndarray, vals: np.ndarray, n_rows: int,
     cost grows with the number of candidate edges, not with n_rows × n_cols."""
     if not len(vals) or not n_rows or not n_cols:
         return {}
+    if n_rows * (n_cols + n_rows) <= DENSE_CELLS:  # a handful of sentences: a dense table is cheaper
+        table = np.full((n_rows, n_cols + n_rows), -1.0)
+        table[rows, cols] = vals
+        table[np.arange(n_rows), n_cols + np.arange(n_rows)] = 0.0
+        mr, mc = linear_sum_assignment(table, maximize=True)
+        return {int(a): (int(b), float(table[a, b])) for a, b in zip(mr, mc, strict=True) if b < n_cols}
     big = float(vals.max()) + 1.0
     weights = np.concatenate([big - vals, np.full(n_rows, big)])
     graph = csr_matrix((weights, (np.concatenate([rows, np.arange(n_rows)]),
