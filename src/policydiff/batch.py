@@ -85,6 +85,11 @@ list of tasks to re-run one by one after a worker dies."""
 PAIR_PRIORITY = 10
 """Dask priority of pair tasks over load tasks (priority 0): any positive value puts a ready pair first."""
 
+SUBMIT_BATCH = 5000
+"""Tasks per graph sent to the Dask scheduler: a message per task costs the scheduler about a millisecond
+each, while one graph of the 10^5 pairs of a large run is a message of about 20 MB (Dask warns above 10 MB).
+5000 tasks are about 1 MB."""
+
 TABLES = ("documents", "phrases", "changes", "numbers", "pairs")
 
 PAIR_TABLES = ("changes", "numbers", "phrases")
@@ -752,8 +757,7 @@ class _DaskEngine:
 
         as_completed: Any = distributed.as_completed
         client = self.client
-        hashes = dict(zip((e.key for e in entries), client.gather(client.map(hash_entry, entries, pure=False)),
-                          strict=True))
+        hashes = dict(zip((e.key for e in entries), client.gather(_map(client, hash_entry, entries)), strict=True))
         todo, to_load = _plan_work(entries, pairs, hashes, out)
         bar = _Progress(len(pairs), len(pairs) - len(todo), progress)
         bar.show(final=True)
@@ -763,22 +767,19 @@ class _DaskEngine:
         by_home: dict[str | None, list[Entry]] = defaultdict(list)
         for e in to_load:
             by_home[homes.get(e.key)].append(e)
-        # One graph per worker, not a message per task: the scheduler's cost per submission is paid a few times.
-        # Within a graph Dask keeps the order of the list: each worker loads its documents in plan order.
         docs = {e.key: fut for home, group in by_home.items()
-                for e, fut in zip(group, client.map(load_entry, group, out=str(out), pure=False, **_where(home)),
-                                  strict=True)}
+                for e, fut in zip(group, _map(client, load_entry, group, out=str(out), **_where(home)), strict=True)}
         # A small task per document reports whether it was readable; the document itself never leaves the workers.
         # It outranks loads: below them it would wait for the worker's last load, and keep every document of the
         # worker in memory until then.
-        status = dict(zip(to_load, client.map(_load_error, [docs[e.key] for e in to_load], pure=False,
-                                              priority=PAIR_PRIORITY), strict=True))
+        status = dict(zip(to_load, _map(client, _load_error, [docs[e.key] for e in to_load], priority=PAIR_PRIORITY),
+                          strict=True))
         users: Counter[tuple[str, int]] = Counter(k for p in chosen for k in (p.old.key, p.new.key))
         # Pairs outrank loads: a pair runs as soon as its two documents are there, so that the workers hold
         # a few parsed documents at a time, not the corpus.
-        pair_of = dict(zip(client.map(run_pair, chosen, [docs[p.old.key] for p in chosen],
-                                      [docs[p.new.key] for p in chosen], out=str(out), pure=False,
-                                      priority=PAIR_PRIORITY), chosen, strict=True))
+        pair_of = dict(zip(_map(client, run_pair, chosen, [docs[p.old.key] for p in chosen],
+                                [docs[p.new.key] for p in chosen], out=str(out), priority=PAIR_PRIORITY),
+                           chosen, strict=True))
         for key in [k for k in docs if not users[k]]:
             del docs[key]
         for fut in as_completed(list(pair_of)):
@@ -805,6 +806,14 @@ class _DaskEngine:
         return BatchSummary(pairs=len(pairs), done=bar.done, skipped=bar.skipped, failed=bar.failed,
                             documents=len(entries), documents_failed=docs_failed,
                             seconds=time.monotonic() - start, out=str(out))
+
+
+def _map(client: Any, fn: Callable[..., Any], *iterables: list[Any], **kwargs: Any) -> list[Any]:
+    """``client.map`` in graphs of ``SUBMIT_BATCH`` tasks, not a message per task. Dask starts the tasks of
+    one graph in the order of the lists; ``fifo_timeout=0`` makes each graph rank after the one before, so
+    that a worker loads its documents in plan order (pairs become ready in that order)."""
+    futures: list[Any] = client.map(fn, *iterables, pure=False, batch_size=SUBMIT_BATCH, fifo_timeout=0, **kwargs)
+    return futures
 
 
 def _doc_homes(pairs: list[Pair], nthreads: dict[str, int]) -> dict[tuple[str, int], str]:
