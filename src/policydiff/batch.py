@@ -826,7 +826,7 @@ def _doc_homes(pairs: list[Pair], nthreads: dict[str, int]) -> dict[tuple[str, i
     sentences in ``functools.lru_cache``s (normalised text, bigrams, jieba tags), and the document's second
     pair finds them there. Loaded wherever a worker is free, as Dask places tasks without inputs, the
     documents alternate between workers and nearly every pair crosses them: the 50 pairs of the reports
-    then cost about 20 % more CPU (``docs/scaling.md``). With no workers known, nothing is placed."""
+    then cost about 10 % more CPU (``docs/scaling.md``). With no workers known, nothing is placed."""
     workers = sorted(nthreads)
     total = sum(nthreads.values())
     homes: dict[tuple[str, int], str] = {}
