@@ -25,7 +25,7 @@ from distributed import LocalCluster
 
 import policydiff
 from conftest import ROOT, SAMPLES
-from policydiff.batch import TABLES, plan_pairs, read_manifest, read_table
+from policydiff.batch import TABLES, Entry, _doc_homes, plan_pairs, read_manifest, read_table
 from policydiff.cli import main
 from policydiff.model import InputError, OptionsError
 
@@ -254,6 +254,26 @@ def test_manifests_and_plans(tmp_path: Path) -> None:
         bad.write_text(text, encoding="utf-8")
         with pytest.raises(InputError, match=reason):
             read_manifest(bad)
+
+
+def test_documents_of_neighbouring_pairs_are_placed_on_one_worker() -> None:
+    """On Dask a pair runs where its documents are: the pairs cut into one run per worker (by threads), each
+    document on the worker of its first pair, so that only the pair at a cut has its documents apart."""
+    chain = plan_pairs([Entry(issuer="县", year=y, source=f"{y}.txt") for y in range(2000, 2011)])
+    homes = _doc_homes(chain, {"tcp://b:1": 1, "tcp://a:1": 1})
+    assert [homes[("县", y)] for y in range(2000, 2011)] == ["tcp://a:1"] * 6 + ["tcp://b:1"] * 5
+    apart = [p.name for p in chain if homes[p.old.key] != homes[p.new.key]]
+    assert apart == ["2005-2006"]
+    # A worker with three threads takes three quarters of the pairs.
+    homes = _doc_homes(chain, {"tcp://a:1": 1, "tcp://b:1": 3})
+    assert sum(homes[p.new.key] == "tcp://b:1" for p in chain) == 7
+    # With the reference issuer's documents shared by several issuers, every document still has one worker.
+    entries = read_manifest(BATCH)
+    plan = plan_pairs(entries, against=CITY)
+    homes = _doc_homes(plan, {"tcp://a:1": 2, "tcp://b:1": 2, "tcp://c:1": 2})
+    assert set(homes) == {k for p in plan for k in (p.old.key, p.new.key)}
+    assert set(homes.values()) == {"tcp://a:1", "tcp://b:1", "tcp://c:1"}
+    assert _doc_homes(plan, {}) == {}
 
 
 def test_urls_in_the_manifest_and_progress_on_stderr(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

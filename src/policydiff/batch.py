@@ -24,6 +24,7 @@ the ``pairs`` table as ``failed``; nothing a document holds stops the batch.
 
 from __future__ import annotations
 
+import bisect
 import concurrent.futures as cf
 import csv
 import hashlib
@@ -83,6 +84,11 @@ list of tasks to re-run one by one after a worker dies."""
 
 PAIR_PRIORITY = 10
 """Dask priority of pair tasks over load tasks (priority 0): any positive value puts a ready pair first."""
+
+SUBMIT_BATCH = 5000
+"""Tasks per graph sent to the Dask scheduler: a message per task costs the scheduler about a millisecond
+each, while one graph of the 10^5 pairs of a large run is a message of about 20 MB (Dask warns above 10 MB).
+5000 tasks are about 1 MB."""
 
 TABLES = ("documents", "phrases", "changes", "numbers", "pairs")
 
@@ -751,21 +757,29 @@ class _DaskEngine:
 
         as_completed: Any = distributed.as_completed
         client = self.client
-        hashes = dict(zip((e.key for e in entries), client.gather(client.map(hash_entry, entries, pure=False)),
-                          strict=True))
+        hashes = dict(zip((e.key for e in entries), client.gather(_map(client, hash_entry, entries)), strict=True))
         todo, to_load = _plan_work(entries, pairs, hashes, out)
         bar = _Progress(len(pairs), len(pairs) - len(todo), progress)
         bar.show(final=True)
-        docs = {e.key: client.submit(load_entry, e, str(out), pure=False) for e in to_load}
-        # A small task per document reports whether it was readable; the document itself never leaves the workers.
-        status = {e: client.submit(_load_error, docs[e.key], pure=False) for e in to_load}
         chosen = todo if stop_after is None else todo[:stop_after]
+        # Neighbouring documents are loaded on the same worker, and their pairs follow them (``_doc_homes``).
+        homes = _doc_homes(chosen, client.nthreads())
+        by_home: dict[str | None, list[Entry]] = defaultdict(list)
+        for e in to_load:
+            by_home[homes.get(e.key)].append(e)
+        docs = {e.key: fut for home, group in by_home.items()
+                for e, fut in zip(group, _map(client, load_entry, group, out=str(out), **_where(home)), strict=True)}
+        # A small task per document reports whether it was readable; the document itself never leaves the workers.
+        # It outranks loads: below them it would wait for the worker's last load, and keep every document of the
+        # worker in memory until then.
+        status = dict(zip(to_load, _map(client, _load_error, [docs[e.key] for e in to_load], priority=PAIR_PRIORITY),
+                          strict=True))
         users: Counter[tuple[str, int]] = Counter(k for p in chosen for k in (p.old.key, p.new.key))
         # Pairs outrank loads: a pair runs as soon as its two documents are there, so that the workers hold
         # a few parsed documents at a time, not the corpus.
-        pair_of = {client.submit(run_pair, p, docs[p.old.key], docs[p.new.key], str(out), pure=False,
-                                 priority=PAIR_PRIORITY): p
-                   for p in chosen}
+        pair_of = dict(zip(_map(client, run_pair, chosen, [docs[p.old.key] for p in chosen],
+                                [docs[p.new.key] for p in chosen], out=str(out), priority=PAIR_PRIORITY),
+                           chosen, strict=True))
         for key in [k for k in docs if not users[k]]:
             del docs[key]
         for fut in as_completed(list(pair_of)):
@@ -792,6 +806,44 @@ class _DaskEngine:
         return BatchSummary(pairs=len(pairs), done=bar.done, skipped=bar.skipped, failed=bar.failed,
                             documents=len(entries), documents_failed=docs_failed,
                             seconds=time.monotonic() - start, out=str(out))
+
+
+def _map(client: Any, fn: Callable[..., Any], *iterables: list[Any], **kwargs: Any) -> list[Any]:
+    """``client.map`` in graphs of ``SUBMIT_BATCH`` tasks, not a message per task. Dask starts the tasks of
+    one graph in the order of the lists; ``fifo_timeout=0`` makes each graph rank after the one before, so
+    that a worker loads its documents in plan order (pairs become ready in that order)."""
+    futures: list[Any] = client.map(fn, *iterables, pure=False, batch_size=SUBMIT_BATCH, fifo_timeout=0, **kwargs)
+    return futures
+
+
+def _doc_homes(pairs: list[Pair], nthreads: dict[str, int]) -> dict[tuple[str, int], str]:
+    """The worker to load each document on: the pairs, in plan order, cut into one contiguous run per worker
+    (in proportion to its threads), and each document on the worker of its first pair.
+
+    Dask then runs a pair where its two documents are (it prefers a worker that holds a task's inputs), so
+    pairs that share a document share a worker, except one pair at each cut. That matters more than the
+    transfer of the document (2–3 ms of pickling): a worker process keeps what it computed of a document's
+    sentences in ``functools.lru_cache``s (normalised text, bigrams, jieba tags), and the document's second
+    pair finds them there. Loaded wherever a worker is free, as Dask places tasks without inputs, the
+    documents alternate between workers and nearly every pair crosses them: the 50 pairs of the reports
+    then cost about 10 % more CPU (``docs/scaling.md``). With no workers known, nothing is placed."""
+    workers = sorted(nthreads)
+    total = sum(nthreads.values())
+    homes: dict[tuple[str, int], str] = {}
+    if not total:
+        return homes
+    bounds = list(itertools.accumulate(nthreads[w] for w in workers))
+    for i, p in enumerate(pairs):
+        w = workers[bisect.bisect_right(bounds, i * total // len(pairs))]
+        homes.setdefault(p.old.key, w)
+        homes.setdefault(p.new.key, w)
+    return homes
+
+
+def _where(worker: str | None) -> dict[str, Any]:
+    """``client.map`` arguments placing tasks on ``worker``, as a preference: Dask may still run them
+    elsewhere when that worker is gone or an idle worker steals them."""
+    return {} if worker is None else {"workers": [worker], "allow_other_workers": True}
 
 
 def _record_failure(task: Entry | Pair, error: str, hashes: dict[tuple[str, int], str], out: Path,
