@@ -77,7 +77,7 @@ def _dask(manifest: Path, out: Path, config: dict[str, Any]) -> tuple[float, flo
     started = time.perf_counter()
     try:
         with dask.config.set(config), LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                                   host="127.0.0.1", dashboard_address=None) as cluster, \
+                                                   host="127.0.0.1", dashboard_address=":0") as cluster, \
                 Client(cluster) as client:
             # A cluster is long-lived: its workers import policydiff once, not per batch.
             client.run(importlib.import_module, "policydiff.batch")

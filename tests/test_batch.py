@@ -78,7 +78,7 @@ def test_local_and_dask_outputs_are_identical(corpora: Path, tmp_path: Path,
     manifest, local_out, _ = local_run
     out = tmp_path / "dask"
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
-                      dashboard_address=None) as cluster:
+                      dashboard_address=":0") as cluster:  # any free port: 8787 may be taken
         summary = policydiff.batch(manifest, out, cluster.scheduler_address, against=CITY)
         # An unreadable document on the cluster: recorded the same way as locally.
         bad = tmp_path / "bad"
@@ -233,6 +233,39 @@ def test_a_document_that_kills_its_worker_process_is_recorded(tmp_path: Path, mo
     assert docs[("某县", 2023)]["error"] is None
     pairs = {(r["issuer"], r["new_year"]): r["status"] for r in read_table(tmp_path / "out", "pairs").to_pylist()}
     assert pairs == {("某县", 2023): "failed", ("某县", 2024): "done", ("白沙县教育局", 2023): "done"}
+
+
+def test_a_pair_that_kills_its_worker_in_a_run_is_recorded_alone(tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pairs go to the local workers in runs; when one kills its worker, the run's pairs are tried again one
+    at a time and only the culprit is recorded as failed."""
+    batch_module = sys.modules["policydiff.batch"]
+    real_compare = batch_module.compare  # type: ignore[attr-defined]
+
+    def deadly_compare(old: policydiff.Document, new: policydiff.Document, *args: object) -> object:
+        if "致命" in new.text:
+            os._exit(1)
+        return real_compare(old, new, *args)
+
+    monkeypatch.setattr(batch_module, "compare", deadly_compare)
+    monkeypatch.setattr(batch_module, "_start_method", lambda: "fork")
+    monkeypatch.setattr(batch_module, "RUNS_PER_WORKER", 1)  # 4 pairs on 2 workers: runs of 2
+    folder = tmp_path / "corpus"
+    (folder / "某县").mkdir(parents=True)
+    for year, text in ((2021, "普通的文档。"), (2022, "普通的文档。再加一句。"), (2023, "致命的文档。"),
+                       (2024, "普通的文档。又加一句。")):
+        (folder / "某县" / f"{year}.txt").write_text(f"一、总则\n1.{text}\n", encoding="utf-8")
+    (folder / "白沙县教育局").mkdir()
+    for f in (BATCH / "白沙县教育局").glob("*.txt"):
+        (folder / "白沙县教育局" / f.name).write_bytes(f.read_bytes())
+    summary = policydiff.batch(folder, tmp_path / "out", workers=2)
+    pairs = {(r["issuer"], r["new_year"]): (r["status"], r["error"])
+             for r in read_table(tmp_path / "out", "pairs").to_pylist()}
+    # whichever run holds the deadly pair also holds a healthy one, which must not be failed with it
+    assert {k: v[0] for k, v in pairs.items()} == {("某县", 2022): "done", ("某县", 2023): "failed",
+                                                   ("某县", 2024): "done", ("白沙县教育局", 2023): "done"}
+    assert "worker process died" in (pairs[("某县", 2023)][1] or "")
+    assert (summary.done, summary.failed, summary.documents_failed) == (3, 1, 0)
 
 
 def test_manifests_and_plans(tmp_path: Path) -> None:

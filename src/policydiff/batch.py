@@ -77,6 +77,15 @@ SCHEDULER_TIMEOUT_S = 20
 """Seconds to wait for the Dask scheduler to answer: a cluster that is up answers in well under a second;
 a wrong address should fail while the user is still watching."""
 
+RUN_PAIRS = 16
+"""Most consecutive pairs in one task of the local engine. A worker process keeps what it computed of a
+document's sentences (normal forms, bigrams, jieba tags, quantities), so a document's second pair is
+cheaper in the process that did its first: pairs handed out one by one alternate between the workers and
+the 50 report pairs cost ~25 % more CPU (``docs/scaling.md``). 16 keeps what a dying worker loses, and the
+wait for the last run, short."""
+RUNS_PER_WORKER = 4
+"""Runs are cut to about (pairs to do) / (workers × 4) pairs when that is under ``RUN_PAIRS``, so that a
+small batch still spreads over every worker and its last runs end close together."""
 TASKS_PER_WORKER = 2
 """Tasks handed to the local pool per worker: one running and one waiting, so a worker never idles while
 this process (descheduled on a busy machine) comes round to submit the next; more would only lengthen the
@@ -490,17 +499,24 @@ def load_to_cache(entry: Entry, out: str, cache: str) -> Loaded:
     return attrs.evolve(loaded, document=None)
 
 
-def pair_from_cache(pair: Pair, out: str, cache: str) -> PairResult:
-    """Local engine: a pair task reading its two parsed documents from the cache (a document without a
-    cache file is one whose load task died: the pair fails as unreadable)."""
+def pairs_from_cache(run: tuple[Pair, ...], out: str, cache: str) -> list[PairResult]:
+    """Local engine: a run of consecutive pairs in one process, each parsed document read from the cache
+    once (a document without a cache file is one whose load task died: its pairs fail as unreadable).
+
+    Consecutive pairs share a document, and the process keeps what it computed of that document's
+    sentences (normal forms, bigrams, jieba tags, quantities): the document's second pair finds it there."""
+    docs: dict[tuple[str, int], Loaded] = {}
+
     def get(entry: Entry) -> Loaded:
-        try:
-            with open(_cache_file(cache, entry), "rb") as fh:
-                loaded: Loaded = pickle.load(fh)  # our own cache, written by this run
-                return loaded
-        except FileNotFoundError:
-            return Loaded(entry=entry, sha256="", document=None, error="its load task died")
-    return run_pair(pair, get(pair.old), get(pair.new), out)
+        if entry.key not in docs:
+            try:
+                with open(_cache_file(cache, entry), "rb") as fh:
+                    docs[entry.key] = pickle.load(fh)  # our own cache, written by this run
+            except FileNotFoundError:
+                docs[entry.key] = Loaded(entry=entry, sha256="", document=None, error="its load task died")
+        return docs[entry.key]
+
+    return [run_pair(p, get(p.old), get(p.new), out) for p in run]
 
 
 class _InlineExecutor(cf.Executor):
@@ -675,34 +691,54 @@ class _LocalEngine:
         docs_failed = 0
         submitted: set[tuple[str, str, int, int]] = set()
         limit = len(todo) if stop_after is None else min(stop_after, len(todo))
-        ready: deque[Entry | Pair] = deque(to_load)
-        suspects: deque[Entry | Pair] = deque()
-        running: dict[cf.Future[Any], Entry | Pair] = {}
+        plan_order = {p.key: i for i, p in enumerate(todo)}
+        run_len = max(1, min(RUN_PAIRS, len(todo) // (self.workers * RUNS_PER_WORKER)))
+        pending: list[Pair] = []  # ready pairs not yet cut into runs
+        loads_left = len(to_load)
+        ready: deque[Entry | tuple[Pair, ...]] = deque(to_load)
+        suspects: deque[Entry | tuple[Pair, ...]] = deque()
+        running: dict[cf.Future[Any], Entry | tuple[Pair, ...]] = {}
 
-        def finish(task: Entry | Pair, value: Any) -> None:
-            nonlocal docs_failed
-            if isinstance(task, Pair):
-                bar.step(value.status)
+        def finish(task: Entry | tuple[Pair, ...], value: Any) -> None:
+            nonlocal docs_failed, loads_left
+            if isinstance(task, tuple):
+                for result in value:
+                    bar.step(result.status)
                 return
+            loads_left -= 1
             loaded[task.key] = value
             docs_failed += value.error is not None
             for p in waiting.pop(task.key, []):
                 if p.key not in submitted and p.old.key in loaded and p.new.key in loaded and len(submitted) < limit:
                     submitted.add(p.key)
-                    ready.appendleft(p)  # pairs first: their documents' cache files can go sooner
+                    pending.append(p)
 
+        def fail(task: Entry | tuple[Pair, ...], error: str) -> None:
+            if isinstance(task, Entry):
+                finish(task, _record_failure(task, error, hashes, out))
+            else:
+                finish(task, [_record_failure(p, error, hashes, out) for p in task])
+
+        # Ready pairs go to the workers in runs of consecutive pairs (``RUN_PAIRS``), ahead of the loads: a
+        # run is cut once it is full, or at once when the workers would otherwise have nothing to do.
         # Only TASKS_PER_WORKER tasks per worker are handed to the pool, so that a worker process dying (a
-        # crash, the out-of-memory killer) loses few tasks. Those are then run again one at a time: one that
-        # kills its worker while alone is the culprit and is recorded as failed.
-        while ready or suspects or running:
+        # crash, the out-of-memory killer) loses few tasks. Their pairs are then run again one at a time: one
+        # that kills its worker while alone is the culprit and is recorded as failed.
+        while ready or suspects or running or pending:
+            pending.sort(key=lambda p: plan_order[p.key])
+            runs: list[tuple[Pair, ...]] = []
+            while len(pending) >= run_len or (pending and (not loads_left or not ready)):
+                runs.append(tuple(pending[:run_len]))
+                del pending[:run_len]
+            ready.extendleft(reversed(runs))
             queue, width = (suspects, 1) if suspects else (ready, self.workers * TASKS_PER_WORKER)
             while queue and len(running) < width:
                 task = queue.popleft()
                 fut = (self.pool.submit(load_to_cache, task, str(out), str(cache)) if isinstance(task, Entry)
-                       else self.pool.submit(pair_from_cache, task, str(out), str(cache)))
+                       else self.pool.submit(pairs_from_cache, task, str(out), str(cache)))
                 running[fut] = task
             finished, _ = cf.wait(running, return_when=cf.FIRST_COMPLETED)
-            lost: list[Entry | Pair] = []
+            lost: list[Entry | tuple[Pair, ...]] = []
             for fut in finished:
                 task = running.pop(fut)
                 try:
@@ -710,7 +746,7 @@ class _LocalEngine:
                 except cf.process.BrokenProcessPool:
                     lost.append(task)
                 except Exception as exc:  # our tasks record their own errors; this is a bug, kept to one task
-                    finish(task, _record_failure(task, f"{type(exc).__name__}: {exc}", hashes, out))
+                    fail(task, f"{type(exc).__name__}: {exc}")
             if lost:
                 lost += running.values()
                 running.clear()
@@ -718,10 +754,9 @@ class _LocalEngine:
                 self.pool = cf.ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context(
                     _start_method()))
                 if len(lost) == 1 and width == 1:
-                    finish(lost[0], _record_failure(lost[0], "its worker process died (crash or out of memory)",
-                                                    hashes, out))
+                    fail(lost[0], "its worker process died (crash or out of memory)")
                 else:
-                    suspects.extend(lost)
+                    suspects.extend(x for t in lost for x in ([t] if isinstance(t, Entry) else [(p,) for p in t]))
         stopped = len(submitted) < len(todo)
         bar.show(final=True)
         if not stopped:
