@@ -27,6 +27,7 @@ from __future__ import annotations
 import bisect
 import concurrent.futures as cf
 import csv
+import functools
 import hashlib
 import importlib.metadata
 import itertools
@@ -40,11 +41,9 @@ import time
 from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any, Literal, TextIO
+from typing import TYPE_CHECKING, Any, Literal, TextIO
 
 import attrs
-import pyarrow as pa
-import pyarrow.parquet as pq
 
 from .compare import compare
 from .model import Comparison, Document, InputError, NumberChange, OptionsError, PolicyDiffError
@@ -54,6 +53,9 @@ from .readers.html import read_html
 from .sources import read_bytes
 from .structure import parse
 from .terms import document_terms
+
+if TYPE_CHECKING:  # pyarrow is imported where a table is read or written: `import policydiff` stays light
+    import pyarrow as pa
 
 Relation = Literal["consecutive", "against"]
 Status = Literal["done", "failed"]
@@ -114,39 +116,44 @@ treat as hidden. Chinese names stay readable; pyarrow and DuckDB decode %XX when
 # ``issuer`` is the Hive partition (``issuer=…`` folders), not a column inside the files: pyarrow, pandas and
 # DuckDB (``hive_partitioning=true``) add it when reading the dataset.
 
-_STR_LIST = pa.list_(pa.string())
+@functools.cache
+def schemas() -> dict[str, pa.Schema]:
+    """The Arrow schema of each table (built on first use, with pyarrow's import: ~45 MB and 0.2 s that a
+    plain comparison should not pay)."""
+    import pyarrow as pa
 
-SCHEMAS: dict[str, pa.Schema] = {
-    "documents": pa.schema([
-        ("year", pa.int32()), ("path", pa.string()), ("sha256", pa.string()), ("size", pa.int64()),
-        ("title", pa.string()), ("source_format", pa.string()), ("nodes", pa.int32()), ("measures", pa.int32()),
-        ("warnings", _STR_LIST), ("error", pa.string()), ("policydiff_version", pa.string()),
-    ]),
-    "phrases": pa.schema([
-        ("year", pa.int32()), ("text", pa.string()), ("kind", pa.string()), ("count", pa.int32()),
-    ]),
-    "changes": pa.schema([
-        ("old_issuer", pa.string()), ("old_year", pa.int32()), ("new_year", pa.int32()), ("seq", pa.int32()),
-        ("kind", pa.string()), ("level", pa.string()), ("moved", pa.bool_()), ("similarity", pa.float64()),
-        ("old_ids", _STR_LIST), ("new_ids", _STR_LIST), ("old_labels", _STR_LIST), ("new_labels", _STR_LIST),
-        ("old_titles", _STR_LIST), ("new_titles", _STR_LIST), ("old_parent", pa.string()),
-        ("new_parent", pa.string()), ("part", pa.string()), ("commitments_added", pa.int32()),
-        ("commitments_removed", pa.int32()), ("commitments_reworded", pa.int32()), ("numbers", pa.int32()),
-    ]),
-    "numbers": pa.schema([
-        ("old_issuer", pa.string()), ("old_year", pa.int32()), ("new_year", pa.int32()),
-        ("change_seq", pa.int32()), ("changed", pa.bool_()), ("subject", pa.string()), ("old", pa.string()),
-        ("new", pa.string()), ("old_value", pa.float64()), ("new_value", pa.float64()), ("unit", pa.string()),
-        ("qualifier_old", pa.string()), ("qualifier_new", pa.string()), ("kind", pa.string()),
-        ("old_quote", pa.string()), ("new_quote", pa.string()),
-    ]),
-    "pairs": pa.schema([
-        ("old_issuer", pa.string()), ("old_year", pa.int32()), ("new_year", pa.int32()),
-        ("relation", pa.string()), ("old_sha256", pa.string()), ("new_sha256", pa.string()),
-        ("policydiff_version", pa.string()), ("status", pa.string()), ("error", pa.string()),
-        ("changes", pa.int32()), ("changed", pa.int32()), ("numbers", pa.int32()),
-    ]),
-}
+    str_list = pa.list_(pa.string())
+    return {
+        "documents": pa.schema([
+            ("year", pa.int32()), ("path", pa.string()), ("sha256", pa.string()), ("size", pa.int64()),
+            ("title", pa.string()), ("source_format", pa.string()), ("nodes", pa.int32()), ("measures", pa.int32()),
+            ("warnings", str_list), ("error", pa.string()), ("policydiff_version", pa.string()),
+        ]),
+        "phrases": pa.schema([
+            ("year", pa.int32()), ("text", pa.string()), ("kind", pa.string()), ("count", pa.int32()),
+        ]),
+        "changes": pa.schema([
+            ("old_issuer", pa.string()), ("old_year", pa.int32()), ("new_year", pa.int32()), ("seq", pa.int32()),
+            ("kind", pa.string()), ("level", pa.string()), ("moved", pa.bool_()), ("similarity", pa.float64()),
+            ("old_ids", str_list), ("new_ids", str_list), ("old_labels", str_list), ("new_labels", str_list),
+            ("old_titles", str_list), ("new_titles", str_list), ("old_parent", pa.string()),
+            ("new_parent", pa.string()), ("part", pa.string()), ("commitments_added", pa.int32()),
+            ("commitments_removed", pa.int32()), ("commitments_reworded", pa.int32()), ("numbers", pa.int32()),
+        ]),
+        "numbers": pa.schema([
+            ("old_issuer", pa.string()), ("old_year", pa.int32()), ("new_year", pa.int32()),
+            ("change_seq", pa.int32()), ("changed", pa.bool_()), ("subject", pa.string()), ("old", pa.string()),
+            ("new", pa.string()), ("old_value", pa.float64()), ("new_value", pa.float64()), ("unit", pa.string()),
+            ("qualifier_old", pa.string()), ("qualifier_new", pa.string()), ("kind", pa.string()),
+            ("old_quote", pa.string()), ("new_quote", pa.string()),
+        ]),
+        "pairs": pa.schema([
+            ("old_issuer", pa.string()), ("old_year", pa.int32()), ("new_year", pa.int32()),
+            ("relation", pa.string()), ("old_sha256", pa.string()), ("new_sha256", pa.string()),
+            ("policydiff_version", pa.string()), ("status", pa.string()), ("error", pa.string()),
+            ("changes", pa.int32()), ("changed", pa.int32()), ("numbers", pa.int32()),
+        ]),
+    }
 
 
 # --- manifest and plan -----------------------------------------------------------------------------------
@@ -240,6 +247,9 @@ def read_manifest(manifest: str | os.PathLike[str]) -> list[Entry]:
         except (OSError, UnicodeDecodeError, csv.Error) as exc:
             raise InputError(where, f"cannot be read as CSV ({exc})", "save it as UTF-8 CSV with a header row") from exc
     elif path.suffix.lower() == ".parquet":
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
         try:
             rows = pq.read_table(path).to_pylist()
         except (OSError, pa.ArrowException) as exc:
@@ -460,7 +470,7 @@ def _number_rows(cmp: Comparison, head: dict[str, Any]) -> dict[str, list[Any]]:
 
 
 def _columns(rows: list[dict[str, Any]], table: str) -> dict[str, list[Any]]:
-    return {name: [r[name] for r in rows] for name in SCHEMAS[table].names}
+    return {name: [r[name] for r in rows] for name in schemas()[table].names}
 
 
 def _file(out: Path, table: str, issuer: str, name: str) -> Path:
@@ -476,7 +486,10 @@ def _write(out: Path, table: str, issuer: str, name: str, columns: dict[str, lis
         return
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
-    pq.write_table(pa.table(columns, schema=SCHEMAS[table]), tmp, compression="zstd")
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    pq.write_table(pa.table(columns, schema=schemas()[table]), tmp, compression="zstd")
     os.replace(tmp, path)
 
 
@@ -560,6 +573,8 @@ class _Progress:
 
 
 def _existing(out: Path, table: str) -> list[dict[str, Any]]:
+    import pyarrow as pa
+
     try:
         rows: list[dict[str, Any]] = read_table(out, table).to_pylist()
         return rows
@@ -908,13 +923,14 @@ def read_table(out: str | os.PathLike[str], table: str) -> pa.Table:
     readers who want pyarrow without writing the partitioning option themselves)."""
     if table not in TABLES:
         raise OptionsError(f"no table {table!r}; tables: {', '.join(TABLES)}")
+    import pyarrow as pa
     import pyarrow.dataset as pads  # here, not at the top: workers never need it, and it imports pandas
 
     folder = Path(out) / table
     part = pads.partitioning(pa.schema([("issuer", pa.string())]), flavor="hive")
     if not folder.is_dir():
-        return SCHEMAS[table].insert(0, pa.field("issuer", pa.string())).empty_table()
-    t = pads.dataset(folder, format="parquet", partitioning=part, schema=SCHEMAS[table].insert(
+        return schemas()[table].insert(0, pa.field("issuer", pa.string())).empty_table()
+    t = pads.dataset(folder, format="parquet", partitioning=part, schema=schemas()[table].insert(
         0, pa.field("issuer", pa.string()))).to_table()
     keys = [c for c in ("issuer", "old_issuer", "old_year", "new_year", "year", "seq", "change_seq", "text")
             if c in t.column_names]
