@@ -90,6 +90,7 @@ edits = st.lists(st.tuples(st.sampled_from(["remove", "add", "reword", "move", "
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(edits)
 @example([("remove", 1, 128), ("add", 0, 0), ("add", 0, 0)])  # a dropped and a new measure named apart
+@example([("remove", 1, 0), ("reword", 1, 0)])  # 德育 dropped beside a reworded 体育美育 that shares its topic words
 @example([("remove", 0, 0), ("add", 0, 0)])  # a new measure in a dropped one's slot is not a rewording
 @example([("split", 1, 2), ("merge", 3, 0), ("move", 2, 5), ("reword", 4, 1)])
 @example([("condense", 1, 0), ("demote", 3, 0)])  # an end-of-term year: measures summarised, a part folded

@@ -109,7 +109,8 @@ old node: splitting distributes the old sentences; a new measure on a neighbouri
 not sentences. (Merges need no such share: a condensed summary rewrites what it absorbs.)"""
 ABSORB_MAX_OWN = 0.8
 """A node that keeps its partner's text almost unchanged (score ≥ this) has absorbed nothing else: the
-sibling cue never glues a removed measure onto its neighbour's unchanged successor."""
+sibling cue never glues a removed measure onto its neighbour's unchanged successor, and a leftover that
+only shares topic words with it (德育 beside 体育美育: 0.37) joins it only with a sentence of its own there."""
 ATTACH_RATIO = 0.35
 """… and at least this share of what the paired node scores with its own partner, so that a side remark
 sharing a few phrases is not glued to a strong one-to-one pair."""
@@ -987,8 +988,9 @@ def _leftovers(st: _State, sentences: _Sentences, scores: csr_matrix, context: c
             return None  # a short line joins only a node it is a small, similar part of (a lead-in and its list)
         neighbours = [dest[n] for n in (x - 1, x + 1)
                       if 0 <= n < len(side.nodes) and side.parent[n] == side.parent[x] and n in dest]
-        if (v >= ATTACH_MIN and v >= ATTACH_RATIO * own) or (y in neighbours and v >= SIBLING_MIN
-                                                               and own < ABSORB_MAX_OWN):
+        absorbs = own < ABSORB_MAX_OWN or sentences.share_in(x, y, piece_is_old=towards_new) > 0
+        if (v >= ATTACH_MIN and v >= ATTACH_RATIO * own and absorbs) or (y in neighbours and v >= SIBLING_MIN
+                                                                          and own < ABSORB_MAX_OWN):
             return (x, y, v, False)
         for y_s in dict.fromkeys(neighbours):  # in a condensing region, a leftover goes where its neighbours went
             b_s, lead_s = theirs_pos.get(y_s), partner_of.get(y_s)
