@@ -249,11 +249,11 @@ def test_a_pair_that_kills_its_worker_in_a_run_is_recorded_alone(tmp_path: Path,
 
     monkeypatch.setattr(batch_module, "compare", deadly_compare)
     monkeypatch.setattr(batch_module, "_start_method", lambda: "fork")
-    monkeypatch.setattr(batch_module, "RUNS_PER_WORKER", 1)  # 4 pairs on 2 workers: runs of 2
+    monkeypatch.setattr(batch_module, "RUNS_PER_WORKER", 1)  # 6 pairs on 2 workers: runs of 3, 2 and 1
     folder = tmp_path / "corpus"
     (folder / "某县").mkdir(parents=True)
-    for year, text in ((2021, "普通的文档。"), (2022, "普通的文档。再加一句。"), (2023, "致命的文档。"),
-                       (2024, "普通的文档。又加一句。")):
+    for year, text in ((2019, "普通的文档。"), (2020, "普通的文档。再加一句。"), (2021, "致命的文档。"),
+                       (2022, "普通的文档。又加一句。"), (2023, "普通的文档。还加一句。"), (2024, "普通的文档。")):
         (folder / "某县" / f"{year}.txt").write_text(f"一、总则\n1.{text}\n", encoding="utf-8")
     (folder / "白沙县教育局").mkdir()
     for f in (BATCH / "白沙县教育局").glob("*.txt"):
@@ -261,11 +261,12 @@ def test_a_pair_that_kills_its_worker_in_a_run_is_recorded_alone(tmp_path: Path,
     summary = policydiff.batch(folder, tmp_path / "out", workers=2)
     pairs = {(r["issuer"], r["new_year"]): (r["status"], r["error"])
              for r in read_table(tmp_path / "out", "pairs").to_pylist()}
-    # whichever run holds the deadly pair also holds a healthy one, which must not be failed with it
-    assert {k: v[0] for k, v in pairs.items()} == {("某县", 2022): "done", ("某县", 2023): "failed",
-                                                   ("某县", 2024): "done", ("白沙县教育局", 2023): "done"}
-    assert "worker process died" in (pairs[("某县", 2023)][1] or "")
-    assert (summary.done, summary.failed, summary.documents_failed) == (3, 1, 0)
+    # the deadly pair (2020 → 2021) is in the first run, of three pairs: the other two must not fail with it
+    assert {k: v[0] for k, v in pairs.items()} == {
+        ("某县", 2020): "done", ("某县", 2021): "failed", ("某县", 2022): "done", ("某县", 2023): "done",
+        ("某县", 2024): "done", ("白沙县教育局", 2023): "done"}
+    assert "worker process died" in (pairs[("某县", 2021)][1] or "")
+    assert (summary.done, summary.failed, summary.documents_failed) == (5, 1, 0)
 
 
 def test_manifests_and_plans(tmp_path: Path) -> None:

@@ -85,9 +85,10 @@ document's sentences (normal forms, bigrams, jieba tags, quantities), so a docum
 cheaper in the process that did its first: pairs handed out one by one alternate between the workers and
 the 50 report pairs cost ~25 % more CPU (``docs/scaling.md``). 16 keeps what a dying worker loses, and the
 wait for the last run, short."""
-RUNS_PER_WORKER = 4
-"""Runs are cut to about (pairs to do) / (workers × 4) pairs when that is under ``RUN_PAIRS``, so that a
-small batch still spreads over every worker and its last runs end close together."""
+RUNS_PER_WORKER = 2
+"""Each run is cut to (pairs not yet cut) / (workers × 2), at most ``RUN_PAIRS``: long runs first, ever
+shorter ones towards the end (guided scheduling), so that the workers finish within a pair of each other.
+On the 50 report pairs: 13, 10, 7, 5, 4, 3, 2, 2, 1 … pairs."""
 TASKS_PER_WORKER = 2
 """Tasks handed to the local pool per worker: one running and one waiting, so a worker never idles while
 this process (descheduled on a busy machine) comes round to submit the next; more would only lengthen the
@@ -617,6 +618,8 @@ def batch(manifest: str | os.PathLike[str], out: str | os.PathLike[str], schedul
         probe.unlink()
     except OSError as exc:
         raise InputError(str(out), f"cannot write there ({exc.strerror})", "choose another -o folder") from exc
+    import pyarrow.parquet  # noqa: F401  # before the local workers fork: each would import it again (~0.2 s)
+
     engine = _DaskEngine(scheduler) if scheduler else _LocalEngine(workers)
     try:
         return engine.run(entries, pairs, outp, progress, stop_after, start)
@@ -707,7 +710,7 @@ class _LocalEngine:
         submitted: set[tuple[str, str, int, int]] = set()
         limit = len(todo) if stop_after is None else min(stop_after, len(todo))
         plan_order = {p.key: i for i, p in enumerate(todo)}
-        run_len = max(1, min(RUN_PAIRS, len(todo) // (self.workers * RUNS_PER_WORKER)))
+        uncut = limit  # pairs not yet cut into runs: runs shrink towards the end (guided scheduling)
         pending: list[Pair] = []  # ready pairs not yet cut into runs
         loads_left = len(to_load)
         ready: deque[Entry | tuple[Pair, ...]] = deque(to_load)
@@ -742,9 +745,13 @@ class _LocalEngine:
         while ready or suspects or running or pending:
             pending.sort(key=lambda p: plan_order[p.key])
             runs: list[tuple[Pair, ...]] = []
-            while len(pending) >= run_len or (pending and (not loads_left or not ready)):
+            while pending:
+                run_len = max(1, min(RUN_PAIRS, -(-uncut // (self.workers * RUNS_PER_WORKER))))
+                if len(pending) < run_len and loads_left and ready:
+                    break
                 runs.append(tuple(pending[:run_len]))
                 del pending[:run_len]
+                uncut -= len(runs[-1])
             ready.extendleft(reversed(runs))
             queue, width = (suspects, 1) if suspects else (ready, self.workers * TASKS_PER_WORKER)
             while queue and len(running) < width:
