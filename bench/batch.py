@@ -105,7 +105,7 @@ def main() -> None:
         with manifest.open("w", encoding="utf-8", newline="") as fh:
             w = csv.writer(fh)
             w.writerow(["issuer", "year", "path"])
-            w.writerows(("国务院", f.stem, str(f)) for f in files)
+            w.writerows(("国务院", f.stem, str(f.resolve())) for f in files)  # make passes a relative folder
         pairs = len(files) - 1
 
         cpu: dict[str, float] = {}
