@@ -737,8 +737,9 @@ class _LocalEngine:
             else:
                 finish(task, [_record_failure(p, error, hashes, out) for p in task])
 
-        # Ready pairs go to the workers in runs of consecutive pairs (``RUN_PAIRS``), ahead of the loads: a
-        # run is cut once it is full, or at once when the workers would otherwise have nothing to do.
+        # Ready pairs go to the workers in runs of consecutive pairs, ahead of the loads, each run as long as
+        # guided scheduling says (``RUNS_PER_WORKER``, ``RUN_PAIRS``): cut once that many pairs are ready, or at
+        # once when the workers would otherwise have nothing to do.
         # Only TASKS_PER_WORKER tasks per worker are handed to the pool, so that a worker process dying (a
         # crash, the out-of-memory killer) loses few tasks. Their pairs are then run again one at a time: one
         # that kills its worker while alone is the culprit and is recorded as failed.
