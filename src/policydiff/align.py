@@ -460,7 +460,10 @@ def _content_second_pass(st: _State, first: dict[tuple[int, int], float],
     assert st.apart is not None
     same_depth = np.array([st.old.depth[st.co[a]] == st.new.depth[st.cn[b]] for a, b in zip(r, c, strict=True)],
                           dtype=bool)
-    placed = parent_ok | (top_ok & same_depth)
+    paired_o, paired_n = set(headings), set(headings.values())
+    unplaced = np.array([st.old.top[st.co[a]] not in paired_o or st.new.top[st.cn[b]] not in paired_n
+                         for a, b in zip(r, c, strict=True)], dtype=bool)
+    placed = parent_ok | (top_ok & same_depth) | unplaced
     st.doubtful = st.apart + csr_matrix((~placed, (r, c)), shape=st.base.shape, dtype=bool)
     return _assign(st, st.scores, st.co, st.cn, apart=st.doubtful)
 
