@@ -212,7 +212,10 @@ with room to spare. Each entry holds a few dozen small tuples (~4 kB): 65,536 of
 def bigram_set(text: str) -> frozenset[str]:
     """The distinct bigrams of ``bigram_counts(text)``, cached: set-based measures (sentence Dice, clause
     sources) intersect the same sentences' sets many times."""
-    return frozenset(g for g, _ in bigram_counts(text))
+    k = content_key(text)
+    if len(k) < 2:
+        return frozenset((k,)) if k else frozenset()
+    return frozenset(k[i:i + 2] for i in range(len(k) - 1))
 
 
 @lru_cache(maxsize=BIGRAM_CACHE)
