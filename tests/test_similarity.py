@@ -1,0 +1,67 @@
+"""The two ways `similarity` computes the same thing agree: pair sums on CSR arrays (few pairs) and through
+sparse products (many), the dense and the sparse assignment, bigram sets and bigram counts."""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import policydiff
+from policydiff import similarity
+from policydiff.similarity import Vectors, assign
+from policydiff.text import bigram_counts, bigram_set
+
+
+@pytest.fixture(scope="module")
+def vectors(corpora: Path) -> tuple[Vectors, int, int]:
+    folder = corpora / "gov-work-report"
+    old = [s.text for n in policydiff.read(folder / "2021.txt").nodes() for s in n.sentences]
+    new = [s.text for n in policydiff.read(folder / "2022.txt").nodes() for s in n.sentences]
+    return Vectors(old, new), len(old), len(new)
+
+
+def test_pair_sums_agree_on_few_and_many_pairs(vectors: tuple[Vectors, int, int]) -> None:
+    vec, n_old, n_new = vectors
+    rng = np.random.default_rng(0)
+    rows = rng.integers(0, n_old, 3 * similarity.FEW_PAIRS)
+    cols = rng.integers(0, n_new, 3 * similarity.FEW_PAIRS)
+    many_cos = vec.cosine_at(rows, cols)  # above FEW_PAIRS: sparse products
+    many_in = vec.containment_at(rows, cols)
+    few_cos = np.concatenate([vec.cosine_at(rows[i:i + 7], cols[i:i + 7]) for i in range(0, len(rows), 7)])
+    few_in = [np.concatenate([vec.containment_at(rows[i:i + 7], cols[i:i + 7])[k] for i in range(0, len(rows), 7)])
+              for k in (0, 1)]
+    assert (many_cos > 0).sum() > 100  # the sample holds real overlaps, not only zeros
+    assert np.allclose(many_cos, few_cos)
+    assert np.allclose(many_in[0], few_in[0]) and np.allclose(many_in[1], few_in[1])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(1, 6), st.integers(1, 6), st.data())
+def test_dense_and_sparse_assignment_reach_the_same_total(n_rows: int, n_cols: int, data: st.DataObject) -> None:
+    cells = list(itertools.product(range(n_rows), range(n_cols)))
+    chosen = data.draw(st.lists(st.sampled_from(cells), min_size=1, unique=True))
+    values = data.draw(st.lists(st.floats(0.01, 1.0), min_size=len(chosen), max_size=len(chosen)))
+    rows = np.array([r for r, _ in chosen])
+    cols = np.array([c for _, c in chosen])
+    vals = np.array(values)
+    dense = assign(rows, cols, vals, n_rows, n_cols)
+    saved = similarity.DENSE_CELLS
+    try:
+        similarity.DENSE_CELLS = 0
+        sparse = assign(rows, cols, vals, n_rows, n_cols)
+    finally:
+        similarity.DENSE_CELLS = saved
+    for found in (dense, sparse):
+        assert len({c for c, _ in found.values()}) == len(found)  # one-to-one
+        assert all((r, c) in set(chosen) for r, (c, _) in found.items())  # candidates only
+    assert sum(v for _, v in dense.values()) == pytest.approx(sum(v for _, v in sparse.values()))
+
+
+@given(st.text(max_size=30))
+def test_bigram_sets_are_the_keys_of_bigram_counts(text: str) -> None:
+    assert bigram_set(text) == frozenset(g for g, _ in bigram_counts(text))
