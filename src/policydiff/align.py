@@ -717,6 +717,11 @@ def _punctuation_only(st: _State) -> None:
 # --- sentences: flows and evidence ---------------------------------------------------------------
 
 
+def _node_grams(side: _Side, i: int) -> frozenset[str]:
+    node = side.nodes[i]
+    return bigram_set(node.title + node.body)
+
+
 def link_scores(vec: Vectors, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
     """Sentence link score: cosine, or the containment of the shorter sentence in the longer one
     (weighted by ``CONTAINMENT_WEIGHT``), whichever is higher — a short clause that summarises a long
@@ -747,8 +752,6 @@ class _Sentences:
         self.links = coo_matrix((scores, (cand.row, cand.col)), shape=(len(self.old), len(self.new))).tocsr()
         self.old_flows: dict[Span, Flow] = {}
         self.new_flows: dict[Span, Flow] = {}
-        self._gram_sets: dict[tuple[int, int], frozenset[str]] = {}
-        self._shares: dict[tuple[int, int, bool], float] = {}
         self._between: dict[tuple[tuple[int, ...], tuple[int, ...]], list[tuple[int, int, float]]] = {}
         self._postings: dict[int, dict[str, list[int]]] = {}
         self._flows(st)
@@ -769,15 +772,7 @@ class _Sentences:
             self.new_flows[self.new[b][1].span] = Flow(st.old.nodes[self.old[a][0]].id, round(v, 4))
 
     def share_in(self, piece: int, target: int, piece_is_old: bool) -> float:
-        """Share (by characters) of node ``piece``'s sentences with a link ≥ ``LINK_MIN`` into ``target``
-        (remembered: the leftover sweeps ask again for the same pairs)."""
-        key = (piece, target, piece_is_old)
-        found = self._shares.get(key)
-        if found is None:
-            found = self._shares[key] = self._share_in(piece, target, piece_is_old)
-        return found
-
-    def _share_in(self, piece: int, target: int, piece_is_old: bool) -> float:
+        """Share (by characters) of node ``piece``'s sentences with a link ≥ ``LINK_MIN`` into ``target``."""
         olds, news = ([piece], [target]) if piece_is_old else ([target], [piece])
         best: dict[int, float] = {}
         for a, b, v in self.between(olds, news):
@@ -795,7 +790,7 @@ class _Sentences:
         condensed summary keeps one clause per measure it absorbs (保障重要商品供给，搞活流通，降低物流成本), so
         the direction that counts is summary clause → its one best source."""
         mine, theirs = (st.old, st.new) if piece_is_old else (st.new, st.old)
-        grams = self._grams(mine, piece)
+        grams = _node_grams(mine, piece)
         for clause in _CLAUSE_END.split(theirs.nodes[target].title + theirs.nodes[target].body):
             if len(clause) < CLAUSE_MIN_CHARS:
                 continue
@@ -814,21 +809,13 @@ class _Sentences:
         if postings is None:
             postings = self._postings[id(side)] = {}
             for i in members:
-                for g in self._grams(side, i):
+                for g in _node_grams(side, i):
                     postings.setdefault(g, []).append(i)
         found: dict[int, float] = {}
         for g, w in weights.items():
             for i in postings.get(g, ()):
                 found[i] = found.get(i, 0.0) + w
         return max(found, key=lambda i: (found[i], -i)) if found else -1
-
-    def _grams(self, side: _Side, i: int) -> frozenset[str]:
-        key = (id(side), i)
-        found = self._gram_sets.get(key)
-        if found is None:
-            node = side.nodes[i]
-            found = self._gram_sets[key] = bigram_set(node.title + node.body)
-        return found
 
     def between(self, olds: Sequence[int], news: Sequence[int]) -> list[tuple[int, int, float]]:
         """All sentence scores between the given old and new nodes: (old sentence, new sentence, score)."""

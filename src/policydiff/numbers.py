@@ -33,8 +33,9 @@ import re
 import unicodedata
 import warnings
 import weakref
-from collections.abc import Iterable, Sequence
+from collections.abc import Hashable, Iterable, Sequence
 from decimal import Decimal, InvalidOperation
+from typing import TypeVar
 
 import attrs
 import cn2an
@@ -580,21 +581,22 @@ def _sentences(cc: CommitmentChange) -> tuple[Sentence | None, Sentence | None]:
     return cc.old, cc.new
 
 
+K = TypeVar("K", bound=Hashable)
+
+
+def _positions(keys: Iterable[K]) -> dict[K, list[int]]:
+    """Indices of the items having each key, in order."""
+    out: dict[K, list[int]] = {}
+    for i, k in enumerate(keys):
+        out.setdefault(k, []).append(i)
+    return out
+
+
 def pair_numbers(changes: Sequence[Change], old: Document, new: Document) -> NumberFacts:
     """Pair the quantities of both documents along the changes; see the module docstring."""
     oq, nq = located_quantities(old), located_quantities(new)
-    o_by_sent: dict[Span, list[int]] = {}
-    n_by_sent: dict[Span, list[int]] = {}
-    for i, x in enumerate(oq):
-        o_by_sent.setdefault(x.sentence, []).append(i)
-    for j, y in enumerate(nq):
-        n_by_sent.setdefault(y.sentence, []).append(j)
-    o_by_node: dict[str, list[int]] = {}
-    n_by_node: dict[str, list[int]] = {}
-    for i, x in enumerate(oq):
-        o_by_node.setdefault(x.node_id, []).append(i)
-    for j, y in enumerate(nq):
-        n_by_node.setdefault(y.node_id, []).append(j)
+    o_by_sent, n_by_sent = _positions(x.sentence for x in oq), _positions(y.sentence for y in nq)
+    o_by_node, n_by_node = _positions(x.node_id for x in oq), _positions(y.node_id for y in nq)
 
     pairs: list[tuple[int, int, int]] = []  # (change index, old index, new index)
     o_used: set[int] = set()

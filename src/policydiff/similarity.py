@@ -90,6 +90,7 @@ class Vectors:
         self._prefix_old, self._prefix_new = _halves(prefix, k)
         self._unit_old, self._unit_new = _halves(_csr(unit, c_ix, indptr, n, width), k)
         self._setw_old, _ = _halves(_csr(setw, c_ix, indptr, n, width), k)
+        _, self._ones_new = _halves(_csr(np.ones(len(c_ix)), c_ix, indptr, n, width), k)
         self._mass_old, self._mass_new = self._set_mass[:k], self._set_mass[k:]
         self._codes, self._idf = vocab_codes, idf
 
@@ -131,7 +132,7 @@ class Vectors:
 
     def cosine_at(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
         """Cosine of the given (old row, new column) pairs (``_pair_sums`` of the unit vectors)."""
-        return _pair_sums(self._unit_old, rows, self._unit_new, cols, weigh_new=True)
+        return _pair_sums(self._unit_old, rows, self._unit_new, cols)
 
     def mass_old(self, rows: np.ndarray) -> np.ndarray:
         """IDF mass of the bigram sets of old units (how much content they carry)."""
@@ -143,7 +144,7 @@ class Vectors:
 
     def containment_at(self, rows: np.ndarray, cols: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(share of old found in new, share of new found in old), IDF-weighted over bigram sets."""
-        inter = _pair_sums(self._setw_old, rows, self._unit_new, cols, weigh_new=False)
+        inter = _pair_sums(self._setw_old, rows, self._ones_new, cols)
         mass_a = self._mass_old[rows]
         mass_b = self._mass_new[cols]
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -188,41 +189,39 @@ def _bigram_entries(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.nd
     return rows[at], codes[at], counts
 
 
-def _pair_sums(a: csr_matrix, rows: np.ndarray, b: csr_matrix, cols: np.ndarray, weigh_new: bool) -> np.ndarray:
-    """For each pair k, the sum over the columns shared by row ``rows[k]`` of ``a`` and row ``cols[k]`` of
-    ``b`` of a's value times (b's value if ``weigh_new``, else 1): a dot product, or a's weight of the
-    shared bigrams.
+def _pair_sums(a: csr_matrix, rows: np.ndarray, b: csr_matrix, cols: np.ndarray) -> np.ndarray:
+    """For each pair k, the dot product of row ``rows[k]`` of ``a`` and row ``cols[k]`` of ``b`` (a cosine of
+    unit vectors, or with ``b`` all ones, a's weight of the shared bigrams)."""
+    return _few_pair_sums(a, rows, b, cols) if len(rows) <= FEW_PAIRS else _many_pair_sums(a, rows, b, cols)
 
-    Up to ``FEW_PAIRS`` pairs this is done on the CSR arrays directly: the entries of each pair's two rows
-    get the key (pair, column), sorted by construction (rows have sorted indices), and the shared keys are
-    found by one binary search. Slicing and multiplying sparse matrices builds four matrices per call
-    (~0.2 ms), which the evidence and leftover checks of a comparison paid a hundred times; above, the
-    sparse products are faster (3,000 pairs: 1.3 ms against 5.4 ms)."""
+
+def _many_pair_sums(a: csr_matrix, rows: np.ndarray, b: csr_matrix, cols: np.ndarray) -> np.ndarray:
+    """``_pair_sums`` through sparse products, ``PAIR_CHUNK`` pairs at a time: they amortise their set-up."""
+    out = np.zeros(len(rows))
+    for s in range(0, len(rows), PAIR_CHUNK):
+        out[s:s + PAIR_CHUNK] = np.asarray(a[rows[s:s + PAIR_CHUNK]].multiply(b[cols[s:s + PAIR_CHUNK]])
+                                           .sum(axis=1)).ravel()
+    return out
+
+
+def _few_pair_sums(a: csr_matrix, rows: np.ndarray, b: csr_matrix, cols: np.ndarray) -> np.ndarray:
+    """``_pair_sums`` on the CSR arrays directly, for up to ``FEW_PAIRS`` pairs: the entries of each pair's
+    two rows get the key (pair, column), sorted by construction (rows have sorted indices), and the shared
+    keys are found by one binary search. Slicing and multiplying sparse matrices builds four matrices per
+    call (~0.2 ms), which the evidence and leftover checks of a comparison paid a hundred times; for many
+    pairs the sparse products are faster (3,000 pairs: 1.3 ms against 5.4 ms)."""
     rows = np.asarray(rows, dtype=np.int64)
     cols = np.asarray(cols, dtype=np.int64)
-    out = np.zeros(len(rows))
-    if len(rows) > FEW_PAIRS:  # many pairs: sparse products amortise their set-up
-        for s in range(0, len(rows), PAIR_CHUNK):
-            x = a[rows[s:s + PAIR_CHUNK]]
-            y = b[cols[s:s + PAIR_CHUNK]]
-            if not weigh_new:
-                y = csr_matrix((np.ones(len(y.data)), y.indices, y.indptr), shape=y.shape)
-            out[s:s + PAIR_CHUNK] = np.asarray(x.multiply(y).sum(axis=1)).ravel()
-        return out
+    pos_a, pair_a = _spans(a.indptr, rows)
+    pos_b, pair_b = _spans(b.indptr, cols)
+    if not len(pos_a) or not len(pos_b):
+        return np.zeros(len(rows))
     width = np.int64(max(1, a.shape[1]))
-    for s in range(0, len(rows), PAIR_CHUNK):
-        r, c = rows[s:s + PAIR_CHUNK], cols[s:s + PAIR_CHUNK]
-        pos_a, pair_a = _spans(a.indptr, r)
-        pos_b, pair_b = _spans(b.indptr, c)
-        if not len(pos_a) or not len(pos_b):
-            continue
-        key_a = pair_a * width + a.indices[pos_a]
-        key_b = pair_b * width + b.indices[pos_b]
-        at = np.minimum(np.searchsorted(key_b, key_a), len(key_b) - 1)
-        hit = key_b[at] == key_a
-        values = a.data[pos_a[hit]] * (b.data[pos_b[at[hit]]] if weigh_new else 1.0)
-        out[s:s + len(r)] = np.bincount(pair_a[hit], weights=values, minlength=len(r))
-    return out
+    key_a = pair_a * width + a.indices[pos_a]
+    key_b = pair_b * width + b.indices[pos_b]
+    at = np.minimum(np.searchsorted(key_b, key_a), len(key_b) - 1)
+    hit = key_b[at] == key_a
+    return np.bincount(pair_a[hit], weights=a.data[pos_a[hit]] * b.data[pos_b[at[hit]]], minlength=len(rows))
 
 
 def _spans(indptr: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

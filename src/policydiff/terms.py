@@ -140,9 +140,9 @@ def _tagged(text: str) -> tuple[tuple[str, str, int], ...]:
 INDEXED_CHARS = 4
 """Words up to this length (nearly all candidate words: 2–4 characters) are looked up in a set of the other
 text's substrings of that length; longer phrases (a few hundred a report) by a direct substring search."""
-INDEX_MAX_TEXT = 1_000_000
-"""Texts up to this length get the substring sets (three sets of ≤ 10⁶ strings); a longer one is searched
-directly."""
+INDEX_MAX_TEXT = 100_000
+"""Texts up to this length (every real work report) get the substring sets, three sets of ≤ 10⁵ strings
+(~30 MB); a longer one is searched directly rather than indexed into hundreds of MB."""
 
 
 SUBSTRING_SETS = 6
