@@ -177,6 +177,14 @@ class _Known:
         return any(word in o for o in self.others)
 
 
+@functools.lru_cache(maxsize=4)
+def _nominal_words(text: str) -> frozenset[str]:
+    """The distinct nominal words of ``text`` that could be novel (Han, ``NOVEL_MIN_CHARS`` or more): the
+    same for each of the two pairs a year of a series is in, so worked out once."""
+    return frozenset(w for w, p, _ in _tagged(text)
+                     if len(w) >= NOVEL_MIN_CHARS and p in NOMINAL_POS and _HAN.match(w))
+
+
 def key_phrases(doc: Document, others: Sequence[str]) -> list[Term]:
     """Phrases of ``doc`` built on words found in none of ``others`` (normalised texts), most salient first.
 
@@ -185,9 +193,7 @@ def key_phrases(doc: Document, others: Sequence[str]) -> list[Term]:
     tokens = _tagged(doc.text)
     quoted = "\0".join(normalize(m.group(0)[1:-1]) for m in _TERM.finditer(doc.text))
     known = _Known(others)
-    novel_words = {w for w, p, _ in tokens
-                   if len(w) >= NOVEL_MIN_CHARS and p in NOMINAL_POS and _HAN.match(w)}
-    novel_words = {w for w in novel_words if w not in known}
+    novel_words = {w for w in _nominal_words(doc.text) if w not in known}
     found: dict[str, tuple[float, Span]] = {}
     counts: Counter[str] = Counter()
     seen: set[tuple[int, int]] = set()
