@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 import policydiff
 from policydiff import similarity
 from policydiff.similarity import Vectors, assign
-from policydiff.text import bigram_counts, bigram_set
+from policydiff.text import bigram_counts, bigram_set, word_bigrams
 
 
 @pytest.fixture(scope="module")
@@ -65,3 +65,16 @@ def test_dense_and_sparse_assignment_reach_the_same_total(n_rows: int, n_cols: i
 @given(st.text(max_size=30))
 def test_bigram_sets_are_the_keys_of_bigram_counts(text: str) -> None:
     assert bigram_set(text) == frozenset(g for g, _ in bigram_counts(text))
+
+
+def test_word_bigrams_keep_words_and_drop_the_seams_between_them() -> None:
+    # a summary clause paraphrases its measure's words in a new order: only bigrams inside a word count
+    assert word_bigrams("降低物流成本") == {"降低", "物流", "成本"}
+    assert word_bigrams("加强市场价格监管") == {"加强", "市场", "价格", "监管"}
+    assert word_bigrams("走") == bigram_set("走")  # no word of two characters: every bigram
+
+
+@given(st.text(alphabet="推进教育改革发展，。一二3a ", max_size=30))
+@settings(max_examples=200, deadline=None)
+def test_word_bigrams_are_bigrams_of_the_text(text: str) -> None:
+    assert word_bigrams(text) <= bigram_set(text)

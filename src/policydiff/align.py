@@ -16,7 +16,8 @@ The method, as named steps of ``align``:
 5. **Second assignment** with context: bonuses when the nodes' top-level parts, their parents or their
    neighbours are paired, so that among near-equal candidates the one in the corresponding place wins
    (the new year's review of past work echoes last year's plan; the plan still pairs with the plan).
-   Untitled intro / lead-in paragraphs in the slots of paired headings pair too.
+   Untitled intro / lead-in paragraphs in the slots of paired headings pair too, and (after step 6) the
+   intro of a section paired with nothing pairs with the lead-in before where its measures went.
 6. **Flows.** Every sentence of one year finds where its content went in the other, anywhere in the
    document (cosine or containment, see ``link_scores``). A node left unpaired whose content flows mainly
    into a paired node of the other year joins that node's group: split (1 → n), merged (n → 1, most
@@ -29,6 +30,7 @@ The method, as named steps of ``align``:
 from __future__ import annotations
 
 import re
+import weakref
 from collections import Counter
 from collections.abc import Sequence
 
@@ -38,7 +40,7 @@ from scipy.sparse import coo_matrix, csr_matrix
 
 from .model import ChangeKind, Document, Link, Nearest, NearestReason, Node, OptionsError, Sentence, Span
 from .similarity import Vectors, assign, set_dice
-from .text import bigram_counts, bigram_set, bigrams, content_key, normalize, normalize_metadata
+from .text import bigram_set, bigrams, content_key, normalize, normalize_metadata, word_bigrams
 
 MIN_SIMILARITY = 0.28
 """Default floor of the blended similarity for two nodes to be the same measure reworded."""
@@ -127,9 +129,11 @@ GROUP_PAIRS = 250_000
 """Sentence pairs scored exhaustively inside one group (500 × 500 sentences); a larger group (a report
 pasted as one paragraph) is scored on its sentences' global candidates only."""
 CLAUSE_SOURCE_MIN = 0.5
-"""Share (IDF-weighted) of a summary clause's bigrams that must be found in a leftover for the clause to
-restate it: 要切实保障重要商品供给 keeps 0.55 of 增加生产、保障供给 …, 推广先进技术 0.56 of 加快农业科技进步 …; a
-clause made of genre words shared by chance keeps under a third of any one measure."""
+"""Share (IDF-weighted) of a summary clause's word bigrams (``text.word_bigrams``: the bigrams inside its
+words) that must be found in a leftover for the clause to restate it: 要切实保障重要商品供给 keeps 0.79 of
+增加生产、保障供给 …, 推广先进技术 0.71 of 加快农业科技进步 …, 降低物流成本 0.68 of 深化流通体制改革 … (物流 and
+成本, not 降低). Half: a paraphrase keeps most of the words of what it restates; a clause sharing one word
+in three with a measure (拓展经济发展的新空间: 0.3) is about something else."""
 CLAUSE_MIN_CHARS = 4
 """Shorter clauses (推进改革, 稳中求进) name no one measure: they are evidence for none."""
 _CLAUSE_END = re.compile(r"[，；。：！？,;:!?]")
@@ -206,6 +210,7 @@ class _Side:
     """One document's nodes in order with the relations the aligner reads."""
 
     def __init__(self, doc: Document) -> None:
+        self.doc = doc
         self.nodes: list[Node] = []
         self.parent: list[int] = []
         self.top: list[int] = []
@@ -307,6 +312,7 @@ class _State:
     context: csr_matrix | None = None  # 1 + parent paired + 2 × part paired, per candidate entry
     paired_new: set[int] = attrs.field(factory=set)
     paired_old: set[int] = attrs.field(factory=set)
+    intro_of: dict[tuple[int, bool], int] = attrs.field(factory=dict)  # (dissolved heading, is old) → group
 
 
 def align(old: Document, new: Document, options: AlignOptions | None = None) -> Alignment:
@@ -332,6 +338,7 @@ def align(old: Document, new: Document, options: AlignOptions | None = None) -> 
     _cross_level(st)
     sentences = _Sentences(st)
     groups = _attach(st, sentences)
+    _demoted_intros(st, groups)
     _dissolved_headings(st, groups)
     edits = _edits(st, groups, sentences)
     return Alignment(edits=edits, old_flows=sentences.old_flows, new_flows=sentences.new_flows)
@@ -734,6 +741,23 @@ def link_scores(vec: Vectors, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
     return np.asarray(np.maximum(cos, CONTAINMENT_WEIGHT * shorter))
 
 
+_POSTINGS: dict[int, dict[str, list[int]]] = {}
+"""Bigram → content nodes holding it, per document object (by identity, dropped with the document): in a
+series every year is compared twice, and building the index is most of the cost of clause sources."""
+
+
+def _postings(side: _Side, members: Sequence[int]) -> dict[str, list[int]]:
+    key = id(side.doc)
+    found = _POSTINGS.get(key)
+    if found is None:
+        found = _POSTINGS[key] = {}
+        for i in members:
+            for g in _node_grams(side, i):
+                found.setdefault(g, []).append(i)
+        weakref.finalize(side.doc, _POSTINGS.pop, key, None)
+    return found
+
+
 class _Sentences:
     """Sentences of both documents' content nodes, their vectors and global flows."""
 
@@ -753,7 +777,6 @@ class _Sentences:
         self.old_flows: dict[Span, Flow] = {}
         self.new_flows: dict[Span, Flow] = {}
         self._between: dict[tuple[tuple[int, ...], tuple[int, ...]], list[tuple[int, int, float]]] = {}
-        self._postings: dict[int, dict[str, list[int]]] = {}
         self._flows(st)
 
     def _flows(self, st: _State) -> None:
@@ -786,35 +809,43 @@ class _Sentences:
 
     def restates(self, st: _State, piece: int, target: int, piece_is_old: bool) -> bool:
         """Is some clause of ``target`` a restatement of ``piece``: at least ``CLAUSE_SOURCE_MIN`` of its
-        weighted bigrams found there, and more than in any other content node of the piece's side? A
-        condensed summary keeps one clause per measure it absorbs (保障重要商品供给，搞活流通，降低物流成本), so
-        the direction that counts is summary clause → its one best source."""
+        weighted word bigrams found there, and more than in any other content node of the piece's side in
+        a place that could be the clause's source? A condensed summary keeps one clause per measure it
+        absorbs (保障重要商品供给，搞活流通，降低物流成本), so the direction that counts is summary clause → its
+        one best source.
+
+        The places are the piece's own part and the part paired with the target's: a clause of this
+        year's plan restates last year's plan, and last year's review of the year before, which mentions
+        the same topics (走出去, 价格监管), is out of place here as it is for the assignment (§3)."""
         mine, theirs = (st.old, st.new) if piece_is_old else (st.new, st.old)
         grams = _node_grams(mine, piece)
+        their_top = theirs.top[target]
+        if piece_is_old:
+            tops = {i for i, j in st.pairs.items() if j == their_top}
+        else:
+            tops = {st.pairs[their_top]} if their_top in st.pairs else set()
+        tops.add(mine.top[piece])
         for clause in _CLAUSE_END.split(theirs.nodes[target].title + theirs.nodes[target].body):
             if len(clause) < CLAUSE_MIN_CHARS:
                 continue
-            weights = {g: self.vec.idf(g) for g, _ in bigram_counts(clause)}
+            weights = {g: self.vec.idf(g) for g in word_bigrams(clause)}
             total = sum(weights.values())
             here = sum(w for g, w in weights.items() if g in grams)
             if total and here >= CLAUSE_SOURCE_MIN * total \
-                    and self._best_source(mine, st.co if piece_is_old else st.cn, weights) == piece:
+                    and self._best_source(mine, st.co if piece_is_old else st.cn, weights, tops) == piece:
                 return True
         return False
 
-    def _best_source(self, side: _Side, members: Sequence[int], weights: dict[str, float]) -> int:
-        """The node of ``members`` (content nodes of ``side``) holding most of a clause's weighted bigrams
-        (the earliest on a tie), through an inverted index of their bigrams built on first use."""
-        postings = self._postings.get(id(side))
-        if postings is None:
-            postings = self._postings[id(side)] = {}
-            for i in members:
-                for g in _node_grams(side, i):
-                    postings.setdefault(g, []).append(i)
+    def _best_source(self, side: _Side, members: Sequence[int], weights: dict[str, float],
+                     tops: set[int]) -> int:
+        """The node of ``members`` (content nodes of ``side``) under one of ``tops`` holding most of a
+        clause's weighted bigrams (the earliest on a tie), through an inverted index of their bigrams."""
+        postings = _postings(side, members)
         found: dict[int, float] = {}
         for g, w in weights.items():
             for i in postings.get(g, ()):
-                found[i] = found.get(i, 0.0) + w
+                if side.top[i] in tops:
+                    found[i] = found.get(i, 0.0) + w
         return max(found, key=lambda i: (found[i], -i)) if found else -1
 
     def between(self, olds: Sequence[int], news: Sequence[int]) -> list[tuple[int, int, float]]:
@@ -849,8 +880,7 @@ class _Sentences:
             at = 0
             for g, ro, rn in pending:
                 n = len(ro) * len(rn)
-                out[g] = [(int(a), int(b), float(x)) for a, b, x in zip(r[at:at + n], c[at:at + n], v[at:at + n],
-                                                                       strict=True)]
+                out[g] = list(zip(r[at:at + n].tolist(), c[at:at + n].tolist(), v[at:at + n].tolist(), strict=True))
                 at += n
         for (olds, news), found in zip(groups, out, strict=True):
             self._between[(tuple(olds), tuple(news))] = found
@@ -961,8 +991,8 @@ def _leftovers(st: _State, sentences: _Sentences, scores: csr_matrix, context: c
             up = (st.heading_into_old if towards_new else st.heading_into_new).get(side.parent[x], -1)
         if up in theirs_pos:  # its section became that node: what it shares is condensed there
             v_up = _at(scores, a, theirs_pos[up])
-            linked = v_up >= SIBLING_MIN and (sentences.share_in(x, up, piece_is_old=towards_new) > 0
-                                              or sentences.restates(st, x, up, towards_new))
+            linked = (v_up >= SIBLING_MIN and sentences.share_in(x, up, piece_is_old=towards_new) > 0) \
+                or sentences.restates(st, x, up, towards_new)
             return (x, up, v_up, True) if v_up >= ATTACH_MIN or linked else None
         in_place = _at_many(context, a, cols) > 1
         if not in_place.any():
@@ -1011,6 +1041,66 @@ def _leftovers(st: _State, sentences: _Sentences, scores: csr_matrix, context: c
     return out
 
 
+def _demoted_intros(st: _State, groups: dict[int, tuple[list[int], list[int]]]) -> None:
+    """The intro of a dissolved section pairs with the lead-in before where the section's measures went.
+
+    2012's （五）深入实施科教兴国战略… opens with 大力发展科技、教育事业…是国家强盛、民族复兴的必由之路; its
+    measures went into 2013's livelihood section, where 教育和科技在现代化建设中具有基础性、先导性、全局性作用…
+    now introduces them. The words differ (cosine 0.04), the role is the same: an untitled paragraph
+    that opens the run of measures. The slot rule (§3) pairs intros of paired headings; this is its
+    counterpart for a heading paired with nothing (its measures scattered or condensed), decided only
+    when both nodes are left over, untitled, longer than a line (``SPLIT_MIN_CHARS``), the lead-in sits
+    right before the node that took the section's first measure, under the same parent, and the two
+    are candidates at all (a rare bigram shared, ``CANDIDATE_FLOOR``): with no paired heading to vouch
+    for the place, a 1954 "各位代表！如上所说…" paragraph before where a new section's first measure came
+    from is not that section's intro. The heading itself then goes with its intro
+    (``_dissolved_headings``); when the lead-in is itself the intro of a heading paired with nothing
+    (2007's 二、2007年工作总体部署 and 2008's 二、2008年主要任务, both opening with 今年是…), the two headings
+    pair, so that both directions of a comparison give the same groups."""
+    where_old: dict[int, int] = {}
+    where_new: dict[int, int] = {}
+    for lead, (olds, news) in groups.items():
+        where_old.update({i: lead for i in olds})
+        where_new.update({j: lead for j in news})
+    for heads, other, where_h, where_o, is_old in ((st.old, st.new, where_old, where_new, True),
+                                                   (st.new, st.old, where_new, where_old, False)):
+        for h, cls in enumerate(heads.cls):
+            intro, first = h + 1, h + 2
+            if cls != "heading" or h in where_h or first >= len(heads.nodes) or heads.parent[first] != h \
+                    or not _lead_in(heads, intro, h, where_h):
+                continue
+            took = where_h.get(first)
+            if took is None:
+                continue
+            members = groups[took][1] if is_old else groups[took][0]
+            went = min(members)
+            slot = went - 1
+            if slot < 0 or not _lead_in(other, slot, other.parent[went], where_o):
+                continue
+            i, j = (intro, slot) if is_old else (slot, intro)
+            if _score(st, i, j) <= 0:
+                continue  # not even a candidate: nothing of one is in the other
+            groups[i] = ([i], [j])
+            st.pairs[i] = j
+            st.sims[(i, j)] = _score(st, i, j)
+            where_h[intro] = where_o[slot] = i
+            twin = other.parent[slot]
+            if twin >= 0 and slot == twin + 1 and other.cls[twin] == "heading" and twin not in where_o:
+                hi, hj = (h, twin) if is_old else (twin, h)  # two unpaired sections with paired intros
+                groups[hi] = ([hi], [hj])
+                st.pairs[hi] = hj
+                st.sims[(hi, hj)] = 0.5  # as headings paired on their place (``align``)
+                where_h[h] = where_o[twin] = hi
+            else:
+                st.intro_of[(h, is_old)] = i
+
+
+def _lead_in(side: _Side, k: int, parent: int, where: dict[int, int]) -> bool:
+    """Node ``k`` is a left-over untitled paragraph under ``parent``, longer than a line."""
+    return 0 <= k < len(side.nodes) and side.parent[k] == parent and side.cls[k] == "content" \
+        and not side.nodes[k].title and k not in where and len(side.key[k]) >= SPLIT_MIN_CHARS
+
+
 def _dissolved_headings(st: _State, groups: dict[int, tuple[list[int], list[int]]]) -> None:
     """Cross-level pairs: an unpaired heading whose paired content went (mostly) into one node of the
     other year joins that node's group — a section condensed into one paragraph or measure (old section
@@ -1038,6 +1128,11 @@ def _dissolved_headings(st: _State, groups: dict[int, tuple[list[int], list[int]
     for side, where, is_old in ((st.old, where_old, True), (st.new, where_new, False)):
         for h, cls in enumerate(side.cls):
             if cls != "heading" or h in where:
+                continue
+            if (h, is_old) in st.intro_of:  # its intro pairs with a lead-in (``_demoted_intros``)
+                lead = st.intro_of[(h, is_old)]
+                groups[lead][0 if is_old else 1].append(h)
+                where[h] = lead
                 continue
             votes: dict[int, int] = {}
             for d in range(h + 1, side.end[h]):
