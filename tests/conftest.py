@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from hypothesis import settings
+from hypothesis.configuration import set_hypothesis_home_dir
 
 from policydiff.model import Document
 from policydiff.text import clean, is_blank
@@ -19,6 +20,8 @@ ROOT = Path(__file__).resolve().parents[1]
 
 # In CI the property tests run the same examples every time (a red CI must mean a regression); locally
 # they explore new ones on each run.
+# Hypothesis keeps its example database and caches outside the checkout (tests never write into it).
+set_hypothesis_home_dir(Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "policydiff" / "hypothesis")
 settings.register_profile("ci", derandomize=True, print_blob=True)
 if os.environ.get("CI"):
     settings.load_profile("ci")
