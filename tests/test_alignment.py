@@ -16,10 +16,12 @@ from policydiff.compare import compare
 from policydiff.model import Comparison, Node
 
 CASES = Path(__file__).parent / "cases"
-PAIRS = {"2021-2022": (0.95, 0.80, 0.80), "2012-2013": (0.85, 0.80, 0.80)}
-"""Gold → least (pair F1, removed F1, added F1), the floors issue 7 sets. The scorer prints two decimals;
-2012 → 2013 added F1 is exactly 0.80 today (2 of the gold's 3 added paragraphs, no false one: see
-docs/alignment.md), so any regression there fails."""
+PAIRS = {"2021-2022": (0.96, 0.90, 0.85), "2012-2013": (0.93, 0.85, 0.80)}
+"""Gold → least (pair F1, removed F1, added F1): issue 7's floors (0.95 and 0.85 pair F1, 0.80 for removed
+and added) raised to just under today's figures (2021 → 2022: 0.964, 0.93, 0.87; 2012 → 2013: 0.939,
+0.88, 0.80), so that a rule that costs a gold a pair or two fails here rather than in a user's report.
+2012 → 2013 added F1 is exactly 0.80 (2 of the gold's 3 added paragraphs, no false one: see
+docs/alignment.md)."""
 
 
 def _score(shared: Path, corpora: Path, pair: str, tmp_path: Path) -> dict[str, float]:

@@ -897,8 +897,9 @@ def _attach(st: _State, sentences: _Sentences) -> dict[int, tuple[list[int], lis
     that candidate's group when the candidate is paired and either the content evidence is enough
     (``ATTACH_MIN`` and ``ATTACH_RATIO``) or an adjacent sibling of the leftover went to the same node
     and they share anything at all (``SIBLING_MIN``): neighbouring measures of one section condensed
-    into one paragraph. A piece scoring under ``min_similarity`` must also be *made of* the node it joins
-    (``PIECE_SHARE`` of its text in linked sentences) unless that node is a condensation of the group
+    into one paragraph. In a condensing region, a clause that restates the leftover outweighs shared
+    vocabulary (``_leftovers``, ``with_siblings``). A piece scoring under ``min_similarity`` must also
+    be *made of* the node it joins (``PIECE_SHARE`` of its text in linked sentences) unless that node is a condensation of the group
     (``CONDENSED_LENGTH_RATIO``) or the region is being condensed (``CONDENSING_RATIO``).
 
     Both sides are treated alike, so that comparing the years the other way round gives the mirror
@@ -982,10 +983,7 @@ def _leftovers(st: _State, sentences: _Sentences, scores: csr_matrix, context: c
     towards_new = side is st.old
 
     def place(a: int, x: int) -> tuple[int, int, float, bool] | None:
-        short = len(side.nodes[x].text) < SPLIT_MIN_CHARS
         cols, vals = _row(scores, a)
-        if not len(cols):
-            return None
         up = paired.get(side.parent[x], -1)
         if up not in theirs_pos:
             up = (st.heading_into_old if towards_new else st.heading_into_new).get(side.parent[x], -1)
@@ -994,7 +992,16 @@ def _leftovers(st: _State, sentences: _Sentences, scores: csr_matrix, context: c
             linked = (v_up >= SIBLING_MIN and sentences.share_in(x, up, piece_is_old=towards_new) > 0) \
                 or sentences.restates(st, x, up, towards_new)
             return (x, up, v_up, True) if v_up >= ATTACH_MIN or linked else None
-        in_place = _at_many(context, a, cols) > 1
+        if len(side.nodes[x].text) < SPLIT_MIN_CHARS:
+            return best(a, x, cols, vals, short=True)
+        found = best(a, x, cols, vals, short=False)
+        if found is None:
+            return with_siblings(a, x)
+        return with_siblings(a, x, rival=found[1]) or found
+
+    def best(a: int, x: int, cols: np.ndarray, vals: np.ndarray, short: bool) -> tuple[int, int, float, bool] | None:
+        """Its best candidate in its own place, on content evidence or beside a sibling that went there."""
+        in_place = _at_many(context, a, cols) > 1 if len(cols) else np.zeros(0, dtype=bool)
         if not in_place.any():
             return None
         k = int(np.argmax(np.where(in_place, vals, -1.0)))
@@ -1006,21 +1013,39 @@ def _leftovers(st: _State, sentences: _Sentences, scores: csr_matrix, context: c
         own = _at(scores, row_of[lead], b) if lead in row_of else 0.0
         if short and (v < st.floor or len(other.nodes[y].text) < SHORT_PIECE_FACTOR * len(side.nodes[x].text)):
             return None  # a short line joins only a node it is a small, similar part of (a lead-in and its list)
-        neighbours = [dest[n] for n in (x - 1, x + 1)
-                      if 0 <= n < len(side.nodes) and side.parent[n] == side.parent[x] and n in dest]
         absorbs = own < ABSORB_MAX_OWN or sentences.share_in(x, y, piece_is_old=towards_new) > 0
-        if (v >= ATTACH_MIN and v >= ATTACH_RATIO * own and absorbs) or (y in neighbours and v >= SIBLING_MIN
+        if (v >= ATTACH_MIN and v >= ATTACH_RATIO * own and absorbs) or (y in adjacent(x) and v >= SIBLING_MIN
                                                                           and own < ABSORB_MAX_OWN):
             return (x, y, v, False)
-        for y_s in dict.fromkeys(neighbours):  # in a condensing region, a leftover goes where its neighbours went
+        return None
+
+    def adjacent(x: int) -> list[int]:
+        return [dest[n] for n in (x - 1, x + 1)
+                if 0 <= n < len(side.nodes) and side.parent[n] == side.parent[x] and n in dest]
+
+    def with_siblings(a: int, x: int, rival: int = -1) -> tuple[int, int, float, bool] | None:
+        """In a condensing region, a leftover goes where an adjacent sibling went when it shares content
+        with that node: a linked sentence, ``ATTACH_MIN``, or a clause of it that restates the leftover
+        (evidence enough by itself: the clause is the shared content).
+
+        With a ``rival`` (the node its best candidate in place would give it), only restatement counts,
+        and only against a rival that restates nothing of it: a summary keeps a clause of what it
+        absorbs, shared vocabulary does not. 2012's 稳定劳动密集型产品出口… shares 高技术, 高附加值 with 2013's
+        加快产业结构调整 paragraph (0.14) and nothing with the opening-up summary where its neighbours went
+        (0.06), but that summary's 坚持把稳定出口与扩大进口结合起来 restates it. Only adjacent siblings: in a
+        long part, any sibling's node that quotes a slogan of the leftover (稳增长、调结构) would take it."""
+        for y_s in dict.fromkeys(adjacent(x)):
             b_s, lead_s = theirs_pos.get(y_s), partner_of.get(y_s)
             if b_s is None or lead_s is None or not _condensing(st, *((x, y_s) if towards_new else (y_s, x)),
                                                                  towards_new=towards_new):
                 continue
             v_s = _at(scores, a, b_s)
-            shares = v_s >= ATTACH_MIN or (v_s >= SIBLING_MIN and (
-                sentences.share_in(x, y_s, piece_is_old=towards_new) > 0
-                or sentences.restates(st, x, y_s, towards_new)))
+            if rival >= 0:
+                shares = y_s != rival and sentences.restates(st, x, y_s, towards_new) \
+                    and not sentences.restates(st, x, rival, towards_new)
+            else:
+                shares = v_s >= ATTACH_MIN or (v_s >= SIBLING_MIN and sentences.share_in(
+                    x, y_s, piece_is_old=towards_new) > 0) or sentences.restates(st, x, y_s, towards_new)
             if shares and (_at(scores, row_of[lead_s], b_s) if lead_s in row_of else 0.0) < ABSORB_MAX_OWN:
                 return (x, y_s, v_s, False)
         return None
