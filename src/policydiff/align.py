@@ -899,8 +899,9 @@ def _attach(st: _State, sentences: _Sentences) -> dict[int, tuple[list[int], lis
     and they share anything at all (``SIBLING_MIN``): neighbouring measures of one section condensed
     into one paragraph. In a condensing region, a clause that restates the leftover outweighs shared
     vocabulary (``_leftovers``, ``with_siblings``). A piece scoring under ``min_similarity`` must also
-    be *made of* the node it joins (``PIECE_SHARE`` of its text in linked sentences) unless that node is a condensation of the group
-    (``CONDENSED_LENGTH_RATIO``) or the region is being condensed (``CONDENSING_RATIO``).
+    be *made of* the node it joins (``PIECE_SHARE`` of its text in linked sentences) unless that node
+    is a condensation of the group (``CONDENSED_LENGTH_RATIO``) or the region is being condensed
+    (``CONDENSING_RATIO``).
 
     Both sides are treated alike, so that comparing the years the other way round gives the mirror
     groups; when a pair attracts pieces on both sides, the side with the stronger piece wins (no
