@@ -178,11 +178,15 @@ class _Known:
 
 
 @functools.lru_cache(maxsize=4)
-def _nominal_words(text: str) -> frozenset[str]:
-    """The distinct nominal words of ``text`` that could be novel (Han, ``NOVEL_MIN_CHARS`` or more): the
-    same for each of the two pairs a year of a series is in, so worked out once."""
-    return frozenset(w for w, p, _ in _tagged(text)
-                     if len(w) >= NOVEL_MIN_CHARS and p in NOMINAL_POS and _HAN.match(w))
+def _nominal_words(text: str) -> dict[str, tuple[int, ...]]:
+    """The nominal words of ``text`` that could be novel (Han, ``NOVEL_MIN_CHARS`` or more), each with the
+    indices of its tokens: the same for each of the two pairs a year of a series is in, so worked out
+    once, and the phrase search visits only the tokens of novel words (a few dozen of 10,000)."""
+    out: dict[str, list[int]] = {}
+    for k, (w, p, _) in enumerate(_tagged(text)):
+        if len(w) >= NOVEL_MIN_CHARS and p in NOMINAL_POS and _HAN.match(w):
+            out.setdefault(w, []).append(k)
+    return {w: tuple(ks) for w, ks in out.items()}
 
 
 def key_phrases(doc: Document, others: Sequence[str]) -> list[Term]:
@@ -193,13 +197,12 @@ def key_phrases(doc: Document, others: Sequence[str]) -> list[Term]:
     tokens = _tagged(doc.text)
     quoted = "\0".join(normalize(m.group(0)[1:-1]) for m in _TERM.finditer(doc.text))
     known = _Known(others)
-    novel_words = {w for w in _nominal_words(doc.text) if w not in known}
+    nominal = _nominal_words(doc.text)
+    novel_words = {w for w in nominal if w not in known}
     found: dict[str, tuple[float, Span]] = {}
     counts: Counter[str] = Counter()
     seen: set[tuple[int, int]] = set()
-    for k, (word, _pos, _at) in enumerate(tokens):
-        if word not in novel_words:
-            continue
+    for k in sorted(k for w in novel_words for k in nominal[w]):
         lo, hi = k, k + 1
         while (lo > 0 and hi - lo < PHRASE_MAX_TOKENS and tokens[lo - 1][1] in _NOMINAL_NOT_VERBAL
                and _HAN.match(tokens[lo - 1][0])
