@@ -231,6 +231,7 @@ class _Side:
         self.index = {n.id: i for i, n in enumerate(self.nodes)}
         self.cls = [node_class(n) for n in self.nodes]
         self.key = [content_key(n.title + n.body) for n in self.nodes]
+        self.grams: dict[int, frozenset[str]] = {}  # filled by ``_node_grams``
 
 
 def _members(side: _Side, cls: str) -> list[int]:
@@ -724,8 +725,13 @@ def _punctuation_only(st: _State) -> None:
 
 
 def _node_grams(side: _Side, i: int) -> frozenset[str]:
-    node = side.nodes[i]
-    return bigram_set(node.title + node.body)
+    """The node's bigram set, kept on the side: clause sources scan the same nodes for every clause, and
+    the shared cache would hash the node's whole text again on each look-up."""
+    found = side.grams.get(i)
+    if found is None:
+        node = side.nodes[i]
+        found = side.grams[i] = bigram_set(node.title + node.body)
+    return found
 
 
 def link_scores(vec: Vectors, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
