@@ -19,7 +19,7 @@ from policydiff.model import Comparison, Document, NumberChange
 from policydiff.numbers import document_quantities, parse_number, quantities
 from policydiff.render.json import render_comparison
 from policydiff.strength import commitment
-from policydiff.terms import document_terms, term_changes
+from policydiff.terms import _Known, document_terms, term_changes
 from policydiff.text import bigrams, dice, is_blank, normalize
 
 SCHEMA = json.loads((Path(policydiff.__file__).parent / "schema" / "comparison.schema.json").read_text("utf-8"))
@@ -301,3 +301,14 @@ def test_county_plan_subjects_and_kinds(corpora: Path) -> None:
     assert found["思政联盟"].value == 10  # 打造十个思政联盟: not 打造
     myopia = next(q for s, q in found.items() if s.startswith("全市青少年儿童总体近视率"))
     assert myopia.kind == "target" and myopia.unit == "个百分点"  # 实现 … in a plan is a goal
+
+
+_LETTERS = "新质生产力发展教育𠀀𠀁ab"
+
+
+@given(st.lists(st.text(alphabet=_LETTERS, max_size=40), min_size=1, max_size=3),
+       st.lists(st.text(alphabet=_LETTERS, min_size=1, max_size=9), max_size=20))
+@settings(max_examples=300, deadline=None)
+def test_novel_words_are_those_in_no_other_text(others: list[str], words: list[str]) -> None:
+    # the packed-code indexes (and the string sets of texts beyond the BMP) agree with a plain search
+    assert _Known(others).novel(words) == {w for w in words if not any(w in o for o in others)}
