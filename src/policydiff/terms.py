@@ -28,6 +28,7 @@ when given; ``term_changes(old, new, history)`` fills ``Comparison.terms``.
 from __future__ import annotations
 
 import functools
+import itertools
 import math
 import re
 from collections import Counter
@@ -130,12 +131,9 @@ def document_terms(doc: Document, against: Sequence[Document] = ()) -> dict[str,
 @functools.lru_cache(maxsize=4)
 def _tagged(text: str) -> tuple[tuple[str, str, int], ...]:
     """Tokens with part of speech and start offset in ``text``."""
-    out: list[tuple[str, str, int]] = []
-    at = 0
-    for word, pos in rjieba.tag(text):
-        out.append((word, pos, at))
-        at += len(word)
-    return tuple(out)
+    tagged = rjieba.tag(text)
+    words = [w for w, _ in tagged]
+    return tuple(zip(words, [p for _, p in tagged], itertools.accumulate(map(len, words), initial=0), strict=False))
 
 
 INDEXED_CHARS = 4
