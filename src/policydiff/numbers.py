@@ -540,8 +540,12 @@ def _assign(olds: Sequence[Quantity], news: Sequence[Quantity], minimum: float) 
     if not olds or not news:
         return []
     score = np.zeros((len(olds), len(news)))
+    by_unit: dict[str, list[int]] = {}
+    for j, b in enumerate(news):
+        by_unit.setdefault(b.unit, []).append(j)  # other units score 0: not even looked at
     for i, a in enumerate(olds):
-        for j, b in enumerate(news):
+        for j in by_unit.get(a.unit, ()):
+            b = news[j]
             s = _similarity(a, b)
             if s >= minimum:
                 # equal values first among equally named subjects: a repeated figure stays with its twin
