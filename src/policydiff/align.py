@@ -767,8 +767,10 @@ class _Sentences:
         self._between: dict[tuple[tuple[int, ...], tuple[int, ...]], list[tuple[int, int, float]]] = {}
         self._restates: dict[tuple[int, int, bool], bool] = {}  # asked again in every sweep of the leftovers
         self._clause_weights: dict[tuple[int, int], list[tuple[dict[str, float], float]]] = {}
-        self._tops_of: dict[int, set[int]] | None = None  # new node → old nodes paired with it
-        self._by_top: dict[int, dict[int, list[int]]] = {}  # side → top-level node → its content nodes
+        self._paired_into: dict[int, set[int]] = {}  # new node → old nodes paired with it
+        for i, j in st.pairs.items():
+            self._paired_into.setdefault(j, set()).add(i)
+        self._content_by_top = (_by_top(st.old, st.co), _by_top(st.new, st.cn))  # old side, new side
         self._flows(st)
 
     def _flows(self, st: _State) -> None:
@@ -819,17 +821,14 @@ class _Sentences:
         mine, theirs = (st.old, st.new) if piece_is_old else (st.new, st.old)
         grams = _node_grams(mine, piece)
         their_top = theirs.top[target]
-        if self._tops_of is None:
-            self._tops_of = {}
-            for i, j in st.pairs.items():
-                self._tops_of.setdefault(j, set()).add(i)
-        tops = set(self._tops_of.get(their_top, ())) if piece_is_old else \
+        tops = set(self._paired_into.get(their_top, ())) if piece_is_old else \
             ({st.pairs[their_top]} if their_top in st.pairs else set())
         tops.add(mine.top[piece])
         for weights, total in self._clauses(theirs, target):
             here = sum(w for g, w in weights.items() if g in grams)
             if here >= CLAUSE_SOURCE_MIN * total \
-                    and self._best_source(mine, st.co if piece_is_old else st.cn, weights, tops) == piece:
+                    and self._best_source(mine, self._content_by_top[0 if piece_is_old else 1], weights,
+                                          tops) == piece:
                 return True
         return False
 
@@ -849,16 +848,11 @@ class _Sentences:
             self._clause_weights[key] = found
         return found
 
-    def _best_source(self, side: _Side, members: Sequence[int], weights: dict[str, float],
-                     tops: set[int]) -> int:
-        """The node of ``members`` (content nodes of ``side``) under one of ``tops`` holding most of a
-        clause's weighted bigrams (the earliest on a tie). A scan of the few hundred nodes in place costs
-        less than an index of every bigram of the report (built for 51 reports: 0.7 s, and 20 MB held)."""
-        by_top = self._by_top.get(id(side))
-        if by_top is None:
-            by_top = self._by_top[id(side)] = {}
-            for i in members:
-                by_top.setdefault(side.top[i], []).append(i)
+    @staticmethod
+    def _best_source(side: _Side, by_top: dict[int, list[int]], weights: dict[str, float], tops: set[int]) -> int:
+        """The content node of ``side`` under one of ``tops`` holding most of a clause's weighted bigrams
+        (the earliest on a tie). A scan of the few hundred nodes in place costs less than an index of every
+        bigram of the report (built for 51 reports: 0.7 s, and 20 MB held)."""
         best, most = -1, 0.0
         for i in sorted(i for t in tops for i in by_top.get(t, ())):
             grams = _node_grams(side, i)
@@ -967,11 +961,16 @@ def _condensing(st: _State, i: int, j: int, towards_new: bool) -> bool:
     return (a >= CONDENSING_RATIO * b) if towards_new else (b >= CONDENSING_RATIO * a)
 
 
-def _count_by_top(side: _Side, members: list[int]) -> dict[int, int]:
-    out: dict[int, int] = {}
+def _by_top(side: _Side, members: Sequence[int]) -> dict[int, list[int]]:
+    """``members`` grouped by their top-level part, in order."""
+    out: dict[int, list[int]] = {}
     for i in members:
-        out[side.top[i]] = out.get(side.top[i], 0) + 1
+        out.setdefault(side.top[i], []).append(i)
     return out
+
+
+def _count_by_top(side: _Side, members: list[int]) -> dict[int, int]:
+    return {t: len(nodes) for t, nodes in _by_top(side, members).items()}
 
 
 def _made_of(st: _State, sentences: _Sentences, olds: list[int], news: list[int], piece_old: bool, piece: int,
@@ -1102,11 +1101,7 @@ def _demoted_intros(st: _State, groups: dict[int, tuple[list[int], list[int]]]) 
     (``_dissolved_headings``); when the lead-in is itself the intro of a heading paired with nothing
     (2007's 二、2007年工作总体部署 and 2008's 二、2008年主要任务, both opening with 今年是…), the two headings
     pair, so that both directions of a comparison give the same groups."""
-    where_old: dict[int, int] = {}
-    where_new: dict[int, int] = {}
-    for lead, (olds, news) in groups.items():
-        where_old.update({i: lead for i in olds})
-        where_new.update({j: lead for j in news})
+    where_old, where_new = _where(groups)
     for heads, other, where_h, where_o, is_old in ((st.old, st.new, where_old, where_new, True),
                                                    (st.new, st.old, where_new, where_old, False)):
         for h, cls in enumerate(heads.cls):
@@ -1140,6 +1135,16 @@ def _demoted_intros(st: _State, groups: dict[int, tuple[list[int], list[int]]]) 
                 st.intro_of[(h, is_old)] = i
 
 
+def _where(groups: dict[int, tuple[list[int], list[int]]]) -> tuple[dict[int, int], dict[int, int]]:
+    """Old node → its group's lead, and new node → its group's lead."""
+    where_old: dict[int, int] = {}
+    where_new: dict[int, int] = {}
+    for lead, (olds, news) in groups.items():
+        where_old.update(dict.fromkeys(olds, lead))
+        where_new.update(dict.fromkeys(news, lead))
+    return where_old, where_new
+
+
 def _lead_in(side: _Side, k: int, parent: int, where: dict[int, int]) -> bool:
     """Node ``k`` is a left-over untitled paragraph under ``parent``, longer than a line."""
     return 0 <= k < len(side.nodes) and side.parent[k] == parent and side.cls[k] == "content" \
@@ -1153,13 +1158,7 @@ def _dissolved_headings(st: _State, groups: dict[int, tuple[list[int], list[int]
 
     "Mostly" is a strict majority of at least ``DISSOLVED_MIN_CHILDREN`` paired descendants: a section
     whose measures scattered to several places is dissolved, not condensed, and stays removed."""
-    where_old: dict[int, int] = {}
-    where_new: dict[int, int] = {}
-    for lead, (olds, news) in groups.items():
-        for i in olds:
-            where_old[i] = lead
-        for j in news:
-            where_new[j] = lead
+    where_old, where_new = _where(groups)
     for h, c in st.heading_into_old.items():  # a section that became a paired measure
         into = where_new.get(c)
         if into is not None and h not in where_old and len(groups[into][1]) == 1:

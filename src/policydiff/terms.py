@@ -168,16 +168,6 @@ def _substrings(norm: str, n: int) -> np.ndarray | frozenset[str]:
     return codes
 
 
-def _codes(words: Sequence[str]) -> np.ndarray:
-    """``_substrings`` codes of words of one length, all within the BMP."""
-    return np.fromiter((int.from_bytes(w.encode("utf-16-be"), "big") for w in words), dtype=np.uint64,
-                       count=len(words))
-
-
-def _bmp(word: str) -> bool:
-    return len(word.encode("utf-16-le")) == 2 * len(word)
-
-
 class _Known:
     """Membership of words in any of the ``others`` (normalised texts): short words through the substring
     indexes of their length, longer ones by a direct search."""
@@ -188,9 +178,6 @@ class _Known:
         self.indexes = {n: [_substrings(o, n) for o in others if len(o) <= INDEX_MAX_TEXT]
                         for n in range(NOVEL_MIN_CHARS, INDEXED_CHARS + 1)}
         self.unindexed = [o for o in others if len(o) > INDEX_MAX_TEXT]
-
-    def __contains__(self, word: str) -> bool:
-        return not self.novel([word])
 
     def novel(self, words: Iterable[str]) -> set[str]:
         """The words found in none of the others."""
@@ -205,8 +192,10 @@ class _Known:
                 out.update(w for w in group if not any(w in o for o in where))
                 continue
             found = np.zeros(len(group), dtype=bool)
-            bmp = np.array([_bmp(w) for w in group], dtype=bool)
-            codes = _codes([w for w, ok in zip(group, bmp, strict=True) if ok])
+            units = [w.encode("utf-16-be") for w in group]
+            bmp = np.array([len(u) == 2 * n for u in units], dtype=bool)  # else a surrogate pair: no code
+            codes = np.fromiter((int.from_bytes(u, "big") for u, ok in zip(units, bmp, strict=True) if ok),
+                                dtype=np.uint64, count=int(bmp.sum()))  # ``_substrings`` codes
             for index in indexes:
                 if isinstance(index, frozenset):
                     found |= np.array([w in index for w in group], dtype=bool)
