@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 POLICYDIFF_CORPORA ?= ../shared/corpora
 export POLICYDIFF_CORPORA
 
-.PHONY: demo test lint typecheck unit bench golden clean
+.PHONY: demo test lint typecheck unit bench golden clean eval
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,11 @@ test: lint typecheck unit
 
 golden: $(VENV)/.test-installed
 	$(BIN)/pytest tests/test_render.py --update-golden
+
+# Alignment scores on every gold (shared and eval/golds), and the mutation properties: not part of `make test`.
+eval: $(VENV)/.test-installed
+	$(BIN)/python tools/eval.py
+	$(BIN)/pytest -q tests/test_properties.py -k "known_edits or condensed_group or removed_ones_slot"
 
 bench: $(VENV)/.installed $(VENV)/.dask-installed
 	$(BIN)/python bench/parse.py
