@@ -105,8 +105,6 @@ def test_removed_neighbour_of_a_condensed_group(ops: list[tuple[str, int, int]])
     _recovers(ops)
 
 
-@pytest.mark.xfail(strict=True, reason="a new measure in the slot of a removed one, both titled, pairs with it when "
-                                       "their places add enough to their shared genre words (docs/alignment.md, limits)")
 @pytest.mark.parametrize("ops", [[("remove", 1, 2), ("add", 1, 0), ("add", 1, 493)]])
 def test_new_measure_in_a_removed_ones_slot(ops: list[tuple[str, int, int]]) -> None:
     _recovers(ops)

@@ -320,6 +320,7 @@ def align(old: Document, new: Document, options: AlignOptions | None = None) -> 
     opts = options or AlignOptions()
     st = _State(_Side(old), _Side(new), opts.min_similarity, {})
     st.pinned = _pins(st, opts.pins)
+    st.pinned.update(_anchors(st))
     st.pairs.update(st.pinned)
     st.sims.update({(a, b): 1.0 for a, b in st.pinned.items()})
     first = _content_first_pass(st)
@@ -359,6 +360,32 @@ def _pins(st: _State, pins: Sequence[tuple[str, str]]) -> dict[int, int]:
     return pinned
 
 
+def _anchors(st: _State) -> dict[int, int]:
+    """Step 0: nodes of identical text (same class and part of the anatomy) pair before anything else, so
+    that a document compared with itself is all unchanged whatever it repeats.
+
+    Text found once on each side pairs outright (patience diff's unique anchors). Text repeated the same
+    number of times on both sides pairs copy by copy in order, where each pair stands between the same
+    unique anchors; the rest (``各位代表！`` three times here, twice there) is left to the assignment, where
+    place decides. Both rules read the two sides alike, so swapping the inputs pairs the same copies."""
+    taken_o, taken_n = set(st.pinned), set(st.pinned.values())
+    slots: dict[tuple[str, str], tuple[list[int], list[int]]] = {}
+    for side, taken, k in ((st.old, taken_o, 0), (st.new, taken_n, 1)):
+        for i, key in enumerate(side.key):
+            if key and i not in taken:
+                slots.setdefault((side.cls[i], key), ([], []))[k].append(i)
+    unique = {olds[0]: news[0] for olds, news in slots.values() if len(olds) == len(news) == 1}
+    before_o = np.array(sorted(unique))
+    before_n = np.array(sorted(unique.values()))
+    out = dict(unique)
+    for olds, news in slots.values():
+        if len(olds) == len(news) > 1:
+            for a, b in zip(olds, news, strict=True):
+                if np.searchsorted(before_o, a) == np.searchsorted(before_n, b):
+                    out[a] = b
+    return out
+
+
 def _content_first_pass(st: _State) -> dict[tuple[int, int], float]:
     """Step 2–3: content scores on candidate pairs and a first one-to-one assignment."""
     st.co, st.cn = _members(st.old, "content"), _members(st.new, "content")
@@ -387,8 +414,11 @@ def _assign(st: _State, scores: csr_matrix, rows_ix: list[int], cols_ix: list[in
     m = scores.tocoo()
     r, c, v = m.row, m.col, m.data
     taken_r = {a for a, i in enumerate(rows_ix) if i in st.pinned}
-    taken_c = {b for b, j in enumerate(cols_ix) if j in st.pinned.values()}
+    pinned_new = set(st.pinned.values())
+    taken_c = {b for b, j in enumerate(cols_ix) if j in pinned_new}
     keep = np.array([a not in taken_r and b not in taken_c for a, b in zip(r, c, strict=True)], dtype=bool)
+    if not keep.any():  # everything pinned or anchored (a document against itself)
+        return {}
     strict = None
     apart = st.apart if apart is None else apart
     if apart is not None and apart.shape == scores.shape and len(r):
