@@ -196,6 +196,24 @@ class Alignment:
     """New sentence span → the old node its content came from."""
 
 
+PLAN_ROLES = frozenset({"guidance", "tasks", "safeguards"})
+"""Anatomy roles whose content may pair with each other: a target stated among the tasks one year and in
+the guidance part the next is the same commitment (``docs/anatomy.md``)."""
+
+
+def compartment(n: Node) -> str:
+    """The part of the document's anatomy a node may pair within: review with review, the plan (guidance,
+    tasks, safeguards) with the plan, closing with closing, front and back matter with their like. Last
+    year's plan echoed in this year's review is a report on it, not its continuation (``docs/alignment.md``);
+    a document without roles (``Node.role`` None) is one compartment."""
+    if n.kind == "front":
+        return "front"
+    role = n.role
+    if role in PLAN_ROLES:
+        return "plan"
+    return str(role) if role else "body"
+
+
 def node_class(n: Node) -> str:
     """Which nodes may be paired with ``n``."""
     if n.kind in ("part", "section"):
@@ -230,6 +248,7 @@ class _Side:
         walk(doc.root, -1, -1)
         self.index = {n.id: i for i, n in enumerate(self.nodes)}
         self.cls = [node_class(n) for n in self.nodes]
+        self.comp = [compartment(n) for n in self.nodes]
         self.key = [content_key(n.title + n.body) for n in self.nodes]
         self.grams: dict[int, frozenset[str]] = {}  # filled by ``_node_grams``
 
@@ -360,6 +379,12 @@ def _pins(st: _State, pins: Sequence[tuple[str, str]]) -> dict[int, int]:
     return pinned
 
 
+def _together(st: _State, olds: Sequence[int], news: Sequence[int]) -> np.ndarray:
+    """For each (old node, new node) pair: may they pair at all (same ``compartment``)?"""
+    oc, nc = st.old.comp, st.new.comp
+    return np.array([oc[i] == nc[j] for i, j in zip(olds, news, strict=True)], dtype=bool)
+
+
 def _anchors(st: _State) -> dict[int, int]:
     """Step 0: nodes of identical text (same class and part of the anatomy) pair before anything else, so
     that a document compared with itself is all unchanged whatever it repeats.
@@ -369,11 +394,11 @@ def _anchors(st: _State) -> dict[int, int]:
     unique anchors; the rest (``各位代表！`` three times here, twice there) is left to the assignment, where
     place decides. Both rules read the two sides alike, so swapping the inputs pairs the same copies."""
     taken_o, taken_n = set(st.pinned), set(st.pinned.values())
-    slots: dict[tuple[str, str], tuple[list[int], list[int]]] = {}
+    slots: dict[tuple[str, str, str], tuple[list[int], list[int]]] = {}
     for side, taken, k in ((st.old, taken_o, 0), (st.new, taken_n, 1)):
         for i, key in enumerate(side.key):
             if key and i not in taken:
-                slots.setdefault((side.cls[i], key), ([], []))[k].append(i)
+                slots.setdefault((side.cls[i], side.comp[i], key), ([], []))[k].append(i)
     unique = {olds[0]: news[0] for olds, news in slots.values() if len(olds) == len(news) == 1}
     before_o = np.array(sorted(unique))
     before_n = np.array(sorted(unique.values()))
@@ -395,6 +420,8 @@ def _content_first_pass(st: _State) -> dict[tuple[int, int], float]:
     vec = Vectors([on[i].title + on[i].body for i in st.co], [nn[j].title + nn[j].body for j in st.cn])
     cand = vec.topk(CANDIDATES, CANDIDATE_FLOOR).tocoo()
     r, c, sim = cand.row, cand.col, cand.data.copy()
+    ok = _together(st, [st.co[a] for a in r], [st.cn[b] for b in c])
+    r, c, sim = r[ok], c[ok], sim[ok]
     if len(sim):
         tdice = set_dice([on[i].title for i in st.co], [nn[j].title for j in st.cn], r, c)
         blend = (1 - TITLE_WEIGHT) * sim + TITLE_WEIGHT * np.maximum(tdice, sim)
@@ -445,7 +472,8 @@ def _align_headings(st: _State, content: dict[tuple[int, int], float]) -> dict[i
     d_new = _descendant_matrix(st.new, hn)
     shared = (d_old @ pair_m @ d_new.T).tocsr()
     cand = (own + shared).tocoo()  # union of candidate positions
-    r, c = cand.row, cand.col
+    ok = _together(st, [ho[a] for a in cand.row], [hn[b] for b in cand.col])
+    r, c = cand.row[ok], cand.col[ok]
     own_v = np.asarray(own[r, c]).ravel()
     shared_v = np.asarray(shared[r, c]).ravel()
     size_o = np.array([st.old.end[i] - i - 1 for i in ho], dtype=float)
@@ -681,6 +709,9 @@ def _cross_level(st: _State) -> None:
         texts = [other_side.nodes[c].title + other_side.nodes[c].body for c in contents]
         vec = Vectors(titles, texts)
         cand = vec.topk(CANDIDATES, CANDIDATE_FLOOR).tocoo()
+        same = _together(st, *(([heads[a] for a in cand.row], [contents[b] for b in cand.col]) if is_old
+                               else ([contents[b] for b in cand.col], [heads[a] for a in cand.row])))
+        cand = coo_matrix((cand.data[same], (cand.row[same], cand.col[same])), shape=cand.shape)
         if not len(cand.data):
             continue
         inside, _ = vec.containment_at(cand.row, cand.col)
@@ -790,6 +821,8 @@ class _Sentences:
         for k, (j, _) in enumerate(self.new):
             self.of_new.setdefault(j, []).append(k)
         cand = self.vec.topk(3, CANDIDATE_FLOOR).tocoo()
+        same = _together(st, [self.old[a][0] for a in cand.row], [self.new[b][0] for b in cand.col])
+        cand = coo_matrix((cand.data[same], (cand.row[same], cand.col[same])), shape=cand.shape)
         scores = link_scores(self.vec, cand.row, cand.col)
         self.links = coo_matrix((scores, (cand.row, cand.col)), shape=(len(self.old), len(self.new))).tocsr()
         self.old_flows: dict[Span, Flow] = {}
