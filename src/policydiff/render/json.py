@@ -137,8 +137,8 @@ def _tree(n: Node) -> dict[str, Any]:
     d: dict[str, Any] = {"id": n.id, "kind": n.kind, "label": n.label, "ordinal": n.ordinal, "title": n.title,
                          "body": n.body, "span": list(n.span),
                          "sentences": [_sentence(s) for s in n.sentences]}
-    if n.role:
-        d["role"] = n.role
+    if n.front_role:
+        d["role"] = n.front_role
     d["children"] = [_tree(c) for c in n.children]
     return d
 

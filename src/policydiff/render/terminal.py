@@ -280,7 +280,7 @@ def render_document(doc: Document, *, width: int = 100) -> str:
         rows.append(f"  {k}: {v}")
     for n in doc.nodes():
         depth = n.id.count(".")
-        kind = n.role if n.kind == "front" and n.role else n.kind
+        kind = n.front_role if n.kind == "front" and n.front_role else n.kind
         text = n.title or n.body
         room = max(10, width - 2 * depth - 32)
         rows.append(f"{'  ' * depth}{n.id:<8} {kind:<9} {n.label:<5} {_clip(text, room)}  "
