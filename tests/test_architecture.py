@@ -1,6 +1,6 @@
 """Imports flow one way: model and leaf modules ← pipeline stages ← compare ← render ← cli.
 
-The stages (sources, structure, textdiff, numbers, terms, strength, align) each import only the model and leaf
+The stages (sources, structure, anatomy, textdiff, numbers, terms, strength, align) each import only the model and leaf
 modules, never another stage: they share definitions through ``text`` and ``similarity``, and
 ``compare`` is the one place that runs them in order."""
 
@@ -11,13 +11,14 @@ import doctest
 from pathlib import Path
 
 import policydiff
+import policydiff.anatomy
 import policydiff.structure
 import policydiff.text
 import policydiff.textdiff
 
 SRC = Path(policydiff.__file__).parent
 LEAVES = ["model", "text", "similarity", "locate", "limits"]
-STAGES = ["sources", "structure", "textdiff", "numbers", "terms", "strength", "align"]
+STAGES = ["sources", "structure", "anatomy", "textdiff", "numbers", "terms", "strength", "align"]
 ORDER = [*LEAVES, *STAGES, "compare", "timeline", "batch", "render", "cli"]
 STAGE_PACKAGES = {"readers": "sources"}
 """Packages that belong to a stage: ``readers/`` (one module per input kind) is the sources stage's."""
@@ -82,7 +83,7 @@ def test_renderers_never_import_parser_or_aligner() -> None:
 
 
 def test_doctests() -> None:
-    for module in (policydiff, policydiff.structure, policydiff.textdiff, policydiff.text):
+    for module in (policydiff, policydiff.anatomy, policydiff.structure, policydiff.textdiff, policydiff.text):
         result = doctest.testmod(module)
         assert result.failed == 0
     assert doctest.testmod(policydiff.structure).attempted >= 1

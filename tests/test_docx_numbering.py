@@ -28,7 +28,7 @@ BODY = (SAMPLES / "sample-2022.txt").read_text(encoding="utf-8").split("主题�
 
 
 def _shape(doc: policydiff.Document) -> list[tuple[str, str, str, str, str | None]]:
-    return [(n.kind, n.label, n.title, n.body, n.role) for n in doc.nodes()]
+    return [(n.kind, n.label, n.title, n.body, n.front_role) for n in doc.nodes()]
 
 
 def _unlabelled(text: str) -> list[tuple[int | None, str]]:

@@ -19,7 +19,7 @@ PARAS = [ln for ln in BODY.split("\n") if ln.strip()]
 
 
 def _shape(doc: policydiff.Document) -> list[tuple[str, str, str, str, str | None]]:
-    return [(n.kind, n.label, n.title, n.body, n.role) for n in doc.nodes()]
+    return [(n.kind, n.label, n.title, n.body, n.front_role) for n in doc.nodes()]
 
 
 def _write(tmp_path: Path, data: bytes) -> Path:

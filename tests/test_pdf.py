@@ -25,7 +25,7 @@ HEADER = "青溪县二〇二二年教育工作要点（印发稿）"
 
 
 def _shape(doc: policydiff.Document) -> list[tuple[str, str, str, str, str | None]]:
-    return [(n.kind, n.label, n.title, n.body, n.role) for n in doc.nodes()]
+    return [(n.kind, n.label, n.title, n.body, n.front_role) for n in doc.nodes()]
 
 
 @pytest.fixture(scope="module")

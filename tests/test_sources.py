@@ -21,7 +21,7 @@ SAMPLE = (SAMPLES / "sample-2022.txt").read_text(encoding="utf-8")
 
 
 def _shape(doc: policydiff.Document) -> list[tuple[str, str, str, str]]:
-    return [(n.kind, n.label, n.title, n.body) for n in doc.nodes() if n.kind != "front" or n.role == "title"]
+    return [(n.kind, n.label, n.title, n.body) for n in doc.nodes() if n.kind != "front" or n.front_role == "title"]
 
 
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "utf-16", "gb18030", "gbk"])

@@ -25,9 +25,9 @@ def test_haining_2021_opinion(corpora: Path) -> None:
     assert all(m.title.endswith("。") for m in measures)
     assert measures[0].title == "强化党建引领工作。"
     assert measures[24].title == "深化平安校园建设。"
-    roles = {n.role: n for n in doc.root.children if n.kind == "front"}
+    roles = {n.front_role: n for n in doc.root.children if n.kind == "front"}
     assert "印发给你们" in roles["notice"].text
-    signature = [n.text for n in doc.root.children if n.role == "signature"]
+    signature = [n.text for n in doc.root.children if n.front_role == "signature"]
     assert signature == ["海宁市教育局", "2021年1月29日"]
     assert doc.warnings == ()
 

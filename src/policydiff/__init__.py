@@ -7,8 +7,10 @@ documents into a ``Comparison``; render it with ``policydiff.render``.
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 
 from .align import AlignOptions
+from .anatomy import annotate
 from .batch import BatchSummary, batch
 from .compare import CompareOptions
 from .compare import compare as _compare
@@ -23,11 +25,12 @@ from .model import (
     NumberChange,
     OptionsError,
     PolicyDiffError,
+    Role,
     Sentence,
     Terms,
 )
 from .sources import read_source
-from .structure import parse
+from .structure import parse as _parse
 from .text import all_blank
 from .timeline import Timeline, timeline
 
@@ -44,6 +47,7 @@ __all__ = [
     "NumberChange",
     "OptionsError",
     "PolicyDiffError",
+    "Role",
     "Sentence",
     "Terms",
     "Timeline",
@@ -57,11 +61,37 @@ __all__ = [
 __version__ = "0.1.0"
 
 
-def read(path: str | os.PathLike[str]) -> Document:
+def parse(text: str, path: str = "<text>", metadata: dict[str, str] | None = None, source_format: str = "text",
+          roles: Mapping[str, Role] | None = None) -> Document:
+    r"""Parse decoded text into a ``Document``: the section tree, every node with its anatomy role.
+
+    Args:
+        text: the document's text.
+        path: the name to report it by.
+        metadata: fields read by a reader (索引号, 发文字号 …), kept over those found in the text.
+        source_format: what the text was read from (``text``, ``html``, ``pdf`` …).
+        roles: anatomy overrides, node (id, locator such as ``二（三）``, or top-level label) → role
+            (``docs/anatomy.md``); each applies to the node and its descendants.
+
+    Raises:
+        OptionsError: an override names no node, or a role that is not one of ``model.ROLES``. The
+            parser itself never raises on any text.
+
+    >>> doc = parse("一、2022年工作回顾\n去年经济增长了3%。\n二、2023年重点工作\n要稳定就业。\n")
+    >>> [(n.label, n.role) for n in doc.root.children]
+    [('一、', 'review'), ('二、', 'tasks')]
+    >>> [n.role for n in parse("一、回顾\n去年增长了3%。\n", roles={"一、": "tasks"}).nodes()]
+    ['tasks', 'tasks']
+    """
+    return annotate(_parse(text, path=path, metadata=metadata, source_format=source_format), roles)
+
+
+def read(path: str | os.PathLike[str], roles: Mapping[str, Role] | None = None) -> Document:
     """Read one year's document (text, HTML, PDF, DOCX, OFD, or an http(s) URL) and parse it into a section tree.
 
     Args:
         path: the file to read (its kind and, for text, its encoding are detected), or a URL.
+        roles: anatomy overrides, as for ``parse`` (``docs/anatomy.md``).
 
     Returns:
         The parsed ``Document``; spans point into ``Document.text``.
@@ -71,15 +101,16 @@ def read(path: str | os.PathLike[str]) -> Document:
             (``docs/inputs.md``), or cannot be decoded; a URL cannot be fetched; it holds no visible text
             (only whitespace, zero-width or control characters); or the parsed document is over the
             limits of ``policydiff.limits`` (lines, nodes, sentences).
+        OptionsError: a role override names no node, or no role.
     """
     src = read_source(path)
     if all_blank(src.text):
         raise InputError(src.path, "holds no visible text (only whitespace, zero-width or control characters)",
                          "give a file that holds the document's text")
     check_text(src.path, src.text)
-    doc = parse(src.text, path=src.path, metadata=src.metadata, source_format=src.source_format)
+    doc = _parse(src.text, path=src.path, metadata=src.metadata, source_format=src.source_format)
     check_document(doc)
-    return doc
+    return annotate(doc, roles)
 
 
 def compare(old: Document, new: Document, options: CompareOptions | None = None) -> Comparison:

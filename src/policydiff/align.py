@@ -218,8 +218,8 @@ def node_class(n: Node) -> str:
     """Which nodes may be paired with ``n``."""
     if n.kind in ("part", "section"):
         return "heading"
-    if n.kind == "front" and n.role not in ("preamble", "notice"):
-        return f"front:{n.role}"
+    if n.kind == "front" and n.front_role not in ("preamble", "notice"):
+        return f"front:{n.front_role}"
     return "content"
 
 
@@ -1298,7 +1298,7 @@ def _kind(st: _State, olds: list[int], news: list[int]) -> ChangeKind:
     on, nn = st.old.nodes, st.new.nodes
     if len(olds) == 1 and len(news) == 1:
         a, b = on[olds[0]], nn[news[0]]
-        norm = normalize_metadata if a.role == "metadata" else normalize  # 〔2021〕 and [2021] are one number
+        norm = normalize_metadata if a.front_role == "metadata" else normalize  # 〔2021〕 and [2021] are one number
         return "unchanged" if norm(a.title + a.body) == norm(b.title + b.body) else "reworded"
     if len(olds) == 1:
         return "split"

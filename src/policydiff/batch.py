@@ -45,6 +45,7 @@ from typing import TYPE_CHECKING, Any, Literal, TextIO
 
 import attrs
 
+from .anatomy import annotate
 from .compare import compare
 from .model import Comparison, Document, InputError, NumberChange, OptionsError, PolicyDiffError
 from .readers import fetch as _fetch
@@ -377,7 +378,7 @@ def load_entry(entry: Entry, out: str) -> Loaded:
     error: str | None = None
     try:
         data, src = _read(entry.source)
-        doc = parse(src.text, path=src.path, metadata=src.metadata, source_format=src.source_format)
+        doc = annotate(parse(src.text, path=src.path, metadata=src.metadata, source_format=src.source_format))
     except Exception as exc:  # any failure of one document is recorded, never fatal
         error = _error_text(exc)
     sha = hashlib.sha256(data).hexdigest() if data else ""

@@ -25,7 +25,7 @@ import typer
 from . import read
 from .align import AlignOptions
 from .compare import CompareOptions, compare
-from .model import PolicyDiffError
+from .model import ROLES, PolicyDiffError, Role
 from .text import printable
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
@@ -128,6 +128,32 @@ def _check_output(output: Path | None, inputs: tuple[Path, ...]) -> None:
                 raise _fail(f"{output}: -o names the input file {src}; choose another -o path")
 
 
+ROLE_HELP = ("Set a node's anatomy role: NODE=ROLE, NODE an id, a locator (二（三）) or a top-level label (三、), "
+             f"ROLE one of {', '.join(ROLES)}; applies to the node's descendants too (repeatable).")
+
+
+def _parse_roles(values: list[str], sides: tuple[str, ...]) -> dict[str, dict[str, Role]]:
+    """``[SIDE:]NODE=ROLE`` options → side → {node: role}; without a side, the role applies to every side."""
+    out: dict[str, dict[str, Role]] = {side: {} for side in sides}
+    example = "--role 二、=guidance" + (" or --role old:3=review" if len(sides) > 1 else "")
+    for value in values:
+        side, rest = None, value
+        head, sep, tail = value.partition(":")
+        if sep and head in ("old", "new"):
+            if len(sides) == 1:
+                raise _fail(f"--role {value!r}: old:/new: only apply to `policydiff diff`; e.g. {example}")
+            side, rest = head, tail
+        node, sep, role = rest.rpartition("=")
+        node, role = node.strip(), role.strip()
+        if not sep or not node or not role:
+            raise _fail(f"--role {value!r}: expected NODE=ROLE; e.g. {example} (ids from `policydiff show`)")
+        if role not in ROLES:
+            raise _fail(f"--role {value!r}: {role!r} is not a role; use one of {', '.join(ROLES)}")
+        for s in (side,) if side else sides:
+            out[s][node] = role  # type: ignore[assignment]  # checked against ROLES above
+    return out
+
+
 @app.command()
 def show(
     file: Annotated[Path, typer.Argument(help="A document: text (UTF-8/UTF-16/GB18030), HTML, PDF, DOCX, OFD or "
@@ -135,13 +161,15 @@ def show(
     format: Annotated[ShowFormat, typer.Option("--format", "-f", help="Outline or the JSON document model.")]
     = ShowFormat.text,
     width: Annotated[int, typer.Option(help="Line width of the outline.", min=40)] = 100,
+    role: Annotated[list[str] | None, typer.Option("--role", help=ROLE_HELP)] = None,
 ) -> None:
-    """Print a document's section tree (kind, id, label, title, size)."""
+    """Print a document's section tree (kind, id, label, title, anatomy role, size)."""
     from .render import json as json_render
     from .render import terminal
 
     _working_on(file)
-    doc = read(file)
+    roles = _parse_roles(role or [], ("doc",))["doc"]
+    doc = read(file, roles=roles)
     text = json_render.render_document(doc) if format is ShowFormat.json else terminal.render_document(doc,
                                                                                                       width=width)
     _write(text, None)
@@ -175,6 +203,8 @@ def diff(
                                                             "changed targets, new phrases).")] = False,
     strength_scale: Annotated[Path | None, typer.Option(
         help="TOML file of extra strength words merged over the shipped scale (docs/facts.md).")] = None,
+    role: Annotated[list[str] | None, typer.Option("--role", help=ROLE_HELP.replace(
+        "NODE=ROLE", "[old:|new:]NODE=ROLE (both sides without a prefix)"))] = None,
 ) -> None:
     """Compare two years of a document. Exit 0: no change, 1: changes, 2: trouble."""
     from .render import render
@@ -182,7 +212,8 @@ def diff(
     _working_on(old, new)
     _check_output(output, (old, new))
     pins = _parse_pins(pin or [])
-    a, b = read(old), read(new)
+    roles = _parse_roles(role or [], ("old", "new"))
+    a, b = read(old, roles=roles["old"]), read(new, roles=roles["new"])
     cmp = compare(a, b, CompareOptions(align=AlignOptions(min_similarity=min_similarity, pins=pins),
                                        strength_scale=str(strength_scale) if strength_scale else None))
     use_color = color is Color.always or (color is Color.auto and output is None and sys.stdout.isatty())

@@ -18,9 +18,17 @@ from typing import Literal
 import attrs
 
 NodeKind = Literal["document", "front", "part", "section", "measure", "item", "paragraph"]
-"""``front`` is front matter (see ``Node.role``); the others are levels of the body."""
+"""``front`` is front matter (see ``Node.front_role``); the others are levels of the body."""
 
 FrontRole = Literal["metadata", "notice", "signature", "title", "subtitle", "preamble"]
+
+Role = Literal["front", "back", "review", "guidance", "tasks", "safeguards", "closing"]
+"""Where a node stands in the document's anatomy (``anatomy.py``, ``docs/anatomy.md``): matter before the
+body (``front``) and after it (``back``: attachments, signature); the review of the past year or term;
+the year's guidance and targets; the tasks (measures); the safeguards (organisation, the government's own
+conduct); the closing call."""
+
+ROLES: tuple[Role, ...] = ("front", "back", "review", "guidance", "tasks", "safeguards", "closing")
 
 ChangeKind = Literal["unchanged", "reworded", "split", "merged", "condensed", "added", "removed"]
 """The closed set of things that can happen to a node between two years.
@@ -95,8 +103,11 @@ class Node:
     sentences: tuple[Sentence, ...] = ()
     """Title and body split into sentences (commitments)."""
     children: tuple[Node, ...] = ()
-    role: FrontRole | None = None
+    front_role: FrontRole | None = None
     """For ``front`` nodes: which part of the front matter this is."""
+    role: Role | None = None
+    """The node's part in the document's anatomy (review, guidance, tasks …): set by ``anatomy.annotate``,
+    which every loading path runs; None only on a tree straight from ``structure.parse``."""
 
     @property
     def text(self) -> str:

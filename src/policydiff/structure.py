@@ -303,7 +303,7 @@ class _Builder:
     body: str
     span: tuple[int, int]
     sentences: tuple[Sentence, ...]
-    role: FrontRole | None = None
+    front_role: FrontRole | None = None
     children: list[_Builder] = attrs.field(factory=list)
 
     def freeze(self, node_id: str) -> Node:
@@ -311,7 +311,7 @@ class _Builder:
                      for i, c in enumerate(self.children, 1))
         return Node(id=node_id, kind=self.kind, label=self.label, ordinal=self.ordinal, title=self.title,
                     body=self.body, span=self.span, sentences=self.sentences, children=kids,
-                    role=self.role)
+                    front_role=self.front_role)
 
 
 def parse_ordinal(label: str) -> int | None:
@@ -344,14 +344,14 @@ def _sentences(para: _Para, offset: int) -> tuple[Sentence, ...]:
 
 
 def _node(para: _Para, kind: NodeKind, label: str, rest_at: int, numbered: bool,
-          role: FrontRole | None = None) -> _Builder:
+          front_role: FrontRole | None = None) -> _Builder:
     rest = para.text[rest_at:]
     stripped = rest.lstrip()
     rest_at += len(rest) - len(stripped)
-    title, body = _split_title(stripped, numbered) if role is None else ("", stripped)
+    title, body = _split_title(stripped, numbered) if front_role is None else ("", stripped)
     return _Builder(kind=kind, label=label, ordinal=parse_ordinal(label) if label else None,
                     title=title, body=body, span=(para.start, para.end),
-                    sentences=_sentences(para, rest_at), role=role)
+                    sentences=_sentences(para, rest_at), front_role=front_role)
 
 
 def parse(text: str, path: str = "<text>", metadata: dict[str, str] | None = None,
@@ -374,7 +374,7 @@ def parse(text: str, path: str = "<text>", metadata: dict[str, str] | None = Non
             meta.setdefault(k, v)
         body_text = "".join(ln.text for ln in lines[:used])
         top.append(_Builder(kind="front", label="", ordinal=None, title="", body=body_text,
-                            span=(lines[0].start, lines[used - 1].end), sentences=(), role="metadata"))
+                            span=(lines[0].start, lines[used - 1].end), sentences=(), front_role="metadata"))
     lines = lines[used:]
     first_heading = next((i for i, ln in enumerate(lines) if _match_label(ln.text)), len(lines))
     paras = _paragraphs(lines, first_heading)
@@ -429,7 +429,7 @@ def _front_matter(paras: list[_Para], out: list[_Builder]) -> str:
             else:
                 break
     for i, p in enumerate(paras):
-        out.append(_node(p, "front", "", 0, False, role=roles[i]))
+        out.append(_node(p, "front", "", 0, False, front_role=roles[i]))
     return paras[title_at].text if title_at is not None else ""
 
 

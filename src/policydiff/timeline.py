@@ -32,6 +32,7 @@ from typing import Any, Literal
 
 import attrs
 
+from .anatomy import annotate
 from .compare import CompareOptions, compare
 from .model import Document, InputError
 from .numbers import document_quantities
@@ -338,14 +339,14 @@ SourceTuple = tuple[str, dict[str, str], str, str]
 def _pair_task(chain: list[SourceTuple], want: list[bool]) -> tuple[list[dict[str, Any] | None], list[dict[str, Any]]]:
     """Compare each consecutive pair of ``chain``, parsing every document once (runs in a worker); also
     summarize the documents flagged in ``want``, so that no document is parsed twice for one run."""
-    docs = [parse(t, path=p, metadata=m, source_format=f) for t, m, f, p in chain]
+    docs = [annotate(parse(t, path=p, metadata=m, source_format=f)) for t, m, f, p in chain]
     summaries = [_summarize(d) if w else None for d, w in zip(docs, want, strict=True)]
     return summaries, [_compact(a, b) for a, b in itertools.pairwise(docs)]
 
 
 def _summary_task(src: SourceTuple) -> dict[str, Any]:
     text, meta, fmt, path = src
-    return _summarize(parse(text, path=path, metadata=meta, source_format=fmt))
+    return _summarize(annotate(parse(text, path=path, metadata=meta, source_format=fmt)))
 
 
 # --- the cache ------------------------------------------------------------------------------------------

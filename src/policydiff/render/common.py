@@ -129,7 +129,7 @@ def node_of_sentence(nodes: tuple[Node, ...], span: Span) -> Node | None:
 def heading(node: Node, w: dict[str, str], n: int = 40) -> str:
     """What a change is called in a list: the node's title, else the start of its body; a metadata block
     (索引号…发文字号… glued into one line) is called by name."""
-    if node.role == "metadata":
+    if node.front_role == "metadata":
         return w["metadata"]
     return node.title or clip(node.body, n)
 

@@ -25,8 +25,12 @@ from ..model import (
 FORMAT = "policydiff.comparison"
 DOCUMENT_FORMAT = "policydiff.document"
 VERSION = 2
-"""2: ``condensed`` kind, ``evidence`` and ``nearest`` per change, ``moved_to`` / ``moved_from`` per commitment."""
-DOCUMENT_VERSION = 1
+"""2: ``condensed`` kind, ``evidence`` and ``nearest`` per change, ``moved_to`` / ``moved_from`` per commitment;
+nodes carry their anatomy ``role`` (an added field: readers of version 2 that ignore unknown fields keep working,
+so the version stays)."""
+DOCUMENT_VERSION = 2
+"""2: ``role`` is the anatomy role of every node (``docs/anatomy.md``); the front-matter role, which version 1
+called ``role``, is ``front_role``. A version 1 reader would misread ``role``, hence the new version."""
 
 
 def _decimal(v: Decimal | None) -> str | None:
@@ -40,7 +44,7 @@ def _sentence(s: Sentence | None) -> dict[str, Any] | None:
 
 def _node_ref(n: Node) -> dict[str, Any]:
     return {"id": n.id, "kind": n.kind, "label": n.label, "title": n.title, "text": n.text,
-            "span": list(n.span)}
+            "span": list(n.span), "role": n.role}
 
 
 def _commitment(c: CommitmentChange) -> dict[str, Any]:
@@ -137,8 +141,9 @@ def _tree(n: Node) -> dict[str, Any]:
     d: dict[str, Any] = {"id": n.id, "kind": n.kind, "label": n.label, "ordinal": n.ordinal, "title": n.title,
                          "body": n.body, "span": list(n.span),
                          "sentences": [_sentence(s) for s in n.sentences]}
-    if n.role:
-        d["role"] = n.role
+    d["role"] = n.role
+    if n.front_role:
+        d["front_role"] = n.front_role
     d["children"] = [_tree(c) for c in n.children]
     return d
 

@@ -16,7 +16,7 @@ from rich.console import Console
 from rich.text import Text
 from tabulate import tabulate
 
-from ..model import Change, CommitmentChange, Comparison, Document, summarize
+from ..model import Change, CommitmentChange, Comparison, Document, Node, summarize
 from .common import View, doc_name, heading, highlights
 from .labels import COUNT_KINDS, KIND_LABELS, REASONS, SYMBOLS, WORDS, part_name
 from .safe import visible
@@ -274,16 +274,29 @@ def _rstrip_lines(s: str) -> str:
 
 
 def render_document(doc: Document, *, width: int = 100) -> str:
-    """The section tree as an indented outline: kind, label, title, size."""
+    """The section tree as an indented outline: kind, anatomy role, label, title, size.
+
+    The role (``docs/anatomy.md``) is printed on top-level nodes and wherever a node's role differs from
+    its parent's: a child inherits its part's role, so repeating it on every line would hide the places
+    where the anatomy changes inside a part (a guidance lead-in of a task part, the closing call)."""
     rows: list[str] = [f"{doc.title or doc.path}  ({len(doc.text)} chars, {doc.source_format})"]
     for k, v in doc.metadata.items():
         rows.append(f"  {k}: {v}")
+    parent_role: dict[str, str | None] = {}
+
+    def walk(node: Node, inherited: str | None) -> None:
+        for child in node.children:
+            parent_role[child.id] = inherited
+            walk(child, child.role)
+
+    walk(doc.root, None)
     for n in doc.nodes():
         depth = n.id.count(".")
-        kind = n.role if n.kind == "front" and n.role else n.kind
+        kind = n.front_role if n.kind == "front" and n.front_role else n.kind
+        shown = n.role if n.role and (depth == 0 or n.role != parent_role.get(n.id)) else ""
         text = n.title or n.body
-        room = max(10, width - 2 * depth - 32)
-        rows.append(f"{'  ' * depth}{n.id:<8} {kind:<9} {n.label:<5} {_clip(text, room)}  "
+        room = max(10, width - 2 * depth - 43)
+        rows.append(f"{'  ' * depth}{n.id:<8} {kind:<9} {shown:<10} {n.label:<5} {_clip(text, room)}  "
                     f"[{n.span[1] - n.span[0]}]")
     for warning in doc.warnings:
         rows.append(f"warning: {warning}")
