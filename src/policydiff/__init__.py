@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import os
 
+import attrs
+
 from .align import AlignOptions
 from .batch import BatchSummary, batch
 from .compare import CompareOptions
@@ -79,6 +81,8 @@ def read(path: str | os.PathLike[str]) -> Document:
     check_text(src.path, src.text)
     doc = parse(src.text, path=src.path, metadata=src.metadata, source_format=src.source_format)
     check_document(doc)
+    if src.warnings:  # what the reader had to guess comes before what the parser noticed
+        doc = attrs.evolve(doc, warnings=src.warnings + doc.warnings)
     return doc
 
 
