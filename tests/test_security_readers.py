@@ -14,9 +14,13 @@ from __future__ import annotations
 import contextlib
 import io
 import signal
+import socket
+import threading
 import time
 import zipfile
+import zlib
 from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -26,7 +30,7 @@ from gongwen import docx_package, ofd_package, w_abstract, w_para
 from policydiff import InputError
 from policydiff.cli import main
 from policydiff.readers import docx as docx_reader
-from policydiff.sources import read_bytes
+from policydiff.sources import read_bytes, read_url
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
@@ -184,3 +188,261 @@ def test_ofd_text_after_an_entity_reference_is_kept() -> None:
                 body = body.replace("推进".encode(), "推&e;进".encode(), 1)
             out.writestr(info, body)
     assert "一、总体要求推进工作。" in read_bytes(buf.getvalue(), "e.ofd").text
+
+
+# --- a hand-written PDF, and deflate bombs without compressing gigabytes -----------------------------
+
+
+def _pdf(contents: list[bytes], stream_dicts: list[bytes] | None = None) -> bytes:
+    """A minimal PDF: one page per content stream (Helvetica as /F1), classic xref table."""
+    n = len(contents)
+    objs = [b"<< /Type /Catalog /Pages 2 0 R >>",
+            f"<< /Type /Pages /Kids [{' '.join(f'{3 + 2 * i} 0 R' for i in range(n))}] /Count {n} >>".encode()]
+    font = 3 + 2 * n
+    for i, content in enumerate(contents):
+        objs.append(f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 {font} 0 R >> "
+                    f">> /Contents {4 + 2 * i} 0 R >>".encode())
+        extra = stream_dicts[i] if stream_dicts else b""
+        objs.append(b"<< /Length %d %s >>\nstream\n" % (len(content), extra) + content + b"\nendstream")
+    objs.append(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for i, obj in enumerate(objs, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % i + obj + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
+    out += b"".join(b"%010d 00000 n \n" % off for off in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
+    return bytes(out)
+
+
+def _text_page(lines: list[str]) -> bytes:
+    ops = [b"BT /F1 12 Tf 72 770 Td 14 TL"]
+    ops += [b"(" + line.encode("latin-1").replace(b"(", b"\\(").replace(b")", b"\\)") + b") Tj T*" for line in lines]
+    return b"\n".join([*ops, b"ET"])
+
+
+def _zeros_deflate(mib: int) -> bytes:
+    """A zlib stream that inflates to ``mib`` MiB of zeros, built from one deflate block repeated.
+
+    After a full flush deflate starts afresh, so the block that encodes 1 MiB of zeros is the same
+    bytes every time; the Adler-32 of n zeros is (n mod 65521) << 16 | 1. A gigabyte costs a kilobyte
+    and no time to make.
+    """
+    c = zlib.compressobj(9, zlib.DEFLATED, -15)
+    block = c.compress(bytes(2**20)) + c.flush(zlib.Z_FULL_FLUSH)
+    n = mib * 2**20
+    return b"\x78\xda" + block * mib + c.flush(zlib.Z_FINISH) + (((n % 65521) << 16) | 1).to_bytes(4, "big")
+
+
+def test_zeros_deflate_is_what_it_says() -> None:
+    d = zlib.decompressobj()
+    assert len(d.decompress(_zeros_deflate(3))) == 3 * 2**20 and d.eof
+
+
+# --- finding 4 and 9: fetch (a loopback server; every call bounded in time) ---------------------------
+
+
+GBK_PAGE = ("<html><head><title>通知</title></head><body><div id='zoom'><p>一、总体要求</p>"
+            "<p>1.推进教育数字化转型，建设智慧校园。</p><p>2.加强教师队伍建设，提升教学质量。</p></div></body></html>")
+PDF_TEXT = ["1. Promote the reform of schools in the county.", "2. Improve the quality of teaching this year."]
+_ROUTES: dict[str, tuple[int, list[tuple[str, str]], bytes]] = {}
+SEEN_HOSTS: list[str] = []
+
+
+class _Handler(BaseHTTPRequestHandler):
+    def log_message(self, *args: object) -> None:
+        pass
+
+    def do_GET(self) -> None:
+        SEEN_HOSTS.append(self.headers.get("Host", ""))
+        port = self.server.server_address[1]
+        if self.path == "/drip-headers":  # the status line and headers, one byte every 0.2 s (about 12 s)
+            try:
+                for byte in b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nX-Slow: yes\r\n\r\n":
+                    self.wfile.write(bytes([byte]))
+                    self.wfile.flush()
+                    time.sleep(0.2)
+            except OSError:
+                pass
+            self.close_connection = True
+            return
+        status, headers, body = _ROUTES.get(self.path, (404, [], b"no"))
+        if status == 404 and self.path == "/reason":
+            self.send_response(404, "Not \x1b[2J\x1b]0;pwned\x07Found \x9bevil")
+        else:
+            self.send_response(status)
+        for k, v in headers:
+            self.send_header(k, v.replace("{port}", str(port)))
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[str]:
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+    httpd.daemon_threads = True
+    port = httpd.server_address[1]
+    evil = "\x1b[31m附件\x1b]8;;http://x\x07一\u202eFDP.exe\x9b2J"
+    page = (f"<html><body><div id='zoom'><p>一、总体要求</p><p>1.推进教育数字化转型，建设智慧校园。</p>"
+            f"<p>附件：<a href='/a.pdf'>{evil}</a> <a href='http://127.0.0.2:{port}/b.pdf'>2.内网附件</a></p>"
+            "</div></body></html>")
+    _ROUTES.update({
+        "/page.html": (200, [("Content-Type", "text/html; charset=utf-8")], page.encode()),
+        "/a.pdf": (200, [("Content-Type", "application/pdf")], _pdf([_text_page(PDF_TEXT)])),
+        "/to-private": (302, [("Location", "http://127.0.0.2:{port}/page.html")], b""),
+        "/to-metadata": (302, [("Location", "http://169.254.169.254/latest/meta-data/")], b""),
+        "/to-evil-scheme": (302, [("Location", "gopher://x/\x1b[2J")], b""),
+        "/gbk-latin1.html": (200, [("Content-Type", "text/html; charset=ISO-8859-1")], GBK_PAGE.encode("gbk")),
+        "/gbk-meta.html": (200, [("Content-Type", "text/html")],
+                           GBK_PAGE.replace("<head>", '<head><meta charset="windows-1252">').encode("gbk")),
+        "/pdf-as-html": (200, [("Content-Type", "text/html; charset=utf-8")], _pdf([_text_page(PDF_TEXT)])),
+    })
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{port}"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+@pytest.fixture
+def loopback_is_public(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Treat 127.0.0.1 (the test server) as a public address, so redirects and links from it are checked."""
+    from policydiff.readers import netguard
+
+    real = netguard.address_kind
+    monkeypatch.setattr(netguard, "address_kind", lambda ip: None if str(ip) == "127.0.0.1" else real(ip))
+
+
+def test_private_addresses_refused_by_default(server: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["fetch", f"{server}/page.html", "--timeout", "5"]) == 2
+    assert "127.0.0.1, a loopback address; policydiff fetches only public addresses" in _one_error(capsys)
+    with pytest.raises(InputError, match="loopback"):
+        policydiff.read(f"{server}/page.html")
+    assert main(["fetch", "--allow-private", f"{server}/page.html", "--timeout", "5"]) == 0
+
+
+@pytest.mark.usefixtures("loopback_is_public")
+@pytest.mark.parametrize(("path", "kind"), [("/to-private", "loopback"), ("/to-metadata", "link-local")])
+def test_redirects_to_private_addresses_refused(server: str, path: str, kind: str,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    start = time.perf_counter()
+    assert main(["fetch", server + path, "--timeout", "5"]) == 2
+    assert time.perf_counter() - start < 2
+    assert f"leads to {'127.0.0.2' if kind == 'loopback' else '169.254.169.254'}" in (line := _one_error(capsys))
+    assert f"a {kind} address" in line and "--allow-private" in line
+
+
+@pytest.mark.usefixtures("loopback_is_public")
+def test_attachment_links_to_private_addresses_refused(server: str, tmp_path: Path,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "b.pdf"
+    assert main(["fetch", f"{server}/page.html", "--attachment", "2", "-o", str(out), "--timeout", "5"]) == 2
+    assert "b.pdf: is at 127.0.0.2 = 127.0.0.2, a loopback address" in _one_error(capsys)
+    assert not out.exists()
+    assert main(["fetch", f"{server}/page.html", "--attachment", "1", "-o", str(out), "--timeout", "5"]) == 0
+
+
+@pytest.mark.parametrize("address", ["127.0.0.1", "10.1.2.3", "172.16.0.1", "192.168.1.1", "169.254.169.254",
+                                     "0.0.0.0", "224.0.0.1", "240.0.0.1", "255.255.255.255", "100.64.0.1", "::1", "::",
+                                     "fe80::1", "fc00::1", "ff02::1", "::ffff:127.0.0.1", "::ffff:10.0.0.1",
+                                     "64:ff9b::a00:1", "2002:7f00:1::1", "2001:db8::1", "198.18.0.1"])
+def test_non_public_addresses(address: str) -> None:
+    import ipaddress
+
+    from policydiff.readers.netguard import address_kind
+
+    assert address_kind(ipaddress.ip_address(address)) is not None
+
+
+@pytest.mark.parametrize("address", ["93.184.216.34", "114.114.114.114", "2400:3200::1", "::ffff:8.8.8.8"])
+def test_public_addresses(address: str) -> None:
+    import ipaddress
+
+    from policydiff.readers.netguard import address_kind
+
+    assert address_kind(ipaddress.ip_address(address)) is None
+
+
+def test_host_resolved_once_checked_and_pinned(server: str, monkeypatch: pytest.MonkeyPatch,
+                                               loopback_is_public: None) -> None:
+    """The name is resolved once; every address is checked; the connection goes to the checked address
+    while the Host header still names the host (so TLS SNI and virtual hosts work)."""
+    port = int(server.rsplit(":", 1)[1])
+    real = socket.getaddrinfo
+    calls: list[str] = []
+    answers = {"gov.example": ["127.0.0.1"], "rebind.example": ["127.0.0.1", "10.0.0.7"]}
+
+    def fake(host: str, *args: object, **kwargs: object) -> list[tuple[object, ...]]:
+        if host in answers:
+            calls.append(host)
+            return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (a, port)) for a in answers[host]]
+        return real(host, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(socket, "getaddrinfo", fake)
+    SEEN_HOSTS.clear()
+    src, _ = read_url(f"http://gov.example:{port}/page.html", timeout=5)
+    assert "推进教育数字化转型" in src.text
+    assert calls == ["gov.example"]
+    seen = list(SEEN_HOSTS)
+    assert seen == [f"gov.example:{port}"]
+    with pytest.raises(InputError, match=r"rebind\.example = 10\.0\.0\.7, a private address"):
+        read_url(f"http://rebind.example:{port}/page.html", timeout=5)
+
+
+def test_one_deadline_covers_headers_trickled_a_byte_at_a_time(server: str,
+                                                               capsys: pytest.CaptureFixture[str]) -> None:
+    start = time.perf_counter()
+    assert main(["fetch", "--allow-private", f"{server}/drip-headers", "--timeout", "1"]) == 2
+    assert time.perf_counter() - start < 2
+    assert "did not answer within 1 s" in _one_error(capsys)
+
+
+def _no_controls(text: str) -> None:
+    assert not any(ch in text for ch in "\x1b\x07\x9b\u202e"), ascii(text)
+
+
+def test_server_text_reaches_stderr_without_control_characters(server: str, tmp_path: Path,
+                                                               capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["fetch", "--allow-private", f"{server}/page.html", "-o", str(tmp_path / "p.txt")]) == 0
+    err = capsys.readouterr().err
+    _no_controls(err)
+    assert "attachment 1: [31m附件" in err and "FDP.exe" in err
+    assert main(["fetch", "--allow-private", f"{server}/page.html", "--attachment", "1",
+                 "-o", str(tmp_path / "a.pdf")]) == 0
+    err = capsys.readouterr().err
+    _no_controls(err)
+    assert "saved [31m附件" in err
+    for path in ("/reason", "/to-evil-scheme"):
+        assert main(["fetch", "--allow-private", server + path]) == 2
+        _no_controls(_one_error(capsys))
+        with pytest.raises(InputError) as exc:
+            read_url(server + path, allow_private=True)
+        _no_controls(str(exc.value))  # the API's message is clean too, not only the CLI's line
+
+
+@pytest.mark.parametrize("path", ["/gbk-latin1.html", "/gbk-meta.html"])
+def test_wrongly_declared_charset_is_sniffed_and_said(server: str, path: str) -> None:
+    doc = policydiff.read(server + path, allow_private=True)
+    assert "推进教育数字化转型" in doc.text
+    assert any("declares charset" in w and "GB18030" in w for w in doc.warnings), doc.warnings
+
+
+def test_pdf_served_as_html_is_read_as_pdf(server: str, capsys: pytest.CaptureFixture[str]) -> None:
+    doc = policydiff.read(f"{server}/pdf-as-html", allow_private=True)
+    assert doc.source_format == "pdf" and "Promote the reform" in doc.text and "endobj" not in doc.text
+    assert any("served as text/html but the bytes are a PDF" in w for w in doc.warnings)
+    assert main(["fetch", "--allow-private", f"{server}/pdf-as-html"]) == 0
+    assert "warning: served as text/html" in capsys.readouterr().err
+
+
+def test_fetch_doctests() -> None:
+    import doctest
+
+    from policydiff.readers import fetch, netguard
+
+    for module in (fetch, netguard):
+        result = doctest.testmod(module)
+        assert result.failed == 0 and result.attempted >= 1

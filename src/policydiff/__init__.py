@@ -59,11 +59,13 @@ __all__ = [
 __version__ = "0.1.0"
 
 
-def read(path: str | os.PathLike[str]) -> Document:
+def read(path: str | os.PathLike[str], *, allow_private: bool = False) -> Document:
     """Read one year's document (text, HTML, PDF, DOCX, OFD, or an http(s) URL) and parse it into a section tree.
 
     Args:
         path: the file to read (its kind and, for text, its encoding are detected), or a URL.
+        allow_private: let a URL (and its redirects) reach loopback and private addresses (an intranet);
+            by default only public addresses are fetched (``docs/inputs.md``).
 
     Returns:
         The parsed ``Document``; spans point into ``Document.text``.
@@ -74,7 +76,7 @@ def read(path: str | os.PathLike[str]) -> Document:
             (only whitespace, zero-width or control characters); or the parsed document is over the
             limits of ``policydiff.limits`` (lines, nodes, sentences).
     """
-    src = read_source(path)
+    src = read_source(path, allow_private=allow_private)
     if all_blank(src.text):
         raise InputError(src.path, "holds no visible text (only whitespace, zero-width or control characters)",
                          "give a file that holds the document's text")
