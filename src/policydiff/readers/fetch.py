@@ -65,7 +65,7 @@ _GB = ("gb2312", "gbk", "gb18030", "xgbk", "cp936", "ms936", "euccn", "hzgb2312"
 
 
 def shown(text: str) -> str:
-    """Server-supplied text as it may appear in a message: one line, no control or bidi characters, cut.
+    r"""Server-supplied text as it may appear in a message: one line, no control or bidi characters, cut.
 
     >>> shown("\x1b[31mred\x1b[0m \u202etxt.exe\n next")
     '[31mred[0m txt.exe next'
