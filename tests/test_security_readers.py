@@ -446,3 +446,37 @@ def test_fetch_doctests() -> None:
     for module in (fetch, netguard):
         result = doctest.testmod(module)
         assert result.failed == 0 and result.attempted >= 1
+
+
+# --- finding 7: HTML attribute and element counts, before libxml2 --------------------------------------
+
+
+_ARTICLE = "<div id='zoom'><p>一、总体要求</p><p>1.推进教育数字化转型，建设智慧校园。</p></div>"
+
+
+@pytest.mark.parametrize("attrs", [
+    " ".join(f'a{i}="x"' for i in range(5000)),                                      # plain
+    " ".join(f"a{i}" + (f" <b{i}" if i % 400 == 0 else "") for i in range(5000)),    # '<' does not end a tag
+    "a0='>' " + " ".join(f"a{i}" for i in range(1, 5000)),                          # '>' inside a value
+    '"x ' + " ".join(f"a{i}" for i in range(1, 5000)) + ' "',                       # a quote that is a name
+])
+def test_html_with_thousands_of_attributes_is_refused(attrs: str, capsys: pytest.CaptureFixture[str],
+                                                      tmp_path: Path) -> None:
+    page = f"<html><body><div {attrs}>x</div>{_ARTICLE}</body></html>"
+    path = tmp_path / "attrs.html"
+    path.write_text(page, encoding="utf-8")
+    start = time.perf_counter()
+    assert main(["show", str(path)]) == 2
+    assert time.perf_counter() - start < 1
+    assert "more than 1,000 attributes" in _one_error(capsys)
+
+
+def test_html_with_too_many_elements_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    from policydiff.readers import html as html_reader
+
+    monkeypatch.setattr(html_reader, "MAX_HTML_ELEMENTS", 1000)  # the limit, scaled down: the same path
+    page = f"<html><body>{'<span>x</span>' * 1200}{_ARTICLE}</body></html>"
+    with pytest.raises(InputError, match="elements, over the limit of 1,000"):
+        read_bytes(page.encode(), "many.html")
+    script = "<script>" + "if (a<b) { c = d }\n" * 3000 + "</script>"
+    assert "推进教育数字化转型" in read_bytes(f"<html><body>{script}{_ARTICLE}</body></html>".encode(), "s.html").text
