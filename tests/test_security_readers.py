@@ -480,3 +480,62 @@ def test_html_with_too_many_elements_is_refused(monkeypatch: pytest.MonkeyPatch)
         read_bytes(page.encode(), "many.html")
     script = "<script>" + "if (a<b) { c = d }\n" * 3000 + "</script>"
     assert "推进教育数字化转型" in read_bytes(f"<html><body>{script}{_ARTICLE}</body></html>".encode(), "s.html").text
+
+
+# --- finding 6 and 9: PDF compression bombs, PDFium's death, strings PDFium cuts ----------------------
+
+
+def _bomb(mib: int) -> bytes:
+    return _pdf([_text_page(PDF_TEXT), _zeros_deflate(mib)], [b"", b"/Filter /FlateDecode"])
+
+
+def test_small_pdf_reads_through_the_worker() -> None:
+    src = read_bytes(_pdf([_text_page(PDF_TEXT)]), "ok.pdf")
+    assert src.source_format == "pdf" and "Promote the reform" in src.text and not src.warnings
+
+
+def test_pdf_compression_bomb_refused_before_pdfium(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "bomb.pdf"
+    path.write_bytes(_bomb(300))  # 300 KB inflating to 300 MiB (the issue's bomb: 8 MB to gigabytes)
+    start = time.perf_counter()
+    assert main(["show", str(path)]) == 2
+    assert time.perf_counter() - start < 2
+    assert "inflate past 256 MiB (a compression bomb?)" in _one_error(capsys)
+
+
+def test_chained_filters_are_bounded_at_each_stage(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    twice = zlib.compress(_zeros_deflate(400), 9)  # 400 MiB behind two FlateDecode stages, 2 KB on disk
+    data = _pdf([_text_page(PDF_TEXT), twice], [b"", b"/Filter [/FlateDecode /FlateDecode]"])
+    with pytest.raises(InputError, match="compression bomb"):
+        read_bytes(data, "twice.pdf")
+
+
+def test_pdfium_death_is_one_line(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+                                  capsys: pytest.CaptureFixture[str]) -> None:
+    """What the scan cannot see (here: the scan switched off) ends the child process, not us."""
+    from policydiff.readers import pdf as pdf_reader
+
+    monkeypatch.setattr(pdf_reader, "MAX_PDF_INFLATED_BYTES", 2**40)
+    monkeypatch.setattr(pdf_reader, "MAX_PDF_MEMORY", 96 * 2**20)
+    path = tmp_path / "bomb.pdf"
+    path.write_bytes(_bomb(256))
+    start = time.perf_counter()
+    assert main(["show", str(path)]) == 2
+    assert time.perf_counter() - start < 3
+    assert "needs more than the 96 MiB memory limit for reading PDFs" in _one_error(capsys)
+
+
+def test_pdf_page_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    from policydiff.readers import pdf as pdf_reader
+
+    monkeypatch.setattr(pdf_reader, "MAX_PDF_PAGES", 3)
+    with pytest.raises(InputError, match="is a PDF of 5 pages, over the limit of 3"):
+        read_bytes(_pdf([_text_page(PDF_TEXT)] * 5), "pages.pdf")
+
+
+def test_pdf_string_longer_than_pdfium_reads_is_not_silently_cut() -> None:
+    long = "Measure " * 12_500  # 100,000 characters in one string: PDFium keeps 32,767
+    data = _pdf([_text_page([*PDF_TEXT, long])], [b""])
+    src = read_bytes(data, "long.pdf")
+    assert "Promote the reform" in src.text
+    assert any("longer than the 32,767 bytes PDFium reads" in w for w in src.warnings), src.warnings
