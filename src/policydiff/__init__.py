@@ -9,6 +9,8 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 
+import attrs
+
 from .align import AlignOptions
 from .anatomy import annotate
 from .batch import BatchSummary, batch
@@ -86,12 +88,15 @@ def parse(text: str, path: str = "<text>", metadata: dict[str, str] | None = Non
     return annotate(_parse(text, path=path, metadata=metadata, source_format=source_format), roles)
 
 
-def read(path: str | os.PathLike[str], roles: Mapping[str, Role] | None = None) -> Document:
+def read(path: str | os.PathLike[str], roles: Mapping[str, Role] | None = None, *,
+         allow_private: bool = False) -> Document:
     """Read one year's document (text, HTML, PDF, DOCX, OFD, or an http(s) URL) and parse it into a section tree.
 
     Args:
         path: the file to read (its kind and, for text, its encoding are detected), or a URL.
         roles: anatomy overrides, as for ``parse`` (``docs/anatomy.md``).
+        allow_private: let a URL (and its redirects) reach loopback and private addresses (an intranet);
+            by default only public addresses are fetched (``docs/inputs.md``).
 
     Returns:
         The parsed ``Document``; spans point into ``Document.text``.
@@ -103,13 +108,15 @@ def read(path: str | os.PathLike[str], roles: Mapping[str, Role] | None = None) 
             limits of ``policydiff.limits`` (lines, nodes, sentences).
         OptionsError: a role override names no node, or no role.
     """
-    src = read_source(path)
+    src = read_source(path, allow_private=allow_private)
     if all_blank(src.text):
         raise InputError(src.path, "holds no visible text (only whitespace, zero-width or control characters)",
                          "give a file that holds the document's text")
     check_text(src.path, src.text)
     doc = _parse(src.text, path=src.path, metadata=src.metadata, source_format=src.source_format)
     check_document(doc)
+    if src.warnings:  # what the reader had to guess comes before what the parser noticed
+        doc = attrs.evolve(doc, warnings=src.warnings + doc.warnings)
     return annotate(doc, roles)
 
 

@@ -68,6 +68,9 @@ TYPER_INTERRUPTED = 130
 """What Typer returns when it turns a KeyboardInterrupt into an exit (128 + SIGINT)."""
 
 
+_ALLOW_PRIVATE = "Let URLs and their redirects reach loopback and private addresses (an intranet)."
+
+
 class CliError(Exception):
     """A failure already worded for the user: ``FILE: what is wrong; what to do``."""
 
@@ -162,6 +165,7 @@ def show(
     = ShowFormat.text,
     width: Annotated[int, typer.Option(help="Line width of the outline.", min=40)] = 100,
     role: Annotated[list[str] | None, typer.Option("--role", help=ROLE_HELP)] = None,
+    allow_private: Annotated[bool, typer.Option("--allow-private", help=_ALLOW_PRIVATE)] = False,
 ) -> None:
     """Print a document's section tree (kind, id, label, title, anatomy role, size)."""
     from .render import json as json_render
@@ -169,7 +173,7 @@ def show(
 
     _working_on(file)
     roles = _parse_roles(role or [], ("doc",))["doc"]
-    doc = read(file, roles=roles)
+    doc = read(file, roles=roles, allow_private=allow_private)
     text = json_render.render_document(doc) if format is ShowFormat.json else terminal.render_document(doc,
                                                                                                       width=width)
     _write(text, None)
@@ -205,6 +209,7 @@ def diff(
         help="TOML file of extra strength words merged over the shipped scale (docs/facts.md).")] = None,
     role: Annotated[list[str] | None, typer.Option("--role", help=ROLE_HELP.replace(
         "NODE=ROLE", "[old:|new:]NODE=ROLE (both sides without a prefix)"))] = None,
+    allow_private: Annotated[bool, typer.Option("--allow-private", help=_ALLOW_PRIVATE)] = False,
 ) -> None:
     """Compare two years of a document. Exit 0: no change, 1: changes, 2: trouble."""
     from .render import render
@@ -213,7 +218,8 @@ def diff(
     _check_output(output, (old, new))
     pins = _parse_pins(pin or [])
     roles = _parse_roles(role or [], ("old", "new"))
-    a, b = read(old, roles=roles["old"]), read(new, roles=roles["new"])
+    a = read(old, roles=roles["old"], allow_private=allow_private)
+    b = read(new, roles=roles["new"], allow_private=allow_private)
     cmp = compare(a, b, CompareOptions(align=AlignOptions(min_similarity=min_similarity, pins=pins),
                                        strength_scale=str(strength_scale) if strength_scale else None))
     use_color = color is Color.always or (color is Color.auto and output is None and sys.stdout.isatty())
@@ -334,31 +340,35 @@ def fetch(
     = None,
     attachment: Annotated[int | None, typer.Option(help="Save attachment N (as listed) instead of the page.",
                                                    min=1)] = None,
-    timeout: Annotated[float, typer.Option(help="Seconds to wait for the server.", min=0.1, max=600)] = 20.0,
+    timeout: Annotated[float, typer.Option(help="Seconds for the whole download (connect, headers, body).",
+                                           min=0.1, max=600)] = 60.0,
+    allow_private: Annotated[bool, typer.Option("--allow-private", help=_ALLOW_PRIVATE)] = False,
 ) -> None:
     """Download an article page: its metadata and text (re-readable by diff/show), attachments listed on stderr."""
     from .readers import fetch as fetch_reader
     from .sources import read_url
 
     try:
-        src, atts = read_url(url, timeout=timeout)
+        src, atts = read_url(url, timeout=timeout, allow_private=allow_private)
         if attachment is not None:
             if attachment > len(atts):
                 raise _fail(f"{url}: has {len(atts)} attachment(s), not {attachment}; run without --attachment "
                             "to list them")
             att = atts[attachment - 1]
-            data = fetch_reader.download(att.url, timeout=timeout).data
+            data = fetch_reader.download(att.url, timeout=timeout, allow_private=allow_private).data
             target = output if output is not None else Path(fetch_reader.attachment_filename(att))
             try:
                 target.write_bytes(data)
             except OSError as exc:
                 raise _fail(f"{target}: cannot write ({exc.strerror}); choose another -o path") from exc
-            typer.echo(f"saved {att.name} ({len(data)} bytes) to {target}", err=True)
+            typer.echo(f"saved {fetch_reader.shown(att.name)} ({len(data)} bytes) to {target}", err=True)
             return
     except PolicyDiffError as exc:
         raise _fail(str(exc)) from exc
+    for warning in src.warnings:
+        typer.echo(f"warning: {printable(warning)}", err=True)
     for i, att in enumerate(atts, 1):
-        typer.echo(f"attachment {i}: {att.name} <{att.url}>", err=True)
+        typer.echo(f"attachment {i}: {fetch_reader.shown(att.name)} <{fetch_reader.shown(att.url)}>", err=True)
     _write(fetch_reader.as_text(src.text, src.metadata), output)
 
 

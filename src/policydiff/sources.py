@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import os
 
+import attrs
+
 from .model import InputError
 from .readers import fetch as _fetch
 from .readers.base import MAX_TEXT_BYTES, Source, ZipReader, read_file_capped
@@ -34,8 +36,10 @@ _MAGIC: tuple[tuple[bytes, str, str], ...] = (
 )
 
 
-def read_source(path: str | os.PathLike[str]) -> Source:
+def read_source(path: str | os.PathLike[str], *, allow_private: bool = False) -> Source:
     """Read a file (or an http(s) URL) into text, detecting its kind and encoding.
+
+    ``allow_private`` lets a URL reach loopback and private addresses (``readers/fetch.py``).
 
     Raises:
         InputError: the path is missing, a directory or a device, or the file is empty, binary, an
@@ -43,21 +47,30 @@ def read_source(path: str | os.PathLike[str]) -> Source:
     """
     p = os.fspath(path)
     if _fetch.is_url(p):
-        return read_url(p)[0]
+        return read_url(p, allow_private=allow_private)[0]
     return read_bytes(read_file_capped(p), p)
 
 
-def read_url(url: str, *, timeout: float = _fetch.FETCH_TIMEOUT) -> tuple[Source, list[_fetch.Attachment]]:
-    """Fetch a page (article + metadata table) or a document file by URL; also its attachments."""
+def read_url(url: str, *, timeout: float = _fetch.FETCH_TIMEOUT,
+             allow_private: bool = False) -> tuple[Source, list[_fetch.Attachment]]:
+    """Fetch a page (article + metadata table) or a document file by URL; also its attachments.
+
+    The kind is decided by the bytes when they contradict the content type, and a page's declared
+    charset only when it fits the bytes; either case is a warning in ``Source.warnings``.
+    """
     from lxml import etree
     from lxml import html as lxml_html
 
     url = _fetch.normalize_url(url)
-    resp = _fetch.download(url, timeout=timeout)
-    if not _fetch.is_html(resp):
-        return read_bytes(resp.data, url), []
-    text = _fetch.decode_page(resp)
+    resp = _fetch.download(url, timeout=timeout, allow_private=allow_private)
+    html_page, note = _fetch.sniff(resp)
+    notes = (note,) if note else ()
+    if not html_page:
+        src = read_bytes(resp.data, url)
+        return attrs.evolve(src, warnings=notes + src.warnings), []
+    text, charset_notes = _fetch.decode_page_checked(resp)
     src = read_html(text, url)
+    src = attrs.evolve(src, warnings=(*notes, *charset_notes, *src.warnings))
     try:
         root = lxml_html.document_fromstring(text.encode("utf-8"), base_url=resp.url,
                                              parser=lxml_html.HTMLParser(encoding="utf-8", huge_tree=True))

@@ -12,10 +12,13 @@ import select
 import stat
 import time
 import zipfile
+import zlib
+from typing import Any
 
 import attrs
 
 from ..model import InputError
+from ..text import printable
 
 MAX_FILE_BYTES = 64 * 1024 * 1024
 """Largest input file read (64 MiB). A yearly work document is 10–100 KB of text; a 公文 PDF with its
@@ -50,6 +53,20 @@ class Source:
     text: str
     source_format: str
     metadata: dict[str, str] = attrs.field(factory=dict)
+    warnings: tuple[str, ...] = ()
+    """What the reader had to guess or leave out (a charset overruled, a list start clamped, text PDFium
+    cannot read); ``policydiff.read`` puts them first in ``Document.warnings``."""
+
+
+def element_text(el: Any) -> str:
+    """An XML element's own text with the text after each child: ``X&xxe;:END`` → ``X:END``.
+
+    DOCX and OFD parts are parsed with ``resolve_entities=False`` (no file or URL is ever read for an
+    XXE), and lxml keeps the text that follows an unresolved entity reference, a comment or a
+    processing instruction as that node's tail; reading only ``el.text`` dropped it (finding 9). The
+    reference itself is left out: its value is not ours to trust.
+    """
+    return (el.text or "") + "".join(child.tail or "" for child in el)
 
 
 def read_file_capped(path: str, limit: int = MAX_FILE_BYTES) -> bytes:
@@ -160,6 +177,10 @@ class ZipReader:
                                          f"for {self.kind} packages", "this is not an ordinary document (a zip "
                                          "bomb?); check where it came from")
                     out.append(chunk)
-        except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, NotImplementedError) as exc:
-            raise InputError(self.path, f"has a damaged {name} ({exc})", "save the document again") from exc
+        except RuntimeError as exc:  # zipfile's word for an encrypted member without a password
+            raise InputError(self.path, f"has an encrypted (password-protected) part {printable(name)}",
+                             f"remove the password and save the {self.kind} again") from exc
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, NotImplementedError, ValueError,
+                zlib.error) as exc:
+            raise InputError(self.path, f"has a damaged {printable(name)} ({exc})", "save the document again") from exc
         return b"".join(out)

@@ -19,7 +19,7 @@ from lxml import etree
 
 from ..model import InputError
 from . import layout
-from .base import Source, ZipReader
+from .base import Source, ZipReader, element_text
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
@@ -29,6 +29,19 @@ _LABEL_END = "、.．)）:：]】"
 
 MAX_LEVEL = 9
 """Word lists have nine levels (ilvl 0–8); anything deeper in a file is clamped, not trusted."""
+
+MAX_LIST_START = 32767
+"""Largest list start value (``w:start``, ``w:startOverride``) taken as written: Word's own "Start at"
+box stops at 32767. A file may say 10^15 (or 10^30); such a start is counted from 32767 instead, with a
+warning, so that no label is ever built from a number nobody numbered a paragraph with (finding 5)."""
+
+MAX_ROMAN = 3999
+"""Roman numerals are written up to 3999 (MMMCMXCIX); larger counters are written in decimal, as a
+number of "M"s proportional to the value is not a label."""
+
+MAX_LETTER_REPEAT = 10
+"""Word's letter format repeats the letter past Z (27 → AA, 53 → AAA); past ten repeats (260) the
+counter is written in decimal, so a label's length never grows with the value."""
 
 _CN_DIGITS = "零一二三四五六七八九"
 _TIANGAN = "甲乙丙丁戊己庚辛壬癸"
@@ -58,15 +71,29 @@ def chinese_counting(n: int) -> str:
     return str(n)
 
 
+_ROMAN_DIGITS = (("", "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX"),
+                 ("", "X", "XX", "XXX", "XL", "L", "LX", "LXX", "LXXX", "XC"),
+                 ("", "C", "CC", "CCC", "CD", "D", "DC", "DCC", "DCCC", "CM"),
+                 ("", "M", "MM", "MMM"))
+
+
 def _roman(n: int) -> str:
-    vals = ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"), (50, "L"), (40, "XL"),
-            (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"))
-    out = ""
-    for v, s in vals:
-        while n >= v:
-            out += s
-            n -= v
-    return out
+    """1 → I, 1994 → MCMXCIV: digit by digit (no loop over the value); decimal past ``MAX_ROMAN``.
+
+    >>> [_roman(n) for n in (1, 4, 1994, 3999, 4000, 10**15)]
+    ['I', 'IV', 'MCMXCIV', 'MMMCMXCIX', '4000', '1000000000000000']
+    """
+    if not 0 < n <= MAX_ROMAN:
+        return str(n)
+    return "".join(_ROMAN_DIGITS[k][n // 10**k % 10] for k in (3, 2, 1, 0))
+
+
+def _letters(n: int) -> str:
+    """Word's letter counter: 1 → A, 26 → Z, 27 → AA, 53 → AAA; decimal past ``MAX_LETTER_REPEAT`` repeats."""
+    repeat = (n - 1) // 26 + 1
+    if n <= 0 or repeat > MAX_LETTER_REPEAT:
+        return str(n)
+    return chr(ord("A") + (n - 1) % 26) * repeat
 
 
 def format_number(n: int, fmt: str) -> str:
@@ -85,8 +112,7 @@ def format_number(n: int, fmt: str) -> str:
     if fmt == "decimalZero":
         return f"{n:02d}"
     if fmt in ("upperLetter", "lowerLetter"):
-        s = chr(ord("A") + (n - 1) % 26) * ((n - 1) // 26 + 1) if n > 0 else str(n)
-        return s if fmt == "upperLetter" else s.lower()
+        return _letters(n) if fmt == "upperLetter" else _letters(n).lower()
     if fmt in ("upperRoman", "lowerRoman"):
         return _roman(n) if fmt == "upperRoman" else _roman(n).lower()
     if fmt == "none":
@@ -116,12 +142,23 @@ def _int(s: str | None, default: int) -> int:
         return default
 
 
-def _levels(abstract: Any) -> dict[int, _Level]:
+def _start(s: str | None, default: int, warnings: list[str]) -> int:
+    """A list start value, clamped to 0 … ``MAX_LIST_START`` (with a warning when it was outside)."""
+    value = _int(s, default)
+    if 0 <= value <= MAX_LIST_START:
+        return value
+    clamped = min(max(value, 0), MAX_LIST_START)
+    shown = str(value) if abs(value) < 10**40 else f"about 10^{len(str(abs(value))) - 1}"
+    warnings.append(f"a list numbering starts at {shown}, outside Word's 0–{MAX_LIST_START}: counted from {clamped}")
+    return clamped
+
+
+def _levels(abstract: Any, warnings: list[str]) -> dict[int, _Level]:
     out: dict[int, _Level] = {}
     for lvl in abstract.iter(f"{_W}lvl"):
-        ilvl = min(_int(lvl.get(f"{_W}ilvl"), 0), MAX_LEVEL - 1)
+        ilvl = max(0, min(_int(lvl.get(f"{_W}ilvl"), 0), MAX_LEVEL - 1))
         restart = _val(lvl, "lvlRestart")
-        out[ilvl] = _Level(start=_int(_val(lvl, "start"), 1), fmt=_val(lvl, "numFmt") or "decimal",
+        out[ilvl] = _Level(start=_start(_val(lvl, "start"), 1, warnings), fmt=_val(lvl, "numFmt") or "decimal",
                            text=_val(lvl, "lvlText") or "", restart=None if restart is None else _int(restart, 0),
                            suffix=_val(lvl, "suff") or "tab")
     return out
@@ -134,26 +171,28 @@ class Numbering:
         self.abstract: dict[str, dict[int, _Level]] = {}
         self.nums: dict[str, tuple[str, dict[int, _Level], dict[int, int]]] = {}
         self.counters: dict[str, list[int | None]] = {}
+        self.warnings: list[str] = []
+        """Start values that had to be clamped (``MAX_LIST_START``), for the document's warnings."""
         if root is None:
             return
         for a in root.iter(f"{_W}abstractNum"):
-            self.abstract[a.get(f"{_W}abstractNumId") or ""] = _levels(a)
+            self.abstract[a.get(f"{_W}abstractNumId") or ""] = _levels(a, self.warnings)
         for num in root.iter(f"{_W}num"):
             abs_id = _val(num, "abstractNumId") or ""
             overrides: dict[int, _Level] = {}
             starts: dict[int, int] = {}
             for ov in num.iter(f"{_W}lvlOverride"):
-                ilvl = min(_int(ov.get(f"{_W}ilvl"), 0), MAX_LEVEL - 1)
+                ilvl = max(0, min(_int(ov.get(f"{_W}ilvl"), 0), MAX_LEVEL - 1))
                 so = _val(ov, "startOverride")
                 if so is not None:
-                    starts[ilvl] = _int(so, 1)
+                    starts[ilvl] = _start(so, 1, self.warnings)
                 lvl = ov.find(f"{_W}lvl")
                 if lvl is not None:
                     wrapper = etree.Element(f"{_W}abstractNum")
                     lvl_copy = etree.fromstring(etree.tostring(lvl))
                     lvl_copy.set(f"{_W}ilvl", str(ilvl))
                     wrapper.append(lvl_copy)
-                    overrides.update(_levels(wrapper))
+                    overrides.update(_levels(wrapper, self.warnings))
             self.nums[num.get(f"{_W}numId") or ""] = (abs_id, overrides, starts)
 
     def label(self, num_id: str, ilvl: int) -> str:
@@ -240,7 +279,7 @@ def _own_text(p: Any) -> str:
             if tag in _SKIP or tag == f"{_W}p":
                 continue
             if tag == f"{_W}t":
-                parts.append(child.text or "")
+                parts.append(element_text(child))
             elif tag == f"{_W}tab":
                 parts.append("\t")
             elif tag in (f"{_W}br", f"{_W}cr"):
@@ -303,4 +342,5 @@ def read_docx(zr: ZipReader) -> Source:
     body, meta = layout.front_and_back_matter(paragraphs)
     if not any(p.strip() for p in body):
         raise InputError(zr.path, "is a DOCX document with no text", "check that it is the right file")
-    return Source(path=zr.path, text="\n".join(body) + "\n", source_format="docx", metadata=meta)
+    return Source(path=zr.path, text="\n".join(body) + "\n", source_format="docx", metadata=meta,
+                  warnings=tuple(dict.fromkeys(numbering.warnings)))

@@ -43,6 +43,24 @@ DEPTH_LOSS_SHARE = 0.9
 """If the parsed tree holds less than 90 % of the page's visible CJK characters, the parser dropped deep
 content (libxml2 stops at depth 256) and the page is re-read with layout containers flattened."""
 
+MAX_HTML_ELEMENTS = 500_000
+"""Most start tags in a page (500,000). A government article page has 1,000–5,000 elements and a report
+exported from Word with a ``<span>`` per run perhaps 100,000; reading costs about 8 µs an element, so
+this keeps the worst page the size limit allows to about 4 s. Counted on the text before libxml2 parses."""
+
+MAX_HTML_ATTRIBUTES = 1_000
+"""Most attributes on one element (1,000; real elements have under 30). libxml2 compares each new
+attribute with the element's earlier ones, so one element with 200,000 attributes (2.4 MB) runs for
+minutes; at 1,000 an element costs about 1.5 ms. Counted by a pre-scan that reads start tags as the
+HTML parser does (quotes delimit only values after ``=``; ``<`` does not end a tag)."""
+
+_TAG_START = re.compile(r"<[A-Za-z]")
+_START_TAG = re.compile(r"""<[A-Za-z][^\s>]*(?:\s+|=\s*(?:"[^"]*"|'[^']*'|[^\s>"']*)|[^\s=>]+)*>?""")
+"""A start tag read as libxml2's HTML parser does: a name, then whitespace, ``=value`` (quoted or not)
+or attribute names (which may hold quotes and ``<``), up to ``>``. The branches start with different
+characters and the tag may end anywhere, so matching never backtracks."""
+_TAG_PART = re.compile(r"""\s+|=\s*(?:"[^"]*"|'[^']*'|[^\s>"']*)|[^\s=>]+""")
+
 _DROP_TAGS = ("script", "style", "noscript", "nav", "header", "footer", "form", "aside", "iframe",
               "button", "select", "template", "svg")
 _BLOCK_TAGS = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "table", "section",
@@ -69,6 +87,63 @@ def looks_like_html(text: str, path: str) -> bool:
     return head.startswith(("<!doctype html", "<html", "<?xml")) and "<body" in text[:200000].lower()
 
 
+def _raw_text_spans(lower: str) -> list[tuple[int, int]]:
+    """Spans of ``<script>``/``<style>`` content, which the parser reads as raw text (no tags inside).
+
+    Found with ``str.find`` and never searched twice, so a page of unclosed ``<script`` is still linear.
+    """
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    while True:
+        starts = [i for i in (lower.find("<script", pos), lower.find("<style", pos)) if i >= 0]
+        if not starts:
+            return spans
+        start = min(starts)
+        name = "</script" if lower.startswith("<script", start) else "</style"
+        end = lower.find(name, start + 1)
+        end = len(lower) if end < 0 else end
+        spans.append((start, end))
+        pos = end + 1
+
+
+def check_markup(text: str, path: str) -> None:
+    """Refuse a page with more elements or attributes on one element than the limits, before parsing.
+
+    Linear in the page: a count of ``<`` first (most pages stop there), then start tags outside
+    scripts and styles; attributes are counted only in tags long enough to hold more than the limit.
+
+    Raises:
+        InputError: more than ``MAX_HTML_ELEMENTS`` start tags, or an element with more than
+            ``MAX_HTML_ATTRIBUTES`` attributes.
+    """
+    if text.count("<") <= MAX_HTML_ELEMENTS and len(text) < 2 * MAX_HTML_ATTRIBUTES:
+        return
+    lower = text.lower()
+    pieces = []
+    pos = 0
+    for start, end in _raw_text_spans(lower):
+        pieces.append(text[pos:start + 1])
+        pos = end
+    pieces.append(text[pos:])
+    markup = " ".join(pieces)
+    if markup.count("<") > MAX_HTML_ELEMENTS:
+        elements = len(_TAG_START.findall(markup))
+        if elements > MAX_HTML_ELEMENTS:
+            raise InputError(path, f"is an HTML page of {elements:,} elements, over the limit of "
+                             f"{MAX_HTML_ELEMENTS:,}", "save the article itself, or its text")
+    for m in _START_TAG.finditer(markup):
+        tag = m.group()
+        if len(tag) < 2 * MAX_HTML_ATTRIBUTES:
+            continue
+        count = 0
+        for part in _TAG_PART.finditer(tag, len(tag.split(None, 1)[0])):
+            first = tag[part.start()]
+            count += not first.isspace() and first != "="
+            if count > MAX_HTML_ATTRIBUTES:
+                raise InputError(path, f"has an element with more than {MAX_HTML_ATTRIBUTES:,} attributes (at "
+                                 f"character {m.start():,})", "this is not an ordinary page; check where it came from")
+
+
 def _parse(text: str, path: str) -> Any:
     try:
         return lxml_html.document_fromstring(text, parser=lxml_html.HTMLParser(huge_tree=True))
@@ -90,6 +165,7 @@ def _flatten(text: str) -> str:
 def read_html(text: str, path: str) -> Source:
     """The article text of a page and its metadata table."""
     text = _XML_DECL.sub("", text, count=1)
+    check_markup(text, path)
     # Control characters (raw or as &#x1b;) cannot stand in an lxml tree; they carry nothing on a page.
     text = _NOT_XML_REF.sub(" ", _NOT_XML.sub(" ", text))
     root = _parse(text, path)
