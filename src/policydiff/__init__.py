@@ -10,6 +10,7 @@ import os
 
 from .align import AlignOptions
 from .batch import BatchSummary, batch
+from .codec import dumps, loads
 from .compare import CompareOptions
 from .compare import compare as _compare
 from .limits import check_document, check_text
@@ -49,6 +50,8 @@ __all__ = [
     "Timeline",
     "batch",
     "compare",
+    "dumps",
+    "loads",
     "parse",
     "read",
     "timeline",
