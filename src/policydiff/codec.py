@@ -527,7 +527,7 @@ def _refuse_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a JSON number")
 
 
-def _parse(text: str | bytes, source: str) -> Any:
+def parse_json(text: str | bytes, source: str) -> Any:
     """JSON text → Python values, within ``MAX_JSON_CHARS``; anything that is not strict JSON is refused."""
     if len(text) > MAX_JSON_CHARS:
         raise InputError(source, f"holds {len(text):,} characters of JSON (the limit is {MAX_JSON_CHARS:,})",
@@ -542,8 +542,7 @@ def _parse(text: str | bytes, source: str) -> Any:
                          ) from None
 
 
-def _decode(read: Callable[[Any], T], text: str | bytes, source: str, hint: str) -> T:
-    data = _parse(text, source)
+def _decode(read: Callable[[Any], T], data: Any, source: str, hint: str) -> T:
     try:
         return read(data)
     except _Bad as exc:
@@ -565,7 +564,7 @@ def loads(text: str | bytes, *, source: str = "<json>") -> Comparison:
         InputError: not JSON, another format or version, a wrong type or kind, a span outside its text, a
             change naming a node the document does not have, or over a size limit; the message says where.
     """
-    return _decode(_comparison, text, source, "give a file written by policydiff diff -f json")
+    return _decode(_comparison, parse_json(text, source), source, "give a file written by policydiff diff -f json")
 
 
 def load_document(text: str | bytes, *, source: str = "<json>") -> Document:
@@ -574,8 +573,13 @@ def load_document(text: str | bytes, *, source: str = "<json>") -> Document:
     Raises:
         InputError: as ``loads``.
     """
-    return _decode(lambda d: _document(d, "$"), text, source, "give a file written by policydiff show -f json")
+    return document_from_data(parse_json(text, source), source)
+
+
+def document_from_data(data: Any, source: str = "<json>") -> Document:
+    """``load_document`` of JSON already parsed (``parse_json``): for a document inside another file."""
+    return _decode(lambda d: _document(d, "$"), data, source, "give a file written by policydiff show -f json")
 
 
 __all__ = ["DOCUMENT_FORMAT", "DOCUMENT_VERSION", "FORMAT", "VERSION", "comparison_dict", "document_dict",
-           "dump_document", "dumps", "load_document", "loads", "summary"]
+           "document_from_data", "dump_document", "dumps", "load_document", "loads", "parse_json", "summary"]
