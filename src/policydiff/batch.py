@@ -296,7 +296,8 @@ def _kind_of(item: os.DirEntry[str]) -> str:
         if item.is_file():
             return "file"
     except OSError as exc:
-        return f"cannot be examined ({exc.strerror})"
+        if not item.is_symlink():
+            return f"cannot be examined ({exc.strerror})"
     if item.is_symlink():
         return "a symbolic link that leads nowhere (broken, or a loop)"
     return "not a regular file or folder"

@@ -2,9 +2,10 @@
 
 Columns (``COLUMNS``, documented in ``docs/usage.md``): kind, moved, where the change is on each side
 (locators), titles, part, similarity, how many sentences were added / removed / reworded, and the
-number changes as ``subject: old → new`` joined with ``; ``. A cell that a spreadsheet would read as a
-formula (``=``, ``+``, ``-``, ``@``, tab, CR first) starts with ``'`` (``safe.spreadsheet_cell``). The column names are stable identifiers
-in English, whatever ``lang`` is; ``lang`` sets the locator words (``第2段`` or ``¶2``).
+number changes as ``subject: old → new`` joined with ``; ``. The column names are stable identifiers
+in English, whatever ``lang`` is; ``lang`` sets the locator words (``第2段`` or ``¶2``). A cell that a
+spreadsheet would read as a formula (``=``, ``+``, ``-``, ``@``, tab, CR first) starts with ``'``
+(``safe.spreadsheet_cell``).
 """
 
 from __future__ import annotations
