@@ -53,12 +53,14 @@ from typing import TYPE_CHECKING, Any, Literal, TextIO, TypeVar
 
 import attrs
 
-from . import codec, safefs
+from .codec import MAX_JSON_CHARS, document_dict, document_from_data, parse_json
 from .compare import compare
 from .model import Comparison, Document, InputError, NumberChange, OptionsError, PolicyDiffError
 from .readers import fetch as _fetch
 from .readers.base import Source, read_file_capped
 from .readers.html import read_html
+from .safefs import FolderLock, private_dir, remove, write_bytes, write_text
+from .safefs import read_bytes as read_private
 from .sources import read_bytes
 from .structure import parse
 from .terms import document_terms
@@ -610,24 +612,24 @@ def _write(out: Path, table: str, issuer: str, name: str, columns: dict[str, lis
     ``OUT`` is refused rather than written through. Empty tables are not written: no file means no rows."""
     path = _file(out, table, issuer, name)
     if not next(iter(columns.values())):
-        safefs.remove(path, root=out)
+        remove(path, root=out)
         return
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     sink = pa.BufferOutputStream()  # a file is a few kB: built in memory, then written in one go
     pq.write_table(pa.table(columns, schema=schemas()[table]), sink, compression="zstd")
-    safefs.write_bytes(path, sink.getvalue().to_pybytes(), root=out)
+    write_bytes(path, sink.getvalue().to_pybytes(), root=out)
 
 
 def _remove(out: Path, table: str, issuer: str, name: str) -> None:
-    safefs.remove(_file(out, table, issuer, name), root=out)
+    remove(_file(out, table, issuer, name), root=out)
 
 
 # --- local processes: documents shared through a private JSON cache ---------------------------------------
 # The cache holds each loaded document as the codec's JSON: data only, which no reader can turn into code
 # (a pickle planted there used to run a command). It lives in ``OUT/_cache``, mode 0o700 and owned by the
-# user (``safefs.private_dir``), and what is read back is validated all the same (``codec``).
+# user (``private_dir``), and what is read back is validated all the same (``codec``).
 
 def _cache_file(cache: str, entry: Entry) -> str:
     return os.path.join(cache, f"{_escape(entry.issuer)}-{entry.year}.json")
@@ -638,8 +640,8 @@ def _write_cache(out: str, cache: str, loaded: Loaded) -> None:
     entry = loaded.entry
     data = {"format": CACHE_FORMAT, "version": CACHE_VERSION, "issuer": entry.issuer, "year": entry.year,
             "sha256": loaded.sha256, "error": loaded.error,
-            "document": None if loaded.document is None else codec.document_dict(loaded.document)}
-    safefs.write_text(_cache_file(cache, entry), json.dumps(data, ensure_ascii=False, separators=(",", ":")),
+            "document": None if loaded.document is None else document_dict(loaded.document)}
+    write_text(_cache_file(cache, entry), json.dumps(data, ensure_ascii=False, separators=(",", ":")),
                       root=out)
 
 
@@ -648,19 +650,19 @@ def _read_cache(out: str, cache: str, entry: Entry) -> Loaded:
     makes the document unreadable for its pairs (the reason says which), never anything else."""
     path = _cache_file(cache, entry)
     try:
-        raw = safefs.read_bytes(path, codec.MAX_JSON_CHARS, root=out)
+        raw = read_private(path, MAX_JSON_CHARS, root=out)
     except FileNotFoundError:
         return Loaded(entry=entry, sha256="", document=None, error="its load task died")
     except (OSError, PolicyDiffError) as exc:
         return Loaded(entry=entry, sha256="", document=None, error=f"its cached copy cannot be read ({exc})")
     try:
-        data = codec.parse_json(raw, path)
+        data = parse_json(raw, path)
         if not (isinstance(data, dict) and data.get("format") == CACHE_FORMAT
                 and data.get("version") == CACHE_VERSION and data.get("issuer") == entry.issuer
                 and data.get("year") == entry.year and isinstance(data.get("sha256"), str)
                 and isinstance(data.get("error"), (str, type(None)))):
             raise InputError(path, "is not this document's cache entry")
-        doc = None if data.get("document") is None else codec.document_from_data(data["document"], path)
+        doc = None if data.get("document") is None else document_from_data(data["document"], path)
         if doc is None and data["error"] is None:
             raise InputError(path, "holds neither a document nor an error")
     except PolicyDiffError as exc:
@@ -688,7 +690,7 @@ def load_to_cache(entry: Entry, out: str, cache: str, tid: int | None = None) ->
     """Local engine: load a document and leave it, parsed, in the cache for the pair tasks; the parent
     process gets the result without the document."""
     _started(tid)
-    safefs.remove(_cache_file(cache, entry), root=out)  # a load that dies must leave no older copy behind
+    remove(_cache_file(cache, entry), root=out)  # a load that dies must leave no older copy behind
     loaded = load_entry(entry, out)
     _write_cache(out, cache, loaded)
     return attrs.evolve(loaded, document=None)
@@ -805,7 +807,7 @@ def batch(manifest: str | os.PathLike[str], out: str | os.PathLike[str], schedul
         outp.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise InputError(str(out), f"cannot write there ({exc.strerror})", "choose another -o folder") from exc
-    with safefs.FolderLock(outp, "policydiff batch"):
+    with FolderLock(outp, "policydiff batch"):
         import pyarrow.parquet  # noqa: F401  # before the local workers fork: each would import it again (~0.2 s)
 
         engine = _DaskEngine(scheduler, task_timeout) if scheduler else _LocalEngine(workers, task_timeout)
@@ -1052,9 +1054,9 @@ class _LocalEngine:
 
 
 def _fresh_private_dir(cache: Path, out: Path) -> None:
-    """``OUT/_cache`` as a private folder (``safefs.private_dir``: refused when it is a link or another
+    """``OUT/_cache`` as a private folder (``private_dir``: refused when it is a link or another
     user's), emptied of what a killed run left, so that a pair reads only documents loaded by this run."""
-    safefs.private_dir(cache, root=out)
+    private_dir(cache, root=out)
     fd = os.open(cache, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
     try:
         for name in os.listdir(fd):

@@ -193,10 +193,21 @@ def document_dict(doc: Document) -> dict[str, Any]:
             "nodes": [_tree(c) for c in doc.root.children]}
 
 
+_ESCAPED = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufdd0-\ufdef"
+                      "\ufffe\uffff\ud800-\udfff]")
+"""Characters written as ``\\uXXXX`` escapes although the JSON is otherwise UTF-8: DEL and C1 controls,
+bidi controls (U+202E would reverse what a reader of the file sees), line and paragraph separators,
+noncharacters and lone surrogates (which UTF-8 cannot hold). ``json`` escapes C0 controls itself. Since
+documents keep their text as read (``Document.text``), such characters reach the JSON only inside strings,
+and the escape decodes to the same string."""
+
+
 def _dump(data: dict[str, Any], compact: bool) -> str:
     if compact:
-        return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+        text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    else:
+        text = json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+    return _ESCAPED.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def dumps(cmp: Comparison, *, compact: bool = False) -> str:

@@ -31,10 +31,11 @@ from typing import Any, Literal
 
 import attrs
 
-from . import safefs
 from .compare import CompareOptions, compare
 from .model import Document, InputError
 from .numbers import document_quantities
+from .safefs import PRIVATE_MODE, write_text
+from .safefs import read_bytes as read_private
 from .sources import read_source
 from .structure import parse
 from .terms import document_terms, key_phrases
@@ -391,7 +392,7 @@ class _Cache:
         if path is None or self.root is None:
             return None
         try:  # not through a link, and not more than an entry can hold
-            data = json.loads(safefs.read_bytes(path, CACHE_ENTRY_MAX_BYTES, root=self.root))
+            data = json.loads(read_private(path, CACHE_ENTRY_MAX_BYTES, root=self.root))
         except (OSError, ValueError, InputError):
             return None
         if not isinstance(data, dict) or data.get("key") != key or data.get("fingerprint") != self.fingerprint:
@@ -404,8 +405,8 @@ class _Cache:
         if path is None or self.root is None:
             return
         try:  # folders below the root and the entry are created without following links (``safefs``)
-            self.root.mkdir(parents=True, exist_ok=True, mode=safefs.PRIVATE_MODE)
-            safefs.write_text(path, json.dumps({"key": key, "fingerprint": self.fingerprint, "value": value},
+            self.root.mkdir(parents=True, exist_ok=True, mode=PRIVATE_MODE)
+            write_text(path, json.dumps({"key": key, "fingerprint": self.fingerprint, "value": value},
                                                ensure_ascii=False), root=self.root)
         except (OSError, InputError):
             return  # a read-only or full cache only costs time; a planted link is not written through
