@@ -17,7 +17,7 @@ import policydiff.text
 import policydiff.textdiff
 
 SRC = Path(policydiff.__file__).parent
-LEAVES = ["model", "text", "similarity", "locate", "limits"]
+LEAVES = ["model", "text", "similarity", "locate", "limits", "codec", "safefs"]
 STAGES = ["sources", "structure", "anatomy", "textdiff", "numbers", "terms", "strength", "align"]
 ORDER = [*LEAVES, *STAGES, "compare", "timeline", "batch", "render", "cli"]
 STAGE_PACKAGES = {"readers": "sources"}

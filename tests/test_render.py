@@ -93,7 +93,7 @@ def test_json_matches_schema(corpora: Path) -> None:
                  (corpora / "gov-work-report" / "2021.txt", corpora / "gov-work-report" / "2022.txt")]:
         data = json.loads(json_render.render_comparison(compare(*(policydiff.read(p) for p in pair))))
         jsonschema.validate(data, schema)
-        assert data["format"] == "policydiff.comparison" and data["version"] == 2
+        assert data["format"] == "policydiff.comparison" and data["version"] == 3
         counts = data["summary"]["total"]
         assert sum(counts[k] for k in ("unchanged", "reworded", "split", "merged", "added", "removed")) \
             == len(data["changes"])

@@ -14,6 +14,7 @@ import attrs
 from .align import AlignOptions
 from .anatomy import annotate
 from .batch import BatchSummary, batch
+from .codec import dumps, loads
 from .compare import CompareOptions
 from .compare import compare as _compare
 from .limits import check_document, check_text
@@ -55,6 +56,8 @@ __all__ = [
     "Timeline",
     "batch",
     "compare",
+    "dumps",
+    "loads",
     "parse",
     "read",
     "timeline",

@@ -13,44 +13,55 @@ the corpus:
    earlier run already finished for the same contents and policydiff version;
 2. *load* (one per document still needed): read and parse once, write the document's row and its
    phrases; the parsed ``Document`` is shared with the pair tasks (a Dask future that stays on the
-   workers, or a pickle in ``OUT/_cache`` for local processes);
+   workers, or its JSON (``codec``) in the private folder ``OUT/_cache`` for local processes);
 3. *pair* (one per document pair): compare, write the pair's changes and numbers, then its row in the
    ``pairs`` table. That row is the commit mark: a pair whose row says ``done`` for the same hashes and
    version is skipped by the next run, so a killed run resumes where it stopped.
 
 A document that cannot be read is recorded in the ``documents`` table with its error and its pairs in
-the ``pairs`` table as ``failed``; nothing a document holds stops the batch.
+the ``pairs`` table as ``failed``; nothing a document holds stops the batch. A task that runs past
+``task_timeout`` is stopped and recorded as failed the same way.
+
+Files and folders it does not trust (``docs/security.md``): nothing is ever unpickled; every file is
+written through ``safefs`` (no link followed, atomic rename); ``OUT`` is locked for the run; the cache is
+a folder only the user can enter, and what is read back from it is validated.
 """
 
 from __future__ import annotations
 
 import bisect
 import concurrent.futures as cf
+import contextlib
 import csv
 import functools
 import hashlib
 import importlib.metadata
 import itertools
+import json
 import multiprocessing
 import os
-import pickle
 import re
 import shutil
+import signal
+import stat
 import threading
 import time
 from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, TextIO
+from typing import TYPE_CHECKING, Any, Literal, TextIO, TypeVar
 
 import attrs
 
 from .anatomy import annotate
+from .codec import MAX_JSON_CHARS, document_dict, document_from_data, parse_json
 from .compare import compare
 from .model import Comparison, Document, InputError, NumberChange, OptionsError, PolicyDiffError
 from .readers import fetch as _fetch
 from .readers.base import Source, read_file_capped
 from .readers.html import read_html
+from .safefs import FolderLock, private_dir, remove, write_bytes, write_text
+from .safefs import read_bytes as read_private
 from .sources import read_bytes
 from .structure import parse
 from .terms import document_terms
@@ -58,6 +69,7 @@ from .terms import document_terms
 if TYPE_CHECKING:  # pyarrow is imported where a table is read or written: `import policydiff` stays light
     import pyarrow as pa
 
+T = TypeVar("T")
 Relation = Literal["consecutive", "against"]
 Status = Literal["done", "failed"]
 
@@ -94,6 +106,25 @@ TASKS_PER_WORKER = 2
 """Tasks handed to the local pool per worker: one running and one waiting, so a worker never idles while
 this process (descheduled on a busy machine) comes round to submit the next; more would only lengthen the
 list of tasks to re-run one by one after a worker dies."""
+
+TASK_TIMEOUT_S = 300.0
+"""Default seconds one task (loading a document, or comparing one pair) may run before it is stopped and
+recorded as failed. The longest real pair (two State Council reports) takes about 1 s and the scaling
+bench's 5 MB report about 30 s; 300 s is ten times that, so only a document that would never finish
+(a hostile numbering start, a decompression bomb) reaches it, and one such file costs a worker minutes,
+not the run."""
+
+TIMEOUT_POLL_S = 1.0
+"""At most this long between two looks at the running tasks' clocks: a task is stopped within a second
+of its deadline."""
+
+CACHE_FORMAT = "policydiff.batch-cache"
+CACHE_VERSION = 1
+"""Layout of a cached document (``_cache_entry``); files of another layout are not read."""
+
+CACHE_NAME = "_cache"
+"""The local engine's private folder inside ``OUT`` (mode 0o700; emptied at the start of a run, removed
+at the end of a complete one). ``_``: pyarrow and DuckDB skip it when reading the dataset."""
 
 PAIR_PRIORITY = 10
 """Dask priority of pair tasks over load tasks (priority 0): any positive value puts a ready pair first."""
@@ -211,6 +242,18 @@ class BatchSummary:
     documents_failed: int
     seconds: float
     out: str
+    skipped_files: tuple[Skipped, ...] = ()
+    """Files and folders of a folder manifest that were not read, each with why (hidden, not a year, a
+    name that is not UTF-8, a link that leads nowhere …)."""
+
+
+@attrs.frozen
+class Skipped:
+    """A path of a folder manifest that is not a document of the batch, and why."""
+
+    path: str
+    """As found, with bytes that are not UTF-8 shown as ``\\xNN``."""
+    reason: str
 
 
 def _escape(name: str) -> str:
@@ -218,27 +261,110 @@ def _escape(name: str) -> str:
 
 
 def read_manifest(manifest: str | os.PathLike[str]) -> list[Entry]:
-    """The documents a manifest names, sorted by issuer and year.
+    """The documents a manifest names, sorted by issuer and year (``scan_manifest`` without the skipped).
 
-    A folder is read as ``ISSUER/YEAR.ext`` (files whose name is not a year are not documents). A CSV
-    (UTF-8, header row) or Parquet file needs the columns ``issuer``, ``year`` and ``path`` (or ``url``),
-    and may have ``title``; relative paths are relative to the manifest's folder.
+    Raises:
+        InputError: as ``scan_manifest``.
+    """
+    return scan_manifest(manifest)[0]
+
+
+def _shown(path: str) -> str:
+    """A path for messages: bytes that are not UTF-8 (kept by Python as surrogates) as ``\\xNN``."""
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
+
+
+def _not_utf8(name: str) -> bool:
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def _odd(item: os.DirEntry[str]) -> str | None:
+    """Why a folder or file of a folder manifest cannot be an issuer or a document by its name alone."""
+    if _not_utf8(item.name):
+        return "its name is not valid UTF-8; rename it"
+    if item.name.startswith("."):
+        return "hidden (the name starts with '.')"
+    return None
+
+
+def _kind_of(item: os.DirEntry[str]) -> str:
+    """``dir``, ``file``, or why it is neither (a link that leads nowhere, a device …), never raising."""
+    try:
+        if item.is_dir():
+            return "dir"
+        if item.is_file():
+            return "file"
+    except OSError as exc:
+        if not item.is_symlink():
+            return f"cannot be examined ({exc.strerror})"
+    if item.is_symlink():
+        return "a symbolic link that leads nowhere (broken, or a loop)"
+    return "not a regular file or folder"
+
+
+_OUTSIDE = "a file outside the issuer folders (documents are ISSUER/YEAR.ext)"
+_NESTED = "a folder inside an issuer folder (only ISSUER/YEAR.ext is read)"
+
+
+def _scan_folder(path: Path) -> tuple[list[Entry], list[Skipped]]:
+    """``ISSUER/YEAR.ext`` documents of a folder, and every other path in it with why it is not one."""
+    entries: list[Entry] = []
+    skipped: list[Skipped] = []
+
+    def listing(folder: str) -> list[os.DirEntry[str]] | None:
+        try:
+            with os.scandir(folder) as it:
+                return sorted(it, key=lambda e: e.name)
+        except OSError as exc:
+            skipped.append(Skipped(_shown(folder), f"the folder cannot be read ({exc.strerror})"))
+            return None
+
+    for d in listing(str(path)) or []:
+        kind = _kind_of(d)
+        why = _odd(d) or (None if kind == "dir" else _OUTSIDE if kind == "file" else kind)
+        if why is not None:
+            skipped.append(Skipped(_shown(d.path), why))
+            continue
+        for f in listing(d.path) or []:
+            kind = _kind_of(f)
+            stem, suffix = os.path.splitext(f.name)
+            why = _odd(f) or (None if kind == "file" else _NESTED if kind == "dir" else kind)
+            if why is None and suffix.lower() not in DOCUMENT_SUFFIXES:
+                why = f"not a document kind ({', '.join(DOCUMENT_SUFFIXES)})"
+            elif why is None and not YEAR_STEM.match(stem):
+                why = "the name is not a four-digit year (ISSUER/YEAR.ext)"
+            if why is not None:
+                skipped.append(Skipped(_shown(f.path), why))
+                continue
+            entries.append(Entry(issuer=d.name, year=int(stem), source=str(Path(f.path).resolve())))
+    return entries, skipped
+
+
+def scan_manifest(manifest: str | os.PathLike[str]) -> tuple[list[Entry], list[Skipped]]:
+    """The documents a manifest names, sorted by issuer and year, and (for a folder) what was skipped.
+
+    A folder is read as ``ISSUER/YEAR.ext``; every other path in it (hidden, not a year, not a document
+    kind, a name that is not UTF-8, a link that leads nowhere) is returned as ``Skipped`` with its reason,
+    never silently dropped and never fatal. A CSV (UTF-8, header row) or Parquet file needs the columns
+    ``issuer``, ``year`` and ``path`` (or ``url``), and may have ``title``; relative paths are relative to
+    the manifest's folder.
 
     Raises:
         InputError: the manifest is missing, of another kind, lacks a column, has a year that is not a
-            number, or names the same issuer and year twice.
+            number, names the same issuer and year twice, or (a folder) holds no document.
     """
     path = Path(manifest)
     where = str(path)
     if path.is_dir():
-        entries = [Entry(issuer=d.name, year=int(m.group(1)), source=str(f.resolve()))
-                   for d in sorted(path.iterdir()) if d.is_dir() and not d.name.startswith(".")
-                   for f in sorted(d.iterdir())
-                   if f.is_file() and f.suffix.lower() in DOCUMENT_SUFFIXES and (m := YEAR_STEM.match(f.stem))]
+        entries, skipped = _scan_folder(path)
         if not entries:
             raise InputError(where, "holds no ISSUER/YEAR.ext documents",
                              "lay the folder out as ISSUER/2021.txt, ISSUER/2022.txt, … or give a CSV manifest")
-        return _check_unique(entries, where)
+        return _check_unique(entries, where), skipped
     if not path.exists():
         raise InputError(where, "no such manifest", "give a CSV or Parquet manifest, or a folder ISSUER/YEAR.ext")
     rows: list[dict[str, Any]]
@@ -259,7 +385,7 @@ def read_manifest(manifest: str | os.PathLike[str]) -> list[Entry]:
     else:
         raise InputError(where, "is not a manifest (.csv, .parquet or a folder)",
                          "give a CSV with columns issuer,year,path[,title]")
-    return _check_unique(_rows_to_entries(rows, path, where), where)
+    return _check_unique(_rows_to_entries(rows, path, where), where), []
 
 
 def _rows_to_entries(rows: list[dict[str, Any]], path: Path, where: str) -> list[Entry]:
@@ -336,6 +462,8 @@ class PairResult:
     key: tuple[str, str, int, int]
     status: Status
     error: str | None = None
+    stuck_on: str | None = None
+    """Dask: the worker whose thread still runs the comparison given up past the deadline (to restart)."""
 
 
 def _read_bytes(source: str) -> bytes:
@@ -480,41 +608,96 @@ def _file(out: Path, table: str, issuer: str, name: str) -> Path:
 
 
 def _write(out: Path, table: str, issuer: str, name: str, columns: dict[str, list[Any]]) -> None:
-    """Write one file of a table atomically (a hidden temporary file renamed into place), so a run killed
-    half-way leaves whole files or none. Empty tables are not written: no file means no rows."""
+    """Write one file of a table atomically and without following links (``safefs``: a hidden temporary
+    file renamed into place), so a run killed half-way leaves whole files or none, and a link planted in
+    ``OUT`` is refused rather than written through. Empty tables are not written: no file means no rows."""
     path = _file(out, table, issuer, name)
     if not next(iter(columns.values())):
-        path.unlink(missing_ok=True)
+        remove(path, root=out)
         return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    pq.write_table(pa.table(columns, schema=schemas()[table]), tmp, compression="zstd")
-    os.replace(tmp, path)
+    sink = pa.BufferOutputStream()  # a file is a few kB: built in memory, then written in one go
+    pq.write_table(pa.table(columns, schema=schemas()[table]), sink, compression="zstd")
+    write_bytes(path, sink.getvalue().to_pybytes(), root=out)
 
 
 def _remove(out: Path, table: str, issuer: str, name: str) -> None:
-    _file(out, table, issuer, name).unlink(missing_ok=True)
+    remove(_file(out, table, issuer, name), root=out)
 
 
-# --- local processes: documents shared through a pickle cache --------------------------------------------
+# --- local processes: documents shared through a private JSON cache ---------------------------------------
+# The cache holds each loaded document as the codec's JSON: data only, which no reader can turn into code
+# (a pickle planted there used to run a command). It lives in ``OUT/_cache``, mode 0o700 and owned by the
+# user (``private_dir``), and what is read back is validated all the same (``codec``).
 
 def _cache_file(cache: str, entry: Entry) -> str:
-    return os.path.join(cache, f"{_escape(entry.issuer)}-{entry.year}.pickle")
+    return os.path.join(cache, f"{_escape(entry.issuer)}-{entry.year}.json")
 
 
-def load_to_cache(entry: Entry, out: str, cache: str) -> Loaded:
+def _write_cache(out: str, cache: str, loaded: Loaded) -> None:
+    """Leave a loaded document (or why it could not be read) where the pair tasks of this run find it."""
+    entry = loaded.entry
+    data = {"format": CACHE_FORMAT, "version": CACHE_VERSION, "issuer": entry.issuer, "year": entry.year,
+            "sha256": loaded.sha256, "error": loaded.error,
+            "document": None if loaded.document is None else document_dict(loaded.document)}
+    write_text(_cache_file(cache, entry), json.dumps(data, ensure_ascii=False, separators=(",", ":")),
+                      root=out)
+
+
+def _read_cache(out: str, cache: str, entry: Entry) -> Loaded:
+    """The document a load task of this run left in the cache, validated; a missing or unusable entry
+    makes the document unreadable for its pairs (the reason says which), never anything else."""
+    path = _cache_file(cache, entry)
+    try:
+        raw = read_private(path, MAX_JSON_CHARS, root=out)
+    except FileNotFoundError:
+        return Loaded(entry=entry, sha256="", document=None, error="its load task died")
+    except (OSError, PolicyDiffError) as exc:
+        return Loaded(entry=entry, sha256="", document=None, error=f"its cached copy cannot be read ({exc})")
+    try:
+        data = parse_json(raw, path)
+        if not (isinstance(data, dict) and data.get("format") == CACHE_FORMAT
+                and data.get("version") == CACHE_VERSION and data.get("issuer") == entry.issuer
+                and data.get("year") == entry.year and isinstance(data.get("sha256"), str)
+                and isinstance(data.get("error"), (str, type(None)))):
+            raise InputError(path, "is not this document's cache entry")
+        doc = None if data.get("document") is None else document_from_data(data["document"], path)
+        if doc is None and data["error"] is None:
+            raise InputError(path, "holds neither a document nor an error")
+    except PolicyDiffError as exc:
+        return Loaded(entry=entry, sha256="", document=None, error=f"its cached copy is unusable ({exc})")
+    return Loaded(entry=entry, sha256=data["sha256"], document=doc, error=data["error"])
+
+
+_watch: Any = None
+"""In a local worker process: the queue on which each task says when it starts (``_started``)."""
+
+
+def _worker_init(queue: Any) -> None:
+    global _watch
+    _watch = queue
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the client's to handle; it stops the pool
+
+
+def _started(tid: int | None, index: int = 0) -> None:
+    """Tell the client that item ``index`` of task ``tid`` starts now, so it can stop it past its deadline."""
+    if _watch is not None and tid is not None:
+        _watch.put((tid, index, os.getpid(), time.monotonic()))
+
+
+def load_to_cache(entry: Entry, out: str, cache: str, tid: int | None = None) -> Loaded:
     """Local engine: load a document and leave it, parsed, in the cache for the pair tasks; the parent
     process gets the result without the document."""
+    _started(tid)
+    remove(_cache_file(cache, entry), root=out)  # a load that dies must leave no older copy behind
     loaded = load_entry(entry, out)
-    with open(_cache_file(cache, entry), "wb") as fh:
-        pickle.dump(loaded, fh, protocol=pickle.HIGHEST_PROTOCOL)
+    _write_cache(out, cache, loaded)
     return attrs.evolve(loaded, document=None)
 
 
-def pairs_from_cache(run: tuple[Pair, ...], out: str, cache: str) -> list[PairResult]:
+def pairs_from_cache(run: tuple[Pair, ...], out: str, cache: str, tid: int | None = None) -> list[PairResult]:
     """Local engine: a run of consecutive pairs in one process, each parsed document read from the cache
     once (a document without a cache file is one whose load task died: its pairs fail as unreadable).
 
@@ -524,14 +707,14 @@ def pairs_from_cache(run: tuple[Pair, ...], out: str, cache: str) -> list[PairRe
 
     def get(entry: Entry) -> Loaded:
         if entry.key not in docs:
-            try:
-                with open(_cache_file(cache, entry), "rb") as fh:
-                    docs[entry.key] = pickle.load(fh)  # our own cache, written by this run
-            except FileNotFoundError:
-                docs[entry.key] = Loaded(entry=entry, sha256="", document=None, error="its load task died")
+            docs[entry.key] = _read_cache(out, cache, entry)
         return docs[entry.key]
 
-    return [run_pair(p, get(p.old), get(p.new), out) for p in run]
+    results = []
+    for i, p in enumerate(run):
+        _started(tid, i)
+        results.append(run_pair(p, get(p.old), get(p.new), out))
+    return results
 
 
 class _InlineExecutor(cf.Executor):
@@ -586,7 +769,7 @@ def _existing(out: Path, table: str) -> list[dict[str, Any]]:
 
 def batch(manifest: str | os.PathLike[str], out: str | os.PathLike[str], scheduler: str | None = None, *,
           against: str | None = None, workers: int | None = None, progress: TextIO | None = None,
-          stop_after: int | None = None) -> BatchSummary:
+          stop_after: int | None = None, task_timeout: float | None = TASK_TIMEOUT_S) -> BatchSummary:
     """Compare a corpus into the Parquet change dataset in ``out`` (see ``docs/batch.md``).
 
     Args:
@@ -600,32 +783,40 @@ def batch(manifest: str | os.PathLike[str], out: str | os.PathLike[str], schedul
         progress: where progress lines go (the CLI passes stderr); None is silent.
         stop_after: stop after computing this many pairs (a planned interruption: what is written stays
             valid and the next run resumes from there).
+        task_timeout: seconds one task (a document's load, one pair's comparison) may run before it is
+            stopped and recorded as failed (``TASK_TIMEOUT_S``); None for no limit. Local worker processes
+            are killed; on Dask the task is given up and its worker restarted. ``workers=1`` runs in this
+            process, where nothing can be stopped: there the limit does not apply.
 
     Returns:
-        The counts of pairs done, skipped and failed, and the wall time.
+        The counts of pairs done, skipped and failed, the wall time, and the paths a folder manifest
+        holds that are not documents, with why.
 
     Raises:
-        InputError: the manifest cannot be read, or ``out`` is not a writable folder.
-        OptionsError: ``against`` is unknown, or the scheduler cannot be reached or dask is not installed.
+        InputError: the manifest cannot be read; ``out`` is not a writable folder, holds a symbolic link
+            where the batch writes, or is being written by another batch (the lock).
+        OptionsError: ``against`` is unknown, ``task_timeout`` is not positive, or the scheduler cannot be
+            reached or dask is not installed.
     """
     start = time.monotonic()
-    entries = read_manifest(manifest)
+    if task_timeout is not None and not task_timeout > 0:
+        raise OptionsError(f"--task-timeout {task_timeout}: needs a positive number of seconds")
+    entries, skipped = scan_manifest(manifest)
     pairs = plan_pairs(entries, against)
     outp = Path(out).resolve()
     try:
         outp.mkdir(parents=True, exist_ok=True)
-        probe = outp / f".probe-{os.getpid()}"
-        probe.touch()
-        probe.unlink()
     except OSError as exc:
         raise InputError(str(out), f"cannot write there ({exc.strerror})", "choose another -o folder") from exc
-    import pyarrow.parquet  # noqa: F401  # before the local workers fork: each would import it again (~0.2 s)
+    with FolderLock(outp, "policydiff batch"):
+        import pyarrow.parquet  # noqa: F401  # before the local workers fork: each would import it again (~0.2 s)
 
-    engine = _DaskEngine(scheduler) if scheduler else _LocalEngine(workers)
-    try:
-        return engine.run(entries, pairs, outp, progress, stop_after, start)
-    finally:
-        engine.close()
+        engine = _DaskEngine(scheduler, task_timeout) if scheduler else _LocalEngine(workers, task_timeout)
+        try:
+            summary = engine.run(entries, pairs, outp, progress, stop_after, start)
+        finally:
+            engine.close()
+    return attrs.evolve(summary, skipped_files=tuple(skipped))
 
 
 def _plan_work(entries: list[Entry], pairs: list[Pair], hashes: dict[tuple[str, int], str], out: Path,
@@ -651,15 +842,37 @@ def _tidy(out: Path, entries: list[Entry], pairs: list[Pair]) -> None:
     keep = {_file(out, t, e.issuer, str(e.year)) for e in entries for t in ("documents", "phrases")}
     keep |= {_file(out, t, p.issuer, p.name) for p in pairs for t in (*PAIR_TABLES, "pairs")}
     for table in TABLES:
-        folder = out / table
-        if not folder.is_dir():
-            continue
-        for f in folder.glob("*/*"):
-            if f.is_file() and f not in keep:
-                f.unlink()
-        for d in folder.iterdir():
-            if d.is_dir() and not any(d.iterdir()):
-                d.rmdir()
+        _tidy_folder(out / table, keep)
+
+
+def _tidy_folder(folder: Path, keep: set[Path]) -> None:
+    """Delete what ``keep`` does not name in ``TABLE/issuer=…/``, through descriptors opened without
+    following links: a link planted in the dataset is removed itself, and nothing outside ``OUT`` is
+    ever listed or deleted."""
+    try:
+        top = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
+    except OSError:
+        return  # missing (no rows yet) or not a real folder (writes there were refused)
+    try:
+        for name in os.listdir(top):
+            st = os.stat(name, dir_fd=top, follow_symlinks=False)
+            if not stat.S_ISDIR(st.st_mode):
+                if folder / name not in keep:
+                    os.unlink(name, dir_fd=top)
+                continue
+            part = os.open(name, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW, dir_fd=top)
+            try:
+                for f in os.listdir(part):
+                    if folder / name / f not in keep and not stat.S_ISDIR(
+                            os.stat(f, dir_fd=part, follow_symlinks=False).st_mode):
+                        os.unlink(f, dir_fd=part)
+                empty = not os.listdir(part)
+            finally:
+                os.close(part)
+            if empty:
+                os.rmdir(name, dir_fd=top)
+    finally:
+        os.close(top)
 
 
 def _start_method() -> str:
@@ -676,15 +889,23 @@ def _start_method() -> str:
 class _LocalEngine:
     """``ProcessPoolExecutor`` over all cores (or ``workers``); documents shared through ``OUT/_cache``."""
 
-    def __init__(self, workers: int | None) -> None:
+    def __init__(self, workers: int | None, task_timeout: float | None = TASK_TIMEOUT_S) -> None:
         self.workers = workers or os.cpu_count() or 1
         if self.workers < 1:
             raise OptionsError(f"--workers {workers}: needs at least 1")
+        self.task_timeout = task_timeout
         self.pool: cf.Executor
+        self.watch: Any = None
         if self.workers == 1:
             self.pool = _InlineExecutor()
         else:
-            self.pool = cf.ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context(_start_method()))
+            context = multiprocessing.get_context(_start_method())
+            self.watch = context.SimpleQueue()
+            self.pool = self._new_pool()
+
+    def _new_pool(self) -> cf.ProcessPoolExecutor:
+        return cf.ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context(_start_method()),
+                                      initializer=_worker_init, initargs=(self.watch,))
 
     def close(self) -> None:
         self.pool.shutdown(wait=True, cancel_futures=True)
@@ -700,8 +921,8 @@ class _LocalEngine:
         todo, to_load = _plan_work(entries, pairs, hashes, out)
         bar = _Progress(len(pairs), len(pairs) - len(todo), progress)
         bar.show(final=True)
-        cache = out / "_cache"
-        cache.mkdir(exist_ok=True)
+        cache = out / CACHE_NAME
+        _fresh_private_dir(cache, out)
         waiting: dict[tuple[str, int], list[Pair]] = defaultdict(list)
         for p in todo:
             waiting[p.old.key].append(p)
@@ -716,7 +937,10 @@ class _LocalEngine:
         loads_left = len(to_load)
         ready: deque[Entry | tuple[Pair, ...]] = deque(to_load)
         suspects: deque[Entry | tuple[Pair, ...]] = deque()
-        running: dict[cf.Future[Any], Entry | tuple[Pair, ...]] = {}
+        running: dict[cf.Future[Any], tuple[int, Entry | tuple[Pair, ...]]] = {}
+        clock: dict[int, tuple[int, int, float]] = {}  # task id → (item, worker pid, start) of what it runs now
+        timed_out: dict[int, int] = {}  # task id → the item stopped past the deadline
+        tids = itertools.count()
 
         def finish(task: Entry | tuple[Pair, ...], value: Any) -> None:
             nonlocal docs_failed, loads_left
@@ -734,16 +958,40 @@ class _LocalEngine:
 
         def fail(task: Entry | tuple[Pair, ...], error: str) -> None:
             if isinstance(task, Entry):
-                finish(task, _record_failure(task, error, hashes, out))
+                failed = _record_failure(task, error, hashes, out)
+                with contextlib.suppress(OSError, PolicyDiffError):  # its pairs then say why it is unreadable
+                    _write_cache(str(out), str(cache), failed)
+                finish(task, failed)
             else:
                 finish(task, [_record_failure(p, error, hashes, out) for p in task])
+
+        def watch() -> float:
+            """Note the tasks that started, stop those past the deadline; seconds until the next look."""
+            while self.watch is not None and not self.watch.empty():
+                tid, item, pid, since = self.watch.get()
+                clock[tid] = (item, pid, since)
+            if self.task_timeout is None or self.watch is None:
+                return TIMEOUT_POLL_S * 60
+            now, wait = time.monotonic(), min(TIMEOUT_POLL_S, self.task_timeout / 4)
+            for tid, _ in running.values():
+                if tid in clock and tid not in timed_out:
+                    item, pid, since = clock[tid]
+                    if now - since > self.task_timeout:
+                        timed_out[tid] = item
+                        with contextlib.suppress(OSError):  # it may have ended in the meantime
+                            os.kill(pid, signal.SIGKILL)
+                    else:
+                        wait = min(wait, since + self.task_timeout - now)
+            return max(wait, 0.01)
 
         # Ready pairs go to the workers in runs of consecutive pairs, ahead of the loads, each run as long as
         # guided scheduling says (``RUNS_PER_WORKER``, ``RUN_PAIRS``): cut once that many pairs are ready, or at
         # once when the workers would otherwise have nothing to do.
         # Only TASKS_PER_WORKER tasks per worker are handed to the pool, so that a worker process dying (a
         # crash, the out-of-memory killer) loses few tasks. Their pairs are then run again one at a time: one
-        # that kills its worker while alone is the culprit and is recorded as failed.
+        # that kills its worker while alone is the culprit and is recorded as failed. A task past the
+        # deadline is known: its worker is killed, that document or pair is recorded as failed, and the
+        # other tasks the pool lost with it go back to the queue.
         while ready or suspects or running or pending:
             pending.sort(key=lambda p: plan_order[p.key])
             runs: list[tuple[Pair, ...]] = []
@@ -757,30 +1005,45 @@ class _LocalEngine:
             ready.extendleft(reversed(runs))
             queue, width = (suspects, 1) if suspects else (ready, self.workers * TASKS_PER_WORKER)
             while queue and len(running) < width:
-                task = queue.popleft()
-                fut = (self.pool.submit(load_to_cache, task, str(out), str(cache)) if isinstance(task, Entry)
-                       else self.pool.submit(pairs_from_cache, task, str(out), str(cache)))
-                running[fut] = task
-            finished, _ = cf.wait(running, return_when=cf.FIRST_COMPLETED)
-            lost: list[Entry | tuple[Pair, ...]] = []
+                task, tid = queue.popleft(), next(tids)
+                fut = (self.pool.submit(load_to_cache, task, str(out), str(cache), tid) if isinstance(task, Entry)
+                       else self.pool.submit(pairs_from_cache, task, str(out), str(cache), tid))
+                running[fut] = (tid, task)
+            finished: set[cf.Future[Any]] = set()
+            while not finished:
+                finished, _ = cf.wait(running, timeout=watch(), return_when=cf.FIRST_COMPLETED)
+            lost: list[tuple[int, Entry | tuple[Pair, ...]]] = []
             for fut in finished:
-                task = running.pop(fut)
+                tid, task = running.pop(fut)
                 try:
                     finish(task, fut.result())
                 except cf.process.BrokenProcessPool:
-                    lost.append(task)
+                    lost.append((tid, task))
                 except Exception as exc:  # our tasks record their own errors; this is a bug, kept to one task
                     fail(task, f"{type(exc).__name__}: {exc}")
             if lost:
                 lost += running.values()
                 running.clear()
                 self.pool.shutdown(wait=True, cancel_futures=True)
-                self.pool = cf.ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context(
-                    _start_method()))
-                if len(lost) == 1 and width == 1:
-                    fail(lost[0], "its worker process died (crash or out of memory)")
+                self.pool = self._new_pool()
+                watch()
+                stopped_here = [(tid, task) for tid, task in lost if tid in timed_out]
+                if stopped_here:
+                    for tid, task in lost:
+                        if tid not in timed_out:
+                            ready.appendleft(task)  # lost with the stopped task, not suspect of anything
+                            continue
+                        culprit = task if isinstance(task, Entry) else task[timed_out[tid]]
+                        fail(culprit if isinstance(culprit, Entry) else (culprit,), _overdue(self.task_timeout))
+                        if isinstance(task, tuple) and len(task) > 1:
+                            ready.appendleft(tuple(p for p in task if p is not culprit))
+                elif len(lost) == 1 and width == 1:
+                    fail(lost[0][1], "its worker process died (crash or out of memory)")
                 else:
-                    suspects.extend(x for t in lost for x in ([t] if isinstance(t, Entry) else [(p,) for p in t]))
+                    suspects.extend(x for _, t in lost for x in ([t] if isinstance(t, Entry) else [(p,) for p in t]))
+            for tid in list(clock):
+                if all(tid != t for t, _ in running.values()):
+                    del clock[tid]
         stopped = len(submitted) < len(todo)
         bar.show(final=True)
         if not stopped:
@@ -791,10 +1054,26 @@ class _LocalEngine:
                             seconds=time.monotonic() - start, out=str(out))
 
 
+def _fresh_private_dir(cache: Path, out: Path) -> None:
+    """``OUT/_cache`` as a private folder (``private_dir``: refused when it is a link or another
+    user's), emptied of what a killed run left, so that a pair reads only documents loaded by this run."""
+    private_dir(cache, root=out)
+    fd = os.open(cache, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
+    try:
+        for name in os.listdir(fd):
+            if stat.S_ISDIR(os.stat(name, dir_fd=fd, follow_symlinks=False).st_mode):
+                shutil.rmtree(name, dir_fd=fd)
+            else:
+                os.unlink(name, dir_fd=fd)
+    finally:
+        os.close(fd)
+
+
 class _DaskEngine:
     """The same tasks on a Dask distributed cluster: documents stay on the workers as futures."""
 
-    def __init__(self, scheduler: str) -> None:
+    def __init__(self, scheduler: str, task_timeout: float | None = TASK_TIMEOUT_S) -> None:
+        self.task_timeout = task_timeout
         try:
             import distributed
         except ImportError:
@@ -826,8 +1105,10 @@ class _DaskEngine:
         by_home: dict[str | None, list[Entry]] = defaultdict(list)
         for e in to_load:
             by_home[homes.get(e.key)].append(e)
+        timeout = self.task_timeout
         docs = {e.key: fut for home, group in by_home.items()
-                for e, fut in zip(group, _map(client, load_entry, group, out=str(out), **_where(home)), strict=True)}
+                for e, fut in zip(group, _map(client, load_entry_within, group, out=str(out), timeout=timeout,
+                                              **_where(home)), strict=True)}
         # A small task per document reports whether it was readable; the document itself never leaves the workers.
         # It outranks loads: below them it would wait for the worker's last load, and keep every document of the
         # worker in memory until then.
@@ -836,9 +1117,9 @@ class _DaskEngine:
         users: Counter[tuple[str, int]] = Counter(k for p in chosen for k in (p.old.key, p.new.key))
         # Pairs outrank loads: a pair runs as soon as its two documents are there, so that the workers hold
         # a few parsed documents at a time, not the corpus.
-        pair_of = dict(zip(_map(client, run_pair, chosen, [docs[p.old.key] for p in chosen],
-                                [docs[p.new.key] for p in chosen], out=str(out), priority=PAIR_PRIORITY),
-                           chosen, strict=True))
+        pair_of = dict(zip(_map(client, run_pair_within, chosen, [docs[p.old.key] for p in chosen],
+                                [docs[p.new.key] for p in chosen], out=str(out), timeout=timeout,
+                                priority=PAIR_PRIORITY), chosen, strict=True))
         for key in [k for k in docs if not users[k]]:
             del docs[key]
         for fut in as_completed(list(pair_of)):
@@ -847,6 +1128,8 @@ class _DaskEngine:
                 result: PairResult = fut.result()
             except Exception as exc:  # the task's worker died too often (KilledWorker), or a bug in one task
                 result = _record_failure(pair, f"{type(exc).__name__}: {exc}", hashes, out)
+            if result.stuck_on:
+                _restart(client, result.stuck_on)
             bar.step(result.status)
             for k in (pair.old.key, pair.new.key):
                 users[k] -= 1
@@ -855,7 +1138,10 @@ class _DaskEngine:
         docs_failed = 0
         for entry, fut in status.items():
             try:
-                docs_failed += fut.result() is not None
+                error = fut.result()
+                docs_failed += error is not None
+                if error is not None and error.startswith(_OVERDUE):
+                    _restart(client, *client.who_has([fut]).get(fut.key, ()))
             except Exception as exc:  # its load task died with its worker: no row was written
                 _record_failure(entry, f"{type(exc).__name__}: {exc}", hashes, out)
                 docs_failed += 1
@@ -865,6 +1151,81 @@ class _DaskEngine:
         return BatchSummary(pairs=len(pairs), done=bar.done, skipped=bar.skipped, failed=bar.failed,
                             documents=len(entries), documents_failed=docs_failed,
                             seconds=time.monotonic() - start, out=str(out))
+
+
+_OVERDUE = "took longer than"
+"""How the reason of a task stopped past ``task_timeout`` begins (``_overdue``)."""
+
+
+def _overdue(timeout: float | None) -> str:
+    return f"{_OVERDUE} {timeout:g} s (--task-timeout); its worker was stopped"
+
+
+class _Overdue(Exception):
+    """A task ran past its deadline (``_within``)."""
+
+
+def _within(timeout: float | None, fn: Callable[..., T], *args: Any) -> T:
+    """``fn(*args)`` given up after ``timeout`` seconds (Dask workers run tasks in threads, which cannot be
+    killed: the task runs in a thread of its own, and the worker is restarted by the client afterwards)."""
+    if timeout is None:
+        return fn(*args)
+    box: list[tuple[bool, Any]] = []
+
+    def target() -> None:
+        try:
+            box.append((True, fn(*args)))
+        except BaseException as exc:  # handed back to the caller's thread
+            box.append((False, exc))
+
+    thread = threading.Thread(target=target, name="policydiff-task", daemon=True)
+    thread.start()
+    thread.join(timeout)
+    if thread.is_alive():
+        raise _Overdue
+    ok, value = box[0]
+    if not ok:
+        raise value
+    result: T = value
+    return result
+
+
+def _worker_address() -> str | None:
+    import distributed
+
+    try:
+        address: str = distributed.get_worker().address
+    except ValueError:  # not in a worker
+        return None
+    return address
+
+
+def load_entry_within(entry: Entry, out: str, timeout: float | None) -> Loaded:
+    """Dask: ``load_entry`` with the deadline; past it the document is recorded as unreadable."""
+    try:
+        return _within(timeout, load_entry, entry, out)
+    except _Overdue:
+        loaded: Loaded = _record_failure(entry, _overdue(timeout), {}, Path(out))
+        return loaded
+
+
+def run_pair_within(pair: Pair, old: Loaded, new: Loaded, out: str, timeout: float | None) -> PairResult:
+    """Dask: ``run_pair`` with the deadline; past it the pair is recorded as failed, and the client told
+    which worker to restart (the comparison's thread still runs there)."""
+    try:
+        return _within(timeout, run_pair, pair, old, new, out)
+    except _Overdue:
+        result: PairResult = _record_failure(pair, _overdue(timeout), {pair.old.key: old.sha256,
+                                                                       pair.new.key: new.sha256}, Path(out))
+        return attrs.evolve(result, stuck_on=_worker_address())
+
+
+def _restart(client: Any, *workers: str) -> None:
+    """Restart the workers where a task given up past its deadline still runs (a thread cannot be
+    stopped otherwise); Dask recomputes what they held. Best effort: a cluster without nannies cannot."""
+    if workers:
+        with contextlib.suppress(Exception):
+            client.restart_workers(list(workers), timeout=SCHEDULER_TIMEOUT_S)
 
 
 def _map(client: Any, fn: Callable[..., Any], *iterables: list[Any], **kwargs: Any) -> list[Any]:

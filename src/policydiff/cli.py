@@ -113,8 +113,10 @@ def _write(text: str, output: Path | None) -> None:
             raise _fail(f"<stdout>: cannot write ({exc.strerror or exc}); check the disk or pipe it is "
                         "written to, or use -o FILE") from exc
         return
+    from .safefs import write_text
+
     try:
-        output.write_text(text, encoding="utf-8")
+        write_text(output, text)  # never through a symbolic link (docs/security.md)
     except OSError as exc:
         raise _fail(f"{output}: cannot write ({exc.strerror or exc}); choose another -o path") from exc
 
@@ -318,15 +320,19 @@ def batch_command(
     = None,
     workers: Annotated[int | None, typer.Option(help="Local worker processes (default: all cores).", min=1)] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress lines on stderr.")] = False,
+    task_timeout: Annotated[float, typer.Option(help="Seconds a document's load or a pair may take before it is "
+                                                     "stopped and recorded as failed.", min=0.001)] = 300.0,
 ) -> None:
     """Compare a corpus into a Parquet change dataset. Exit 0: all pairs done, 1: some failed, 2: trouble."""
     from .batch import batch as run_batch
 
     try:
         summary = run_batch(manifest, output, scheduler, against=against, workers=workers,
-                            progress=None if quiet else sys.stderr)
+                            progress=None if quiet else sys.stderr, task_timeout=task_timeout)
     except PolicyDiffError as exc:
         raise _fail(str(exc)) from exc
+    for skipped in summary.skipped_files:
+        typer.echo(printable(f"policydiff batch: skipped {skipped.path}: {skipped.reason}"), err=True)
     typer.echo(f"{summary.pairs} pairs: {summary.done} done, {summary.skipped} skipped, {summary.failed} failed; "
                f"{summary.documents_failed} of {summary.documents} documents unreadable; "
                f"{summary.seconds:.1f} s → {summary.out}")
@@ -357,8 +363,10 @@ def fetch(
             att = atts[attachment - 1]
             data = fetch_reader.download(att.url, timeout=timeout, allow_private=allow_private).data
             target = output if output is not None else Path(fetch_reader.attachment_filename(att))
+            from .safefs import write_bytes
+
             try:
-                target.write_bytes(data)
+                write_bytes(target, data)  # never through a symbolic link (docs/security.md)
             except OSError as exc:
                 raise _fail(f"{target}: cannot write ({exc.strerror}); choose another -o path") from exc
             typer.echo(f"saved {fetch_reader.shown(att.name)} ({len(data)} bytes) to {target}", err=True)

@@ -20,7 +20,6 @@ import json
 import multiprocessing
 import os
 import re
-import tempfile
 import threading
 import unicodedata
 from collections import Counter
@@ -36,6 +35,8 @@ from .anatomy import annotate
 from .compare import CompareOptions, compare
 from .model import Document, InputError
 from .numbers import document_quantities
+from .safefs import PRIVATE_MODE, write_text
+from .safefs import read_bytes as read_private
 from .sources import read_source
 from .structure import parse
 from .terms import document_terms, key_phrases
@@ -53,6 +54,11 @@ PhraseKind = Literal["quoted", "document", "phrase", "term"]
 TRACKED_KINDS = frozenset({"measure"})
 """Node kinds followed as lineages: measures are what a bureau promises (parts and sections are the
 outline around them and change wording with every new leadership)."""
+
+CACHE_ENTRY_MAX_BYTES = 64_000_000
+"""Largest cache entry read back: a pair of 政府工作报告 takes about 20 kB and a document's facts less; two
+documents at the input limit (``limits.MAX_CHARS``) give entries of a few MB. Anything bigger was not
+written by us and is recomputed instead of read."""
 
 CACHE_FORMAT = 1
 """Bumped when the layout of cached JSON changes, so old entries are ignored rather than misread."""
@@ -384,11 +390,11 @@ class _Cache:
 
     def get(self, kind: str, key: str) -> dict[str, Any] | None:
         path = self._path(kind, key)
-        if path is None or not path.is_file():
+        if path is None or self.root is None:
             return None
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+        try:  # not through a link, and not more than an entry can hold
+            data = json.loads(read_private(path, CACHE_ENTRY_MAX_BYTES, root=self.root))
+        except (OSError, ValueError, InputError):
             return None
         if not isinstance(data, dict) or data.get("key") != key or data.get("fingerprint") != self.fingerprint:
             return None
@@ -397,16 +403,14 @@ class _Cache:
 
     def put(self, kind: str, key: str, value: dict[str, Any]) -> None:
         path = self._path(kind, key)
-        if path is None:
+        if path is None or self.root is None:
             return
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-            with os.fdopen(fd, "w", encoding="utf-8") as f:
-                json.dump({"key": key, "fingerprint": self.fingerprint, "value": value}, f, ensure_ascii=False)
-            os.replace(tmp, path)
-        except OSError:
-            return  # a read-only or full cache only costs time
+        try:  # folders below the root and the entry are created without following links (``safefs``)
+            self.root.mkdir(parents=True, exist_ok=True, mode=PRIVATE_MODE)
+            write_text(path, json.dumps({"key": key, "fingerprint": self.fingerprint, "value": value},
+                                               ensure_ascii=False), root=self.root)
+        except (OSError, InputError):
+            return  # a read-only or full cache only costs time; a planted link is not written through
 
 
 def _valid_pair(value: dict[str, Any]) -> bool:

@@ -3,7 +3,9 @@
 Columns (``COLUMNS``, documented in ``docs/usage.md``): kind, moved, where the change is on each side
 (locators), titles, part, similarity, how many sentences were added / removed / reworded, and the
 number changes as ``subject: old → new`` joined with ``; ``. The column names are stable identifiers
-in English, whatever ``lang`` is; ``lang`` sets the locator words (``第2段`` or ``¶2``).
+in English, whatever ``lang`` is; ``lang`` sets the locator words (``第2段`` or ``¶2``). A cell that a
+spreadsheet would read as a formula (``=``, ``+``, ``-``, ``@``, tab, CR first) starts with ``'``
+(``safe.spreadsheet_cell``).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import io
 
 from ..model import Change, Comparison
 from .common import View, heading
+from .safe import spreadsheet_row
 
 COLUMNS: tuple[str, ...] = ("kind", "moved", "old_locator", "new_locator", "old_title", "new_title", "part",
                             "similarity", "sentences_added", "sentences_removed", "sentences_reworded",
@@ -44,5 +47,5 @@ def render_comparison(cmp: Comparison, *, lang: str = "zh") -> str:
     writer = csv.writer(out)
     writer.writerow(COLUMNS)
     for c in v.cmp.changes:
-        writer.writerow(_row(v, c))
+        writer.writerow(spreadsheet_row(_row(v, c)))  # no cell a spreadsheet would run as a formula
     return BOM + out.getvalue()

@@ -12,6 +12,7 @@ U+FFFD. Tab and line feed stay.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
@@ -27,6 +28,28 @@ UNSAFE: dict[int, int] = {**_C0, 0x7F: 0x2421, **{c: 0xFFFD for c in _OTHER if c
 C1 controls, bidi embeddings/overrides/isolates and marks, noncharacters and lone surrogates as U+FFFD."""
 
 _UNSAFE_RE = re.compile("[" + "".join(re.escape(chr(c)) for c in UNSAFE) + "]")
+
+FORMULA_START = frozenset("=+-@\t\r")
+"""First characters that make a spreadsheet (Excel, LibreOffice, Google Sheets) read a CSV cell as a
+formula: ``=HYPERLINK(...)``, ``+1``, ``-1+2``, ``@SUM(...)``, and tab or carriage return before one."""
+
+
+def spreadsheet_cell(value: str) -> str:
+    """A CSV cell a spreadsheet shows as text, never runs: OWASP's advice for CSV injection.
+
+    A cell that starts with ``=``, ``+``, ``-``, ``@``, tab or carriage return, also after leading
+    whitespace (which spreadsheets strip before they look), gets a single quote in front: spreadsheets
+    show it as text and hide the quote. Every CSV policydiff writes passes each cell through here, since
+    any cell may hold a document's words."""
+    if value[:1] in FORMULA_START or value.lstrip()[:1] in FORMULA_START:
+        return "'" + value
+    return value
+
+
+def spreadsheet_row(cells: Iterable[object]) -> list[str]:
+    """``spreadsheet_cell`` of each cell, numbers and None included (as ``str``; None as empty)."""
+    return [spreadsheet_cell("" if c is None else str(c)) for c in cells]
+
 
 def visible(text: str) -> str:
     """``text`` with every unsafe character replaced one for one (same length, spans stay valid)."""
