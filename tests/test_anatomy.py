@@ -193,7 +193,7 @@ def test_cli_role_option(capsys: pytest.CaptureFixture[str]) -> None:
     sample = str(SAMPLES / "sample-2022.txt")
     assert main(["show", sample, "--role", "二、=review", "-f", "json"]) == 0
     data = json.loads(capsys.readouterr().out)
-    assert data["version"] == 2
+    assert data["version"] == 3
     part = next(n for n in data["nodes"] if n["label"] == "二、")
     assert part["role"] == "review" and all(c["role"] == "review" for c in part["children"])
     front = [n for n in data["nodes"] if n["kind"] == "front"]

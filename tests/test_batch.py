@@ -311,8 +311,11 @@ def test_documents_of_neighbouring_pairs_are_placed_on_one_worker() -> None:
     assert _doc_homes(plan, {}) == {}
 
 
-def test_urls_in_the_manifest_and_progress_on_stderr(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """Documents given by URL are downloaded by the worker (a server on 127.0.0.1 stands for a government site)."""
+def test_urls_in_the_manifest_and_progress_on_stderr(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """Documents given by URL are downloaded by the worker (a server on 127.0.0.1 stands for a government site,
+    allowed through POLICYDIFF_ALLOW_PRIVATE; without it the loopback address is refused, see below)."""
+    monkeypatch.setenv("POLICYDIFF_ALLOW_PRIVATE", "1")
     handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(BATCH / "白沙县教育局"))
     handler.log_message = lambda *args: None  # type: ignore[attr-defined]
     with http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler) as server:
@@ -333,6 +336,18 @@ def test_urls_in_the_manifest_and_progress_on_stderr(tmp_path: Path, capsys: pyt
     docs = {r["year"]: r for r in read_table(tmp_path / "out", "documents").to_pylist()}
     assert docs[2022]["error"] is None and docs[2022]["path"] == f"{base}/2022.txt" and docs[2022]["measures"] == 7
     assert "404" in docs[2024]["error"]
+
+
+def test_manifest_urls_reach_public_addresses_only(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A manifest's URL to a loopback address is refused by default (server-side request forgery)."""
+    monkeypatch.delenv("POLICYDIFF_ALLOW_PRIVATE", raising=False)
+    manifest = tmp_path / "m.csv"
+    manifest.write_text("issuer,year,url\n白沙,2022,http://127.0.0.1:9/2022.txt\n"
+                        "白沙,2023,http://127.0.0.1:9/2023.txt\n", encoding="utf-8")
+    assert main(["batch", str(manifest), "-o", str(tmp_path / "out"), "--workers", "1"]) == 1
+    docs = read_table(tmp_path / "out", "documents").to_pylist()
+    assert docs and all((d["error"] and "private" in d["error"].lower()) or "loopback" in (d["error"] or "").lower()
+                        for d in docs), docs
 
 
 def test_cli_errors_are_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
