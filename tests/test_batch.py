@@ -310,8 +310,11 @@ def test_documents_of_neighbouring_pairs_are_placed_on_one_worker() -> None:
     assert _doc_homes(plan, {}) == {}
 
 
-def test_urls_in_the_manifest_and_progress_on_stderr(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """Documents given by URL are downloaded by the worker (a server on 127.0.0.1 stands for a government site)."""
+def test_urls_in_the_manifest_and_progress_on_stderr(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """Documents given by URL are downloaded by the worker (a server on 127.0.0.1 stands for a government site,
+    so private addresses are allowed through the environment, which the workers inherit)."""
+    monkeypatch.setenv("POLICYDIFF_ALLOW_PRIVATE", "1")
     handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(BATCH / "白沙县教育局"))
     handler.log_message = lambda *args: None  # type: ignore[attr-defined]
     with http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler) as server:
