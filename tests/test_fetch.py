@@ -213,7 +213,10 @@ def test_trickling_server_hits_the_deadline(server: str, capsys: pytest.CaptureF
     start = time.perf_counter()
     assert main(["fetch", "--allow-private", f"{server}/trickle", "--timeout", "0.3"]) == 2
     assert time.perf_counter() - start < 4
-    assert "took more than 0.3 s to download" in _one_error(capsys)
+    # under load the deadline may fall before the headers are in, which the message says differently; either
+    # way the one deadline held and the line names it
+    message = _one_error(capsys)
+    assert "took more than 0.3 s to download" in message or "did not answer within 0.3 s" in message, message
 
 
 def test_page_without_article(server: str, capsys: pytest.CaptureFixture[str]) -> None:

@@ -539,3 +539,11 @@ def test_pdf_string_longer_than_pdfium_reads_is_not_silently_cut() -> None:
     src = read_bytes(data, "long.pdf")
     assert "Promote the reform" in src.text
     assert any("longer than the 32,767 bytes PDFium reads" in w for w in src.warnings), src.warnings
+
+
+def test_environment_switch_allows_private_addresses(server: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("POLICYDIFF_ALLOW_PRIVATE", "1")
+    assert "推进教育数字化转型" in policydiff.read(f"{server}/page.html").text
+    monkeypatch.setenv("POLICYDIFF_ALLOW_PRIVATE", "0")
+    with pytest.raises(InputError, match="loopback"):
+        policydiff.read(f"{server}/page.html")

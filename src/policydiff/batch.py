@@ -469,7 +469,7 @@ class PairResult:
 def _read_bytes(source: str) -> bytes:
     """The document's bytes with the limits of ``policydiff.read`` (file size cap, no devices, http(s) only)."""
     if _fetch.is_url(source):
-        return _fetch.download(source, allow_private=_allow_private()).data
+        return _fetch.download(source).data
     return read_file_capped(source)
 
 
@@ -477,7 +477,7 @@ def _read(source: str) -> tuple[bytes, Source]:
     """Bytes (for the content hash) and decoded source of one document, read once: a web page is decoded
     with its declared charset as ``policydiff.read`` does."""
     if _fetch.is_url(source):
-        resp = _fetch.download(source, allow_private=_allow_private())
+        resp = _fetch.download(source)
         if _fetch.is_html(resp):
             return resp.data, read_html(_fetch.decode_page(resp), source)
         return resp.data, read_bytes(resp.data, source)
@@ -497,17 +497,6 @@ def _error_text(exc: BaseException) -> str:
     if isinstance(exc, PolicyDiffError):
         return str(exc)
     return f"{type(exc).__name__}: {exc}"
-
-
-ALLOW_PRIVATE_ENV = "POLICYDIFF_ALLOW_PRIVATE"
-"""Set to ``1`` to let a manifest's URLs reach loopback and private addresses (an intranet, tests). An
-environment variable rather than an argument because the loads run in worker processes and on Dask
-workers, which inherit the environment; by default a manifest reaches public addresses only
-(``docs/security.md``)."""
-
-
-def _allow_private() -> bool:
-    return os.environ.get(ALLOW_PRIVATE_ENV) == "1"
 
 
 def load_entry(entry: Entry, out: str) -> Loaded:

@@ -24,6 +24,7 @@ Attachments are the page's links to PDF, DOCX, OFD (and legacy DOC/WPS) files.
 from __future__ import annotations
 
 import codecs
+import os
 import posixpath
 import re
 import time
@@ -50,6 +51,11 @@ stops here."""
 
 ATTACHMENT_EXTENSIONS = (".pdf", ".docx", ".doc", ".ofd", ".wps")
 """Links to these files are listed as attachments (the kinds documents are published in)."""
+
+ALLOW_PRIVATE_ENV = "POLICYDIFF_ALLOW_PRIVATE"
+"""Set to ``1`` to allow private addresses everywhere, for commands without ``--allow-private`` (``batch``
+downloading a manifest's URLs from an intranet, in worker processes that inherit the environment). It
+can only widen what a call allows, never narrow it."""
 
 MAX_SHOWN_CHARS = 200
 """Server-supplied text (a URL, a link's text, a reason phrase) is cut to 200 characters in messages."""
@@ -112,7 +118,8 @@ def download(url: str, *, timeout: float = FETCH_TIMEOUT, max_bytes: int = MAX_F
              allow_private: bool = False) -> Response:
     """GET ``url`` within one deadline, following at most ``MAX_REDIRECTS`` http(s) redirects.
 
-    Only public addresses are connected to unless ``allow_private`` (see the module docstring).
+    Only public addresses are connected to unless ``allow_private`` or ``POLICYDIFF_ALLOW_PRIVATE=1``
+    (see the module docstring).
 
     Raises:
         InputError: a non-http(s) address or redirect, a private address, too many redirects, an HTTP
@@ -125,6 +132,7 @@ def download(url: str, *, timeout: float = FETCH_TIMEOUT, max_bytes: int = MAX_F
     url = normalize_url(url)
     first = shown(url)
     _check_scheme(url, first)
+    allow_private = allow_private or os.environ.get(ALLOW_PRIVATE_ENV) == "1"
     guard = netguard.Guard(time.monotonic() + timeout, allow_private=allow_private)
     headers = {"User-Agent": "policydiff (+https://pypi.org/project/policydiff/)", "Accept-Encoding": "gzip, deflate"}
     answered = False

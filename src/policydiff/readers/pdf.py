@@ -61,10 +61,10 @@ _SCAN_STEP = 1024 * 1024
 """Inflating is done at most 1 MiB of output at a time, so no single step can blow up."""
 
 _OBJ = re.compile(rb"\d+\s+\d+\s+obj\b")
-_STREAM = re.compile(rb"(?<![A-Za-z])stream\r?\n")
+_FONT_PROGRAM = re.compile(rb"/Length[123]\b")
 _FILTER = re.compile(rb"/Filter\s*(\[[^\]]*\]|/[A-Za-z0-9]+)")
 _LENGTH = re.compile(rb"/Length\s+(\d+)\b(?!\s+\d+\s+R)")
-_LONG_LITERAL = re.compile(rb"\((?:[^()\\]|\\.){%d}" % PDFIUM_MAX_STRING, re.S)
+_LONG_LITERAL = re.compile(rb"\((?:[^(\\]|\\.){%d}" % PDFIUM_MAX_STRING, re.S)
 _LONG_HEX = re.compile(rb"<[0-9A-Fa-f\s]{%d}" % (2 * PDFIUM_MAX_STRING + 2))
 _WORKER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "pdfium_worker.py")
 
@@ -111,40 +111,65 @@ def _inflate(chunk: bytes, budget: int, path: str) -> tuple[bytes, int]:
     return b"".join(kept), produced
 
 
+def _has_long_string(content: bytes) -> bool:
+    """Whether a stream holds a literal or hex string longer than PDFium keeps.
+
+    A long literal string is a long stretch without ``)`` (a string with nested parentheses is missed),
+    a long hex string one without ``>``: split at those bytes first (C speed), and search only the
+    stretches long enough, so that a 10 MB font costs milliseconds, not a regular expression per byte.
+    """
+    for stop, pattern in ((b")", _LONG_LITERAL), (b">", _LONG_HEX)):
+        for piece in content.split(stop):
+            if len(piece) >= PDFIUM_MAX_STRING and pattern.search(piece + stop):
+                return True
+    return False
+
+
 def scan_streams(data: bytes, path: str) -> Scan:
-    """Inflate every FlateDecode stream (images aside) within ``MAX_PDF_INFLATED_BYTES``; count streams
-    holding strings longer than PDFium keeps. Encrypted PDFs are inflated as far as they go (their
-    streams do not inflate: the child process's limits cover them).
+    """Inflate the FlateDecode streams PDFium parses as text (page contents, forms, CMaps) within
+    ``MAX_PDF_INFLATED_BYTES``; count those holding strings longer than PDFium keeps.
+
+    Images (never decoded for text) and embedded font programs (``/Length1``–``/Length3``: megabytes of
+    binary in every 公文 PDF, where inflating them here cost half a second) are skipped, and the file is
+    searched with ``bytes.find`` from one stream's end to the next: the child process's memory cap
+    covers what is skipped, as it covers encrypted streams that do not inflate here.
 
     Raises:
         InputError: the streams inflate past ``MAX_PDF_INFLATED_BYTES``.
     """
     total = 0
     long_strings = 0
-    for m in _STREAM.finditer(data):
-        head = _dict_before(data, m.start())
-        if b"/Image" in head:
+    pos = 0
+    while True:
+        at = data.find(b"stream", pos)
+        if at < 0:
+            break
+        pos = at + 6
+        if at and data[at - 1:at].isalpha():  # "endstream"
             continue
-        start = m.end()
+        start = pos + (2 if data[pos:pos + 2] == b"\r\n" else 1 if data[pos:pos + 1] in (b"\n", b"\r") else 0)
+        if start == pos:
+            continue
+        head = _dict_before(data, at)
         length = _LENGTH.search(head)
-        end = data.find(b"endstream", start)
         if length is not None and int(length.group(1)) <= len(data) - start:
             end = start + int(length.group(1))
-        elif end < 0:
-            end = len(data)
-        raw = data[start:end]
+        else:
+            end = data.find(b"endstream", start)
+            end = len(data) if end < 0 else end
+        pos = max(pos, end)
+        if b"/Image" in head or _FONT_PROGRAM.search(head):
+            continue
         filt = _FILTER.search(head)
         names = re.findall(rb"/([A-Za-z0-9]+)", filt.group(1)) if filt else []
+        content = data[start:end]
         if names and all(n in (b"FlateDecode", b"Fl") for n in names):
-            content = raw
             for _ in names:  # chained filters multiply the ratio: each stage is bounded
                 content, produced = _inflate(content, MAX_PDF_INFLATED_BYTES - total, path)
                 total += produced
-        elif not names:
-            content = raw
-        else:
+        elif names:
             continue
-        if len(content) > PDFIUM_MAX_STRING and (_LONG_LITERAL.search(content) or _LONG_HEX.search(content)):
+        if len(content) > PDFIUM_MAX_STRING and _has_long_string(content):
             long_strings += 1
     return Scan(inflated=total, long_strings=long_strings)
 
