@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import io
 
-from ..timeline import Timeline
+from ..timeline_model import Timeline
 
 COLUMNS = ("record", "id", "text", "kind", "year", "state", "node_id", "label", "title", "count")
 """``record`` is ``lineage`` or ``phrase``; lineage rows fill id/state/node_id/label/title, phrase rows
