@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 POLICYDIFF_CORPORA ?= ../shared/corpora
 export POLICYDIFF_CORPORA
 
-.PHONY: demo test lint typecheck unit bench golden clean
+.PHONY: demo test lint typecheck unit bench golden docs clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,6 +19,10 @@ $(VENV)/.test-installed: $(VENV)/.installed
 
 $(VENV)/.dask-installed: $(VENV)/.installed
 	$(BIN)/python -m pip install -q -e '.[dask]'
+	touch $@
+
+$(VENV)/.docs-installed: $(VENV)/.installed
+	$(BIN)/python -m pip install -q -e '.[docs]'
 	touch $@
 
 demo: $(VENV)/.installed
@@ -42,6 +46,7 @@ golden: $(VENV)/.test-installed
 	$(BIN)/pytest tests/test_render.py --update-golden
 
 bench: $(VENV)/.installed $(VENV)/.dask-installed
+	$(BIN)/python bench/startup.py
 	$(BIN)/python bench/parse.py
 	$(BIN)/python bench/compare.py
 	$(BIN)/python bench/render.py
@@ -53,8 +58,15 @@ bench: $(VENV)/.installed $(VENV)/.dask-installed
 	$(BIN)/python bench/facts.py
 	$(BIN)/python bench/limits.py
 
+# The API reference, from the docstrings (pdoc): written to build/docs/, never into tracked files.
+docs: $(VENV)/.docs-installed
+	rm -rf build/docs
+	$(BIN)/pdoc --docformat google --no-show-source --footer-text "policydiff" -o build/docs \
+	  policydiff policydiff.render policydiff.model policydiff.timeline_model policydiff.locate
+	@echo "API reference written to build/docs/index.html"
+
 clean:
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis demo-report.html
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis demo-report.html build/docs
 
 # The README's screenshot of the HTML report: made on purpose, never by a test.
 .PHONY: screenshot
