@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 POLICYDIFF_CORPORA ?= ../shared/corpora
 export POLICYDIFF_CORPORA
 
-.PHONY: demo test lint typecheck unit bench golden clean eval
+.PHONY: demo test lint typecheck unit bench golden docs clean eval
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,6 +19,10 @@ $(VENV)/.test-installed: $(VENV)/.installed
 
 $(VENV)/.dask-installed: $(VENV)/.installed
 	$(BIN)/python -m pip install -q -e '.[dask]'
+	touch $@
+
+$(VENV)/.docs-installed: $(VENV)/.installed
+	$(BIN)/python -m pip install -q -e '.[docs]'
 	touch $@
 
 demo: $(VENV)/.installed
@@ -47,6 +51,7 @@ eval: $(VENV)/.test-installed
 	$(BIN)/pytest -q tests/test_properties.py -k "known_edits or condensed_group or removed_ones_slot"
 
 bench: $(VENV)/.installed $(VENV)/.dask-installed
+	$(BIN)/python bench/startup.py
 	$(BIN)/python bench/parse.py
 	$(BIN)/python bench/compare.py
 	$(BIN)/python bench/render.py
@@ -58,8 +63,15 @@ bench: $(VENV)/.installed $(VENV)/.dask-installed
 	$(BIN)/python bench/facts.py
 	$(BIN)/python bench/limits.py
 
+# The API reference, from the docstrings (pdoc): written to build/docs/, never into tracked files.
+docs: $(VENV)/.docs-installed
+	rm -rf build/docs
+	$(BIN)/pdoc --docformat google --no-show-source --footer-text "policydiff" -o build/docs \
+	  policydiff policydiff.render policydiff.model policydiff.timeline_model policydiff.locate
+	@echo "API reference written to build/docs/index.html"
+
 clean:
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis demo-report.html
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis demo-report.html build/docs
 
 # The README's screenshot of the HTML report: made on purpose, never by a test.
 .PHONY: screenshot

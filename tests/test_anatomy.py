@@ -228,3 +228,11 @@ def test_any_text_gets_roles(text: str) -> None:
     doc = annotate(parse_tree(text))
     assert all(n.role in ROLES for n in doc.nodes())
     assert [(n.id, n.span) for n in doc.nodes()] == [(n.id, n.span) for n in parse_tree(text).nodes()]
+
+
+def test_cli_role_names_are_the_model_roles() -> None:
+    """The CLI repeats the role names so that ``--help`` need not import the model; they must agree."""
+    from policydiff import cli
+    from policydiff.model import ROLES
+
+    assert cli.ROLE_NAMES == ROLES

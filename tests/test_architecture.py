@@ -17,7 +17,7 @@ import policydiff.text
 import policydiff.textdiff
 
 SRC = Path(policydiff.__file__).parent
-LEAVES = ["model", "text", "similarity", "locate", "limits", "codec", "safefs"]
+LEAVES = ["model", "text", "similarity", "locate", "limits", "codec", "safefs", "timeline_model"]
 STAGES = ["sources", "structure", "anatomy", "textdiff", "numbers", "terms", "strength", "align"]
 ORDER = [*LEAVES, *STAGES, "compare", "timeline", "batch", "render", "cli"]
 STAGE_PACKAGES = {"readers": "sources"}
@@ -80,6 +80,84 @@ def test_model_imports_nothing_of_ours() -> None:
 def test_renderers_never_import_parser_or_aligner() -> None:
     for path in (SRC / "render").glob("*.py"):
         assert not _ours(path) & {"structure", "align", "sources", "compare"}, path
+
+
+PIPELINE = frozenset({"align", "structure", "compare", "timeline", "batch", "textdiff", "numbers", "terms",
+                      "strength", "sources", "readers"})
+"""The stages and the layers that run them: a renderer reads the model (``model``, ``timeline_model``) and
+the leaves, and must not reach any of these, however indirectly."""
+
+
+def _module_name(path: Path) -> str:
+    rel = path.relative_to(SRC.parent).with_suffix("")
+    parts = list(rel.parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _imported_modules(path: Path) -> set[str]:
+    """Every module of ours ``path`` imports, anywhere in it (in functions too), as dotted names."""
+    package = _module_name(path) if path.name == "__init__.py" else _module_name(path).rpartition(".")[0]
+    out = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.split(".")[: len(package.split(".")) - node.level + 1]
+                target = ".".join([*base, *([node.module] if node.module else [])])
+            else:
+                target = node.module or ""
+            if target.startswith("policydiff"):
+                out.add(target)
+                out.update(f"{target}.{a.name}" for a in node.names)  # ``from . import csv``: a module
+        elif isinstance(node, ast.Import):
+            out.update(a.name for a in node.names if a.name.startswith("policydiff"))
+    files = {_module_name(p): p for p in SRC.rglob("*.py")}
+    return {m for m in out if m in files}
+
+
+def test_renderers_reach_no_stage_transitively() -> None:
+    """Follow every import of every renderer, in the source (function-level imports included) and then in
+    a fresh interpreter, and find no stage: the renderers need only the model layer."""
+    files = {_module_name(p): p for p in SRC.rglob("*.py")}
+    renderers = sorted(m for m in files if m.startswith("policydiff.render"))
+    for start in renderers:
+        seen, todo = {start}, [start]
+        while todo:
+            for dep in _imported_modules(files[todo.pop()]) - seen:
+                seen.add(dep)
+                todo.append(dep)
+        reached = {m.split(".")[1] for m in seen if m.count(".") >= 1} & PIPELINE
+        assert not reached, f"{start} reaches {sorted(reached)}"
+    import subprocess
+    import sys
+
+    code = ("import importlib, sys\n"
+            f"for m in {renderers!r}: importlib.import_module(m)\n"
+            "print(' '.join(sorted(m for m in sys.modules if m.startswith('policydiff.'))))")
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    assert not {m.split(".")[1] for m in loaded} & PIPELINE, loaded
+
+
+def test_show_and_help_load_no_comparison_machinery() -> None:
+    """Start-up: ``--help`` loads no module of ours but the CLI's and the package's; ``show`` reads and parses
+    without the aligner, the segmenter, scipy, numpy, pyarrow or rich (``bench/startup.py`` times them)."""
+    import subprocess
+    import sys
+
+    heavy = ("scipy", "numpy", "rjieba", "cn2an", "pyarrow", "rich", "tabulate", "lxml.html.clean")
+    code = ("import sys\nfrom policydiff.cli import main\n"
+            "rc = main(sys.argv[1:])\n"
+            f"print('\\n' + ' '.join(sorted(m for m in sys.modules if m.split('.')[0] in {heavy!r} "
+            "or m.startswith('policydiff.'))))")
+    sample = str(Path(__file__).resolve().parents[1] / "corpora" / "sample-2022.txt")
+    for args, allowed in ((["--help"], {"policydiff", "policydiff.cli"}), (["show", sample], None)):
+        out = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, check=True).stdout
+        loaded = set(out.rstrip().rpartition("\n")[2].split())
+        assert not {m for m in loaded if m.split(".")[0] in heavy}, (args, loaded)
+        if allowed is not None:
+            assert loaded <= allowed, (args, loaded - allowed)
+        else:
+            assert not {m.split(".")[1] for m in loaded if "." in m} & {"align", "similarity", "compare", "numbers",
+                                                                        "terms", "textdiff", "batch", "timeline"}
 
 
 def test_doctests() -> None:

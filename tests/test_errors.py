@@ -7,6 +7,7 @@ a real process (what a shell sees: closed and full streams, the interpreter's fi
 
 from __future__ import annotations
 
+import importlib
 import os
 import subprocess
 import sys
@@ -95,7 +96,8 @@ def test_resource_failures_and_bugs_are_one_line(exc: BaseException, needle: str
     def boom(*args: object, **kwargs: object) -> None:
         raise exc
 
-    monkeypatch.setattr(policydiff.cli, "compare", boom)
+    # the CLI imports the stage when the command runs: patch it where it is defined
+    monkeypatch.setattr(importlib.import_module("policydiff.compare"), "compare", boom)
     assert main(["diff", OLD, NEW]) == 2
     line = _one_error_line(capsys.readouterr().err)
     assert needle in line

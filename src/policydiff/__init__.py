@@ -6,36 +6,34 @@ documents into a ``Comparison``; render it with ``policydiff.render``.
 
 from __future__ import annotations
 
+import importlib
 import os
+import sys
+import types
 from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
-import attrs
-
-from .align import AlignOptions
-from .anatomy import annotate
-from .batch import BatchSummary, batch
-from .codec import dumps, loads
-from .compare import CompareOptions
-from .compare import compare as _compare
-from .limits import check_document, check_text
-from .model import (
-    Change,
-    CommitmentChange,
-    Comparison,
-    Document,
-    InputError,
-    Node,
-    NumberChange,
-    OptionsError,
-    PolicyDiffError,
-    Role,
-    Sentence,
-    Terms,
-)
-from .sources import read_source
-from .structure import parse as _parse
-from .text import all_blank
-from .timeline import Timeline, timeline
+if TYPE_CHECKING:  # what ``__getattr__`` imports on first use, for type checkers and readers
+    from .align import AlignOptions
+    from .batch import BatchSummary, batch
+    from .codec import dumps, loads
+    from .compare import CompareOptions
+    from .model import (
+        Change,
+        CommitmentChange,
+        Comparison,
+        Document,
+        InputError,
+        Node,
+        NumberChange,
+        OptionsError,
+        PolicyDiffError,
+        Role,
+        Sentence,
+        Terms,
+    )
+    from .readers.base import Source
+    from .timeline import Timeline, timeline
 
 __all__ = [
     "AlignOptions",
@@ -65,6 +63,58 @@ __all__ = [
 
 __version__ = "0.1.0"
 
+_MODEL = ("Change", "CommitmentChange", "Comparison", "Document", "InputError", "Node", "NumberChange", "OptionsError",
+          "PolicyDiffError", "Role", "Sentence", "Terms")
+
+_LAZY = {
+    **dict.fromkeys(_MODEL, "model"),
+    "AlignOptions": "align",
+    "BatchSummary": "batch",
+    "batch": "batch",
+    "CompareOptions": "compare",
+    "dumps": "codec",
+    "loads": "codec",
+    "Timeline": "timeline",
+    "timeline": "timeline",
+}
+"""Public name → the module that defines it, imported on first use (PEP 562): ``import policydiff`` (and
+so every CLI command's start, ``--help`` included) costs nothing; the model (attrs) loads with the first
+type used, the aligner and its scipy, the segmenter, pyarrow and the process pools when a comparison, a
+timeline or a batch is asked for."""
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'policydiff' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value  # once imported, an ordinary attribute
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
+
+
+_SHADOWED = frozenset({"compare", "batch", "timeline"})
+"""Public functions named like the submodule that defines them. Importing a submodule sets it as an
+attribute of the package, which would replace ``policydiff.compare`` (the function) with the module the
+first time anything imports ``policydiff.compare`` lazily; the eager imports this package used to do
+happened to run before the function was bound."""
+
+
+class _Package(types.ModuleType):
+    """The package's module type: keeps the public functions of ``_SHADOWED`` when their submodules load
+    (the submodules stay in ``sys.modules``, where ``from policydiff.compare import …`` finds them)."""
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name in _SHADOWED and isinstance(value, types.ModuleType):
+            return
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package
+
 
 def parse(text: str, path: str = "<text>", metadata: dict[str, str] | None = None, source_format: str = "text",
           roles: Mapping[str, Role] | None = None) -> Document:
@@ -88,6 +138,9 @@ def parse(text: str, path: str = "<text>", metadata: dict[str, str] | None = Non
     >>> [n.role for n in parse("一、回顾\n去年增长了3%。\n", roles={"一、": "tasks"}).nodes()]
     ['tasks', 'tasks']
     """
+    from .anatomy import annotate
+    from .structure import parse as _parse
+
     return annotate(_parse(text, path=path, metadata=metadata, source_format=source_format), roles)
 
 
@@ -111,7 +164,22 @@ def read(path: str | os.PathLike[str], roles: Mapping[str, Role] | None = None, 
             limits of ``policydiff.limits`` (lines, nodes, sentences).
         OptionsError: a role override names no node, or no role.
     """
-    src = read_source(path, allow_private=allow_private)
+    from .sources import read_source
+
+    return _document(read_source(path, allow_private=allow_private), roles)
+
+
+def _document(src: Source, roles: Mapping[str, Role] | None = None) -> Document:
+    """A decoded source checked against the input limits, parsed and given its anatomy: what ``read`` does
+    after reading (the CLI's ``-`` for standard input comes here with the bytes it read)."""
+    import attrs
+
+    from .anatomy import annotate
+    from .limits import check_document, check_text
+    from .model import InputError
+    from .structure import parse as _parse
+    from .text import all_blank
+
     if all_blank(src.text):
         raise InputError(src.path, "holds no visible text (only whitespace, zero-width or control characters)",
                          "give a file that holds the document's text")
@@ -138,6 +206,7 @@ def compare(old: Document, new: Document, options: CompareOptions | None = None)
     Raises:
         OptionsError: a pinned node id does not exist, or a threshold is out of range.
 
+    >>> from policydiff import parse
     >>> a = parse("一、学前教育\n1.推进等级园创建。创建一级园3所。\n")
     >>> b = parse("一、学前教育\n2.推进等级园创建。创建一级园5所。\n")
     >>> cmp = compare(a, b)
@@ -146,4 +215,6 @@ def compare(old: Document, new: Document, options: CompareOptions | None = None)
     >>> [(n.old, n.new) for n in cmp.changes[1].numbers]
     [('3所', '5所')]
     """
+    from .compare import compare as _compare
+
     return _compare(old, new, options)

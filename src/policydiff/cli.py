@@ -9,6 +9,15 @@ usage box), an output that cannot be written (a full disk, a closed pipe, ``-o``
 exhausted resources (``MemoryError``, ``RecursionError``), an interrupt or a bug, ends as one line
 ``policydiff: error: FILE: what is wrong; what to do`` on stderr and exit status 2. Status 1 means
 "the documents differ" to scripts, so no failure may ever exit 1.
+
+**Start-up.** A command imports what it uses when it runs: this module imports only Typer and the
+standard library, so ``policydiff --help`` costs about what Typer itself costs, and ``show`` never loads
+the aligner, scipy, the segmenter or pyarrow (``bench/startup.py`` measures it). Help is Click's plain
+formatter (``rich_markup_mode=None``): rich's help boxes alone cost more than Typer.
+
+**Conventions.** ``--version``; ``-`` names standard input for ``show`` and one side of ``diff``;
+``--color auto|always|never`` on every command that colours, ``auto`` honouring ``NO_COLOR``
+(https://no-color.org); ``--help`` with examples and plain metavars; ``--install-completion``.
 """
 
 from __future__ import annotations
@@ -18,18 +27,37 @@ import enum
 import os
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any, TextIO
 
 import typer
 
-from . import read
-from .align import AlignOptions
-from .compare import CompareOptions, compare
-from .model import ROLES, PolicyDiffError, Role
-from .text import printable
+if TYPE_CHECKING:
+    from .model import Document, Role
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
-                  help="Compare yearly Chinese government work documents (工作要点 / 工作意见 / 政府工作报告).")
+__version__ = "0.1.0"
+"""The package's version (``policydiff.__version__`` holds the same; a test keeps them equal)."""
+
+EXAMPLES = """\b
+Examples:
+  policydiff show 2022.txt
+  policydiff diff 2022.txt 2023.txt --changes-only
+  policydiff diff 2022.txt 2023.txt -f html -o report.html
+  curl -s URL | policydiff diff 2022.txt -
+  policydiff timeline reports/ -f html -o timeline.html
+  policydiff batch corpus/ -o dataset/
+"""
+"""The epilog of ``policydiff --help`` (``\\b`` keeps Click from re-flowing the lines)."""
+
+app = typer.Typer(no_args_is_help=True, pretty_exceptions_enable=False, rich_markup_mode=None,
+                  help="Compare yearly Chinese government work documents (工作要点 / 工作意见 / 政府工作报告).",
+                  epilog=EXAMPLES)
+
+STDIN = "-"
+"""The file name that means standard input (``show -``, ``diff old.txt -``), as in most Unix tools."""
+
+DEFAULT_MIN_SIMILARITY = 0.28
+"""``AlignOptions().min_similarity``, repeated here so that ``--help`` need not import the aligner (and
+scipy) to show the default; a test keeps the two equal."""
 
 
 class ShowFormat(str, enum.Enum):
@@ -56,6 +84,31 @@ class Color(str, enum.Enum):
 class Lang(str, enum.Enum):
     zh = "zh"
     en = "en"
+
+
+def _use_color(color: Color, stream: TextIO | None, *, to_file: bool = False) -> bool:
+    """Whether to write colour: ``always``/``never`` as said; ``auto`` only to a terminal and only when
+    ``NO_COLOR`` is unset or empty (https://no-color.org: an explicit ``--color always`` still wins)."""
+    if color is Color.always:
+        return True
+    if color is Color.never or to_file or os.environ.get("NO_COLOR"):
+        return False
+    try:
+        return stream is not None and stream.isatty()
+    except (ValueError, OSError):  # a closed stream
+        return False
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"policydiff {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                                help="Print the version and exit.")] = False) -> None:
+    """Compare yearly Chinese government work documents (工作要点 / 工作意见 / 政府工作报告)."""
 
 
 EXIT_TROUBLE = 2
@@ -85,7 +138,28 @@ _subject: list[str] = []
 
 
 def _working_on(*paths: Path | None) -> None:
-    _subject[:] = [str(p) for p in paths if p is not None]
+    _subject[:] = ["<stdin>" if str(p) == STDIN else str(p) for p in paths if p is not None]
+
+
+def _read(path: Path, roles: dict[str, Role] | None = None, allow_private: bool = False) -> Document:
+    """``policydiff.read``, or standard input when the name is ``-`` (read whole, within the file limit,
+    then detected and parsed like a file: text in any supported encoding, HTML, PDF, DOCX or OFD)."""
+    from . import _document, read
+
+    if str(path) != STDIN:
+        return read(path, roles, allow_private=allow_private)
+    from .readers.base import MAX_FILE_BYTES
+    from .sources import read_bytes
+
+    stream = sys.stdin
+    if stream is None or stream.isatty():
+        raise _fail("<stdin>: is a terminal; pipe a document in (e.g. `cat 2023.txt | policydiff show -`) "
+                    "or name a file")
+    data = stream.buffer.read(MAX_FILE_BYTES + 1)
+    if len(data) > MAX_FILE_BYTES:
+        raise _fail(f"<stdin>: sent more than the {MAX_FILE_BYTES // 2**20} MiB input limit; give the document "
+                    "itself")
+    return _document(read_bytes(data, "<stdin>"), roles)
 
 
 def _files() -> str:
@@ -128,17 +202,23 @@ def _check_output(output: Path | None, inputs: tuple[Path, ...]) -> None:
     if output.is_dir():
         raise _fail(f"{output}: -o names a directory; give a file name such as report.html")
     for src in inputs:
+        if str(src) == STDIN:
+            continue
         with contextlib.suppress(OSError):
             if output.exists() and src.exists() and os.path.samefile(output, src):
                 raise _fail(f"{output}: -o names the input file {src}; choose another -o path")
 
 
+ROLE_NAMES = ("front", "back", "review", "guidance", "tasks", "safeguards", "closing")
+"""``model.ROLES``, repeated so that ``--help`` need not import the model (a test checks they agree)."""
 ROLE_HELP = ("Set a node's anatomy role: NODE=ROLE, NODE an id, a locator (二（三）) or a top-level label (三、), "
-             f"ROLE one of {', '.join(ROLES)}; applies to the node's descendants too (repeatable).")
+             f"ROLE one of {', '.join(ROLE_NAMES)}; applies to the node's descendants too (repeatable).")
 
 
 def _parse_roles(values: list[str], sides: tuple[str, ...]) -> dict[str, dict[str, Role]]:
     """``[SIDE:]NODE=ROLE`` options → side → {node: role}; without a side, the role applies to every side."""
+    from .model import ROLES
+
     out: dict[str, dict[str, Role]] = {side: {} for side in sides}
     example = "--role 二、=guidance" + (" or --role old:3=review" if len(sides) > 1 else "")
     for value in values:
@@ -159,14 +239,20 @@ def _parse_roles(values: list[str], sides: tuple[str, ...]) -> dict[str, dict[st
     return out
 
 
-@app.command()
+@app.command(epilog="""\b
+Examples:
+  policydiff show 2023.txt
+  policydiff show 2023.pdf -f json > 2023.json
+  curl -s URL | policydiff show -
+""")
 def show(
-    file: Annotated[Path, typer.Argument(help="A document: text (UTF-8/UTF-16/GB18030), HTML, PDF, DOCX, OFD or "
-                                               "an http(s) URL.")],
-    format: Annotated[ShowFormat, typer.Option("--format", "-f", help="Outline or the JSON document model.")]
+    file: Annotated[Path, typer.Argument(metavar="FILE", help="A document: text (UTF-8/UTF-16/GB18030), HTML, PDF, "
+                                         "DOCX, OFD, an http(s) URL, or - for standard input.")],
+    format: Annotated[ShowFormat, typer.Option("--format", "-f", metavar="text|json",
+                                               help="Outline or the JSON document model.")]
     = ShowFormat.text,
-    width: Annotated[int, typer.Option(help="Line width of the outline.", min=40)] = 100,
-    role: Annotated[list[str] | None, typer.Option("--role", help=ROLE_HELP)] = None,
+    width: Annotated[int, typer.Option(metavar="N", help="Line width of the outline (at least 40).", min=40)] = 100,
+    role: Annotated[list[str] | None, typer.Option("--role", metavar="NODE=ROLE", help=ROLE_HELP)] = None,
     allow_private: Annotated[bool, typer.Option("--allow-private", help=_ALLOW_PRIVATE)] = False,
 ) -> None:
     """Print a document's section tree (kind, id, label, title, anatomy role, size)."""
@@ -175,7 +261,7 @@ def show(
 
     _working_on(file)
     roles = _parse_roles(role or [], ("doc",))["doc"]
-    doc = read(file, roles=roles, allow_private=allow_private)
+    doc = _read(file, roles, allow_private)
     text = json_render.render_document(doc) if format is ShowFormat.json else terminal.render_document(doc,
                                                                                                       width=width)
     _write(text, None)
@@ -191,41 +277,61 @@ def _parse_pins(pins: list[str]) -> tuple[tuple[str, str], ...]:
     return tuple(out)
 
 
-@app.command()
+@app.command(epilog="""\b
+Examples:
+  policydiff diff 2022.txt 2023.txt
+  policydiff diff 2022.txt 2023.txt --changes-only --lang en
+  policydiff diff 2022.txt 2023.txt --summary
+  policydiff diff 2022.txt 2023.txt -f html -o report.html
+  policydiff diff 2022.txt 2023.txt -f json > comparison.json
+  policydiff diff 2022.txt 2023.txt --pin 3.2=4.1
+  curl -s URL | policydiff diff 2022.txt -
+""")
 def diff(
-    old: Annotated[Path, typer.Argument(help="The earlier year's document.")],
-    new: Annotated[Path, typer.Argument(help="The later year's document.")],
-    format: Annotated[DiffFormat, typer.Option("--format", "-f", help="Output format.")] = DiffFormat.terminal,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")]
-    = None,
+    old: Annotated[Path, typer.Argument(metavar="OLD", help="The earlier year's document (- for standard input).")],
+    new: Annotated[Path, typer.Argument(metavar="NEW", help="The later year's document (- for standard input).")],
+    format: Annotated[DiffFormat, typer.Option("--format", "-f", metavar="terminal|json|html|markdown|csv",
+                                               help="Output format.")] = DiffFormat.terminal,
+    output: Annotated[Path | None, typer.Option("--output", "-o", metavar="FILE",
+                                                help="Write to this file instead of stdout.")] = None,
     changes_only: Annotated[bool, typer.Option("--changes-only", help="Hide unchanged nodes.")] = False,
-    width: Annotated[int, typer.Option(help="Terminal line width.", min=40, max=400)] = 100,
-    color: Annotated[Color, typer.Option(help="Colour: auto (only on a terminal), always or never.")] = Color.auto,
-    lang: Annotated[Lang, typer.Option(help="Language of labels: zh or en.")] = Lang.zh,
-    pin: Annotated[list[str] | None, typer.Option(help="Force a pair: OLD_ID=NEW_ID (repeatable).")] = None,
-    min_similarity: Annotated[float, typer.Option(help="Similarity floor for pairing, 0–1.", min=0.0, max=1.0)]
-    = AlignOptions().min_similarity,
+    width: Annotated[int, typer.Option(metavar="N", help="Terminal line width (40–400).", min=40, max=400)] = 100,
+    color: Annotated[Color, typer.Option(metavar="auto|always|never",
+                                         help="Colour: auto (only on a terminal, and not when NO_COLOR is set), "
+                                              "always or never.")] = Color.auto,
+    lang: Annotated[Lang, typer.Option(metavar="zh|en", help="Language of labels.")] = Lang.zh,
+    pin: Annotated[list[str] | None, typer.Option(metavar="OLD_ID=NEW_ID",
+                                                  help="Force a pair, ids as `policydiff show` prints them "
+                                                       "(repeatable).")] = None,
+    min_similarity: Annotated[float | None, typer.Option(
+        metavar="X", help=f"Similarity floor for pairing, 0–1 (default {DEFAULT_MIN_SIMILARITY}).", min=0.0, max=1.0,
+        show_default=False)] = None,
     summary: Annotated[bool, typer.Option("--summary", help="Terminal: only the highlights (new, dropped, "
                                                             "changed targets, new phrases).")] = False,
     strength_scale: Annotated[Path | None, typer.Option(
-        help="TOML file of extra strength words merged over the shipped scale (docs/facts.md).")] = None,
-    role: Annotated[list[str] | None, typer.Option("--role", help=ROLE_HELP.replace(
+        metavar="FILE", help="TOML file of extra strength words merged over the shipped scale (docs/facts.md).")]
+    = None,
+    role: Annotated[list[str] | None, typer.Option("--role", metavar="[old:|new:]NODE=ROLE", help=ROLE_HELP.replace(
         "NODE=ROLE", "[old:|new:]NODE=ROLE (both sides without a prefix)"))] = None,
     allow_private: Annotated[bool, typer.Option("--allow-private", help=_ALLOW_PRIVATE)] = False,
 ) -> None:
     """Compare two years of a document. Exit 0: no change, 1: changes, 2: trouble."""
+    from .align import AlignOptions
+    from .compare import CompareOptions, compare
     from .render import render
 
     _working_on(old, new)
+    if str(old) == STDIN and str(new) == STDIN:
+        raise _fail("<stdin>: both OLD and NEW are -; standard input can be one side only, name the other file")
     _check_output(output, (old, new))
     pins = _parse_pins(pin or [])
     roles = _parse_roles(role or [], ("old", "new"))
-    a = read(old, roles=roles["old"], allow_private=allow_private)
-    b = read(new, roles=roles["new"], allow_private=allow_private)
-    cmp = compare(a, b, CompareOptions(align=AlignOptions(min_similarity=min_similarity, pins=pins),
-                                       strength_scale=str(strength_scale) if strength_scale else None))
-    use_color = color is Color.always or (color is Color.auto and output is None and sys.stdout.isatty())
-    options = {"lang": lang.value, "width": width, "color": use_color, "summary": summary}
+    a, b = _read(old, roles["old"], allow_private), _read(new, roles["new"], allow_private)
+    align = AlignOptions(pins=pins) if min_similarity is None else AlignOptions(min_similarity=min_similarity,
+                                                                                pins=pins)
+    cmp = compare(a, b, CompareOptions(align=align, strength_scale=str(strength_scale) if strength_scale else None))
+    options = {"lang": lang.value, "width": width, "color": _use_color(color, sys.stdout, to_file=output is not None),
+               "summary": summary}
     if format is not DiffFormat.markdown:  # Markdown always shows changes only
         options["changes_only"] = changes_only
     text = render(cmp, format.value, **options)
@@ -240,33 +346,46 @@ class TimelineFormat(str, enum.Enum):
     csv = "csv"
 
 
-@app.command("timeline")
+@app.command("timeline", short_help="Follow documents over the years: lineages, targets, phrases.", epilog="""\b
+Examples:
+  policydiff timeline reports/
+  policydiff timeline 2019.txt 2020.txt 2021.txt --term 碳达峰
+  policydiff timeline reports/ -f html -o timeline.html
+""")
 def timeline_command(
-    files: Annotated[list[Path], typer.Argument(help="Documents of one issuer, one per year, or a directory of them.")],
-    format: Annotated[TimelineFormat, typer.Option("--format", "-f", help="Output format.")]
-    = TimelineFormat.terminal,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")]
-    = None,
-    term: Annotated[list[str] | None, typer.Option("--term", help="A phrase to count in every year (repeatable).")]
-    = None,
-    jobs: Annotated[int | None, typer.Option("--jobs", "-j", help="Worker processes (default: all cores).", min=1)]
-    = None,
-    cache_dir: Annotated[Path | None, typer.Option("--cache-dir", help="Where pairwise results are kept "
-                                                   "(default: $XDG_CACHE_HOME/policydiff).")] = None,
+    files: Annotated[list[Path], typer.Argument(metavar="PATH",
+                                                help="Documents of one issuer, one per year, or a directory of "
+                                                     "them.")],
+    format: Annotated[TimelineFormat, typer.Option("--format", "-f", metavar="terminal|html|json|csv",
+                                                   help="Output format.")] = TimelineFormat.terminal,
+    output: Annotated[Path | None, typer.Option("--output", "-o", metavar="FILE",
+                                                help="Write to this file instead of stdout.")] = None,
+    term: Annotated[list[str] | None, typer.Option("--term", metavar="PHRASE",
+                                                   help="A phrase to count in every year (repeatable).")] = None,
+    jobs: Annotated[int | None, typer.Option("--jobs", "-j", metavar="N", help="Worker processes (default: all "
+                                             "cores).", min=1)] = None,
+    cache_dir: Annotated[Path | None, typer.Option("--cache-dir", metavar="DIR", help="Where pairwise results are "
+                                                   "kept (default: $XDG_CACHE_HOME/policydiff).")] = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the cache.")] = False,
-    lang: Annotated[Lang, typer.Option(help="Language of labels: zh or en.")] = Lang.zh,
+    lang: Annotated[Lang, typer.Option(metavar="zh|en", help="Language of labels.")] = Lang.zh,
+    color: Annotated[Color, typer.Option(metavar="auto|always|never",
+                                         help="Colour of the progress bar on stderr: auto (only on a terminal, "
+                                              "and not when NO_COLOR is set), always or never.")] = Color.auto,
 ) -> None:
     """Follow documents over the years: measure lineages, target series, phrases. Exit 0, or 2 on trouble."""
+    from .model import PolicyDiffError
     from .render import timeline_csv, timeline_html, timeline_json, timeline_terminal
     from .timeline import collect_paths, default_cache_dir, timeline
 
     _working_on(*files)
     progress_bar = None
-    if sys.stderr.isatty():
+    if sys.stderr is not None and sys.stderr.isatty():
         from rich.console import Console
         from rich.progress import Progress
 
-        progress_bar = Progress(console=Console(stderr=True), auto_refresh=False, transient=True)
+        coloured = _use_color(color, sys.stderr)
+        progress_bar = Progress(console=Console(stderr=True, no_color=not coloured, color_system="standard"
+                                                if coloured else None), auto_refresh=False, transient=True)
     try:
         paths = collect_paths(files)
         _check_output(output, tuple(Path(p) for p in paths))
@@ -296,35 +415,51 @@ def timeline_command(
     _write(text, output)
 
 
-@app.command()
-def demo() -> None:
+@app.command(short_help="Compare the bundled sample documents.")
+def demo(
+    color: Annotated[Color, typer.Option(metavar="auto|always|never",
+                                         help="Colour: auto (only on a terminal, and not when NO_COLOR is set), "
+                                              "always or never.")] = Color.auto,
+) -> None:
     """Compare the bundled sample documents (corpora/sample-2022.txt → sample-2023.txt)."""
+    from . import compare, read
+    from .render import terminal
+
     root = Path(__file__).resolve().parents[2] / "corpora"
     a, b = root / "sample-2022.txt", root / "sample-2023.txt"
     _working_on(a, b)
     if not a.exists():
         raise _fail(f"{root}: the bundled samples are not there; run from a source checkout")
     cmp = compare(read(a), read(b))
-    from .render import terminal
-
-    _write(terminal.render_comparison(cmp, changes_only=True, color=sys.stdout.isatty()), None)
+    _write(terminal.render_comparison(cmp, changes_only=True, color=_use_color(color, sys.stdout)), None)
 
 
-@app.command("batch")
+@app.command("batch", epilog="""\b
+Examples:
+  policydiff batch corpus/ -o dataset/
+  policydiff batch manifest.csv -o dataset/ --against 国务院
+  policydiff batch corpus/ -o dataset/ --scheduler tcp://10.0.0.5:8786
+""")
 def batch_command(
-    manifest: Annotated[Path, typer.Argument(help="CSV/Parquet (issuer,year,path[,title]) or folder ISSUER/YEAR.ext.")],
-    output: Annotated[Path, typer.Option("--output", "-o", help="The dataset folder (created; reruns resume).")],
-    against: Annotated[str | None, typer.Option(help="Also compare each document with this issuer's same year.")]
+    manifest: Annotated[Path, typer.Argument(metavar="MANIFEST", help="CSV/Parquet (issuer,year,path[,title]) or "
+                                             "folder ISSUER/YEAR.ext.")],
+    output: Annotated[Path, typer.Option("--output", "-o", metavar="DIR",
+                                         help="The dataset folder (created; reruns resume).")],
+    against: Annotated[str | None, typer.Option(metavar="ISSUER",
+                                                help="Also compare each document with this issuer's same year.")]
     = None,
-    scheduler: Annotated[str | None, typer.Option(help="Dask scheduler tcp://HOST:PORT (needs policydiff[dask]).")]
-    = None,
-    workers: Annotated[int | None, typer.Option(help="Local worker processes (default: all cores).", min=1)] = None,
+    scheduler: Annotated[str | None, typer.Option(metavar="tcp://HOST:PORT",
+                                                  help="Dask scheduler (needs policydiff[dask]).")] = None,
+    workers: Annotated[int | None, typer.Option(metavar="N", help="Local worker processes (default: all cores).",
+                                                min=1)] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress lines on stderr.")] = False,
     task_timeout: Annotated[float, typer.Option(help="Seconds a document's load or a pair may take before it is "
                                                      "stopped and recorded as failed.", min=0.001)] = 300.0,
 ) -> None:
     """Compare a corpus into a Parquet change dataset. Exit 0: all pairs done, 1: some failed, 2: trouble."""
     from .batch import batch as run_batch
+    from .model import PolicyDiffError
+    from .text import printable
 
     try:
         summary = run_batch(manifest, output, scheduler, against=against, workers=workers,
@@ -339,18 +474,23 @@ def batch_command(
     raise typer.Exit(1 if summary.failed or summary.documents_failed else 0)
 
 
-@app.command()
+@app.command(short_help="Download an article page as text; list its attachments.", epilog="""\b
+Examples:
+  policydiff fetch https://www.example.gov.cn/art/2023/1/1/art_1.html -o 2023.txt
+  policydiff fetch URL --attachment 1 -o 2023.pdf
+""")
 def fetch(
-    url: Annotated[str, typer.Argument(help="An http(s) address of a government article page.")],
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Save to this file instead of stdout.")]
-    = None,
-    attachment: Annotated[int | None, typer.Option(help="Save attachment N (as listed) instead of the page.",
-                                                   min=1)] = None,
-    timeout: Annotated[float, typer.Option(help="Seconds for the whole download (connect, headers, body).",
-                                           min=0.1, max=600)] = 60.0,
+    url: Annotated[str, typer.Argument(metavar="URL", help="An http(s) address of a government article page.")],
+    output: Annotated[Path | None, typer.Option("--output", "-o", metavar="FILE",
+                                                help="Save to this file instead of stdout.")] = None,
+    attachment: Annotated[int | None, typer.Option(metavar="N", help="Save attachment N (as listed) instead of "
+                                                   "the page.", min=1)] = None,
+    timeout: Annotated[float, typer.Option(metavar="S", help="Seconds for the whole download (connect, headers, "
+                                           "body).", min=0.1, max=600)] = 60.0,
     allow_private: Annotated[bool, typer.Option("--allow-private", help=_ALLOW_PRIVATE)] = False,
 ) -> None:
     """Download an article page: its metadata and text (re-readable by diff/show), attachments listed on stderr."""
+    from .model import PolicyDiffError
     from .readers import fetch as fetch_reader
     from .sources import read_url
 
@@ -373,6 +513,8 @@ def fetch(
             return
     except PolicyDiffError as exc:
         raise _fail(str(exc)) from exc
+    from .text import printable
+
     for warning in src.warnings:
         typer.echo(f"warning: {printable(warning)}", err=True)
     for i, att in enumerate(atts, 1):
@@ -382,6 +524,8 @@ def fetch(
 
 def _report(message: str) -> int:
     """Print one error line on stderr (escaped, cut, encodable whatever stderr is) and return status 2."""
+    from .text import printable
+
     line = printable(message)
     if len(line) > MAX_ERROR_CHARS:
         line = line[:MAX_ERROR_CHARS - 1] + "…"
@@ -413,6 +557,29 @@ def _usage_error(exc: Exception) -> str | None:
     return f"{sub + ': ' if sub else ''}{what}; see `{command} --help`"
 
 
+def _command() -> Any:
+    """The Click command Typer builds from ``app``, with one change to its help: an argument that names
+    itself (``FILE... | DIR``) shows only that name, not also Typer's rendering of its Python type
+    (``<list[Path]>``)."""
+    command = typer.main.get_command(app)
+    for sub in getattr(command, "commands", {}).values():
+        for param in sub.params:
+            if param.param_type_name == "argument" and param.metavar is not None:
+                param.display_type = _no_type  # type: ignore[method-assign]
+    return command
+
+
+def _is_policydiff_error(exc: Exception) -> bool:
+    """``isinstance(exc, PolicyDiffError)`` without importing the model for commands that never loaded it
+    (``--help``): an error of ours can only come from a command that did."""
+    model = sys.modules.get("policydiff.model")
+    return model is not None and isinstance(exc, model.PolicyDiffError)
+
+
+def _no_type(ctx: object) -> str:
+    return ""
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI and return its exit code instead of exiting (so tests can call it directly).
 
@@ -420,13 +587,9 @@ def main(argv: list[str] | None = None) -> int:
     """
     _subject.clear()
     try:
-        code = app(args=argv, prog_name="policydiff", standalone_mode=False)
+        code = _command().main(args=argv, prog_name="policydiff", standalone_mode=False)
     except CliError as exc:
         return _report(str(exc))
-    except PolicyDiffError as exc:
-        if hasattr(exc, "path"):
-            return _report(str(exc))
-        return _report(f"{_files()}: {exc}; check the options (`policydiff --help`)")
     except MemoryError:
         return _report(f"{_files()}: out of memory while comparing; compare smaller documents or free memory")
     except RecursionError:
@@ -445,6 +608,10 @@ def main(argv: list[str] | None = None) -> int:
         _silence_stdout()
         return _report(f"{where}: {exc.strerror or exc}; check the path, the disk and the permissions")
     except Exception as exc:
+        if _is_policydiff_error(exc):
+            if hasattr(exc, "path"):
+                return _report(str(exc))
+            return _report(f"{_files()}: {exc}; check the options (`policydiff --help`)")
         usage = _usage_error(exc)
         if usage is not None:
             return _report(usage)

@@ -35,16 +35,12 @@ import warnings
 import weakref
 from collections.abc import Hashable, Iterable, Sequence
 from decimal import Decimal, InvalidOperation
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import attrs
-import cn2an
-import numpy as np
-import rjieba
-from scipy.optimize import linear_sum_assignment
 
 from .model import Change, CommitmentChange, Document, Node, NumberChange, Quantity, QuantityKind, Sentence, Span
-from .text import bigrams, dice, is_blank
+from .text import bigrams, dice, is_blank, segmenter
 
 # --- lexicon ------------------------------------------------------------------------------------------
 
@@ -181,10 +177,19 @@ _QUANTITY_RE = re.compile(
 )
 
 
+@functools.cache
+def _cn2an() -> Any:
+    """The ``cn2an`` module, imported on first use (~0.1 s: it builds its tables at import); only a number
+    written in Chinese numerals or with a magnitude (万, 亿) needs it, never reading or ``show``."""
+    import cn2an
+
+    return cn2an
+
+
 @functools.lru_cache(maxsize=8)
 def _magnitude(mag: str) -> Decimal:
     """万 → 10⁴, 亿 → 10⁸, 万亿 → 10¹², 千 → 10³, read by cn2an (``一万亿``)."""
-    return Decimal(int(cn2an.cn2an("一" + mag, "smart")))
+    return Decimal(int(_cn2an().cn2an("一" + mag, "smart")))
 
 
 def parse_number(num: str) -> Decimal | None:
@@ -201,7 +206,7 @@ def parse_number(num: str) -> Decimal | None:
             return _exact(value * _magnitude(m.group(2)) if m.group(2) else value)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            result = cn2an.cn2an(num, "smart")
+            result = _cn2an().cn2an(num, "smart")
         return _exact(Decimal(str(result)) if isinstance(result, float) else Decimal(int(result)))
     except (ValueError, InvalidOperation, KeyError, IndexError, TypeError):
         return None
@@ -236,7 +241,7 @@ def _skip(m: re.Match[str], text: str) -> bool:
 
 @functools.lru_cache(maxsize=4096)
 def _tags(text: str) -> tuple[tuple[str, str], ...]:
-    return tuple(rjieba.tag(text))
+    return tuple(segmenter().tag(text))
 
 
 def _strip_trailing(clause: str) -> str:
@@ -539,6 +544,9 @@ def _assign(olds: Sequence[Quantity], news: Sequence[Quantity], minimum: float) 
     """One-to-one pairs of most similar subjects (Hungarian), each at least ``minimum`` similar."""
     if not olds or not news:
         return []
+    import numpy as np  # here, with scipy's assignment: only a pair of documents with numbers needs them
+    from scipy.optimize import linear_sum_assignment
+
     score = np.zeros((len(olds), len(news)))
     by_unit: dict[str, list[int]] = {}
     for j, b in enumerate(news):

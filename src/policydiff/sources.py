@@ -19,9 +19,7 @@ import attrs
 from .model import InputError
 from .readers import fetch as _fetch
 from .readers.base import MAX_TEXT_BYTES, Source, ZipReader, read_file_capped
-from .readers.docx import read_docx
 from .readers.html import looks_like_html, read_html
-from .readers.ofd import is_ofd, read_ofd
 
 __all__ = ["Source", "decode_text", "read_bytes", "read_source", "read_url"]
 
@@ -91,6 +89,9 @@ def read_bytes(data: bytes, path: str = "<bytes>") -> Source:
         if data.startswith(magic):
             raise InputError(path, f"is {what}, not a text document", hint)
     if data.startswith(b"PK\x03\x04"):
+        from .readers.docx import read_docx  # imported for a package only: most inputs are text
+        from .readers.ofd import is_ofd, read_ofd
+
         zr = ZipReader(data, path, "DOCX/OFD")
         if is_ofd(zr.names):
             zr.kind = "OFD"

@@ -35,10 +35,9 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 
 import numpy as np
-import rjieba
 
 from .model import Document, Span, Term, TermKind, Terms
-from .text import normalize
+from .text import normalize, segmenter
 
 _TERM = re.compile(r"“([^“”\n]{2,40})”|《([^《》\n]{2,80})》|「([^「」\n]{2,40})」")
 
@@ -131,7 +130,7 @@ def document_terms(doc: Document, against: Sequence[Document] = ()) -> dict[str,
 @functools.lru_cache(maxsize=4)
 def _tagged(text: str) -> tuple[tuple[str, str, int], ...]:
     """Tokens with part of speech and start offset in ``text``."""
-    tagged = rjieba.tag(text)
+    tagged = segmenter().tag(text)
     words = [w for w, _ in tagged]
     return tuple(zip(words, [p for _, p in tagged], itertools.accumulate(map(len, words), initial=0), strict=False))
 
@@ -249,6 +248,7 @@ def key_phrases(doc: Document, others: Sequence[str]) -> list[Term]:
     spans = [_extent(tokens, k) for k in sorted(k for w in novel_words for k in nominal[w])]
     phrases = ["".join(t[0] for t in tokens[lo:hi]) for lo, hi in spans]
     unknown = known.novel(set(phrases))  # looked up together: one search of each index per length
+    has_word = segmenter().has_word
     for (lo, hi), phrase in zip(spans, phrases, strict=True):
         if (lo, hi) in seen:
             continue  # the same occurrence reached from its second novel token
@@ -258,13 +258,13 @@ def key_phrases(doc: Document, others: Sequence[str]) -> list[Term]:
             continue
         if tokens[hi - 1][1] not in HEAD_POS or phrase not in unknown:
             continue
-        if hi - lo == 1 and len(phrase) <= SHORT_WORD and rjieba.has_word(phrase):
+        if hi - lo == 1 and len(phrase) <= SHORT_WORD and has_word(phrase):
             continue
         if phrase in quoted:
             continue  # part of a “…” or 《…》 of this text: that term speaks for it
         start, end = tokens[lo][2], tokens[hi - 1][2] + len(tokens[hi - 1][0])
         counts[phrase] += 1
-        novel = sum(len(t[0]) * (OOV_WEIGHT if not rjieba.has_word(t[0]) else 1.0)
+        novel = sum(len(t[0]) * (OOV_WEIGHT if not has_word(t[0]) else 1.0)
                     for t in tokens[lo:hi] if t[0] in novel_words)
         score = novel * (COMPOUND_BONUS if hi - lo > 1 else 1.0)
         found[phrase] = (score, (start, end))

@@ -23,12 +23,12 @@ similarity without importing each other.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections import Counter
 from functools import lru_cache
-
-import rjieba
+from typing import Any
 
 ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
 """Invisible characters treated as whitespace: they carry no text and break matching."""
@@ -152,10 +152,23 @@ def _char_class(chars: frozenset[str]) -> str:
 
 _BLANKS = re.compile(rf"[\s{_char_class(INVISIBLE)}]+")
 """Whitespace and every invisible character (``is_blank`` as one regex, for ``normalize``)."""
-_PUNCT_SYMBOL = {cp: None for cp in range(0x10000) if unicodedata.category(chr(cp))[0] in "PS"}
-"""Punctuation and symbol code points of the BMP as a ``str.translate`` deletion table: built once at
-import (~30 ms), it is ~20× faster than testing characters one by one. Characters beyond the BMP
-(emoji, rare ideographs) are tested one by one."""
+@functools.cache
+def _punct_symbol() -> dict[int, None]:
+    """Punctuation and symbol code points of the BMP as a ``str.translate`` deletion table: built once, on
+    the first content key (~30 ms, so not at import: ``show`` and ``--help`` never need it), it is ~20×
+    faster than testing characters one by one. Characters beyond the BMP (emoji, rare ideographs) are
+    tested one by one."""
+    return {cp: None for cp in range(0x10000) if unicodedata.category(chr(cp))[0] in "PS"}
+
+
+@functools.cache
+def segmenter() -> Any:
+    """The ``rjieba`` module (word segmentation and part-of-speech tags), imported on first use: loading it
+    reads jieba's dictionary (~0.1 s), which only comparing needs (terms, number subjects, summary
+    clauses), not reading, ``show`` or the CLI's start."""
+    import rjieba
+
+    return rjieba
 _ASTRAL = re.compile("[\U00010000-\U0010FFFF]")
 
 
@@ -193,7 +206,7 @@ def is_punct_or_symbol(ch: str) -> bool:
 @lru_cache(maxsize=TEXT_CACHE)
 def content_key(text: str) -> str:
     """Text as compared for similarity: normalised, punctuation and symbols removed."""
-    key = normalize(text).translate(_PUNCT_SYMBOL)
+    key = normalize(text).translate(_punct_symbol())
     if _ASTRAL.search(key):
         key = "".join(c for c in key if not is_punct_or_symbol(c))
     return key
@@ -282,5 +295,5 @@ def word_bigrams(text: str) -> frozenset[str]:
     “扩大物流企业…中间成本降下来”, but its bigrams across words (低物, 流成) only match where the same phrase
     recurs, and they are nearly half of a short clause's bigrams."""
     k = content_key(text)
-    inner = frozenset(w[i:i + 2] for w in rjieba.cut(k) for i in range(len(w) - 1))
+    inner = frozenset(w[i:i + 2] for w in segmenter().cut(k) for i in range(len(w) - 1))
     return inner or bigram_set(text)

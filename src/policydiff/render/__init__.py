@@ -16,23 +16,46 @@ CLI) can pass the same options to every format; an option that no format takes i
 
 from __future__ import annotations
 
+import importlib
 import inspect
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Iterator, Mapping
+from typing import TYPE_CHECKING, Any
 
-from ..model import Comparison, OptionsError
-from . import csv, html, json, markdown, terminal
+if TYPE_CHECKING:
+    from ..model import Comparison
 
 Renderer = Callable[..., str]
 
-FORMATS: dict[str, Renderer] = {
-    "terminal": terminal.render_comparison,
-    "html": html.render_comparison,
-    "markdown": markdown.render_comparison,
-    "json": json.render_comparison,
-    "csv": csv.render_comparison,
-}
-"""Format name → renderer (``render_comparison(cmp, **options) -> str``)."""
+_MODULES = {"terminal": "terminal", "html": "html", "markdown": "markdown", "json": "json", "csv": "csv"}
+"""Format name → the module under ``policydiff.render`` whose ``render_comparison`` writes it."""
+
+
+class _Formats(Mapping[str, Renderer]):
+    """Format name → renderer, each renderer's module imported when it is first looked up: the terminal
+    report should not pay for lxml (HTML) or tabulate (Markdown), nor ``show`` for any of them."""
+
+    def __getitem__(self, name: str) -> Renderer:
+        if name not in _MODULES:
+            raise KeyError(name)
+        renderer: Renderer = importlib.import_module(f".{_MODULES[name]}", __name__).render_comparison
+        return renderer
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(_MODULES)
+
+    def __len__(self) -> int:
+        return len(_MODULES)
+
+    def __repr__(self) -> str:
+        return f"FORMATS({', '.join(_MODULES)})"
+
+
+FORMATS: Mapping[str, Renderer] = _Formats()
+"""Format name → renderer (``render_comparison(cmp, **options) -> str``); read-only."""
+
+OPTIONS = frozenset({"lang", "changes_only", "width", "color", "summary"})
+"""Every keyword option some format takes (a test keeps it equal to the union of ``options_of``): checked
+here without importing every renderer."""
 
 
 def options_of(format: str) -> frozenset[str]:
@@ -47,14 +70,15 @@ def render(comparison: Comparison, format: str = "terminal", **options: Any) -> 
     Raises:
         OptionsError: an unknown format, or an option that no format takes.
     """
+    from ..model import OptionsError
+
     if format not in FORMATS:
         raise OptionsError(f"unknown format {format!r}; expected one of {', '.join(FORMATS)}")
-    known = frozenset().union(*(options_of(f) for f in FORMATS))
-    unknown = sorted(set(options) - known)
+    unknown = sorted(set(options) - OPTIONS)
     if unknown:
-        raise OptionsError(f"unknown render option {unknown[0]!r}; options are {', '.join(sorted(known))}")
+        raise OptionsError(f"unknown render option {unknown[0]!r}; options are {', '.join(sorted(OPTIONS))}")
     taken = options_of(format)
     return FORMATS[format](comparison, **{k: v for k, v in options.items() if k in taken})
 
 
-__all__ = ["FORMATS", "Renderer", "options_of", "render"]
+__all__ = ["FORMATS", "OPTIONS", "Renderer", "options_of", "render"]

@@ -1,4 +1,8 @@
-"""A self-contained HTML 新旧对照 report, built as lxml elements so every piece of text is escaped.
+"""A self-contained HTML 新旧对照 report in which every piece of document text is escaped.
+
+The page around the table is built as lxml elements; the side-by-side table (most of the page) as
+strings through ``_text`` / ``_attr``, which escape exactly as lxml's serializer does, and spliced in
+(~25 → ~8 ms for a 2021 → 2022 report; the same bytes, checked on every corpus pair).
 
 One file with inline CSS and JS, no network requests, readable with JavaScript off (the filters are
 an enhancement, unchanged sentences fold in ``<details>``), printable on A4 (following the active
@@ -15,6 +19,7 @@ from __future__ import annotations
 
 from importlib import resources
 from typing import Any
+from urllib.parse import quote
 
 from lxml import etree
 from lxml import html as lxml_html
@@ -53,13 +58,13 @@ def render_comparison(cmp: Comparison, *, lang: str = "zh", changes_only: bool =
         _numbers(v),
         _terms(v),
         _strength(v),
-        E.section(E.h2(w["changes"]), _filters(v), _diff_table(v), id="changes"),
+        E.section(E.h2(w["changes"]), _filters(v), etree.Comment(_TABLE_MARK), id="changes"),
         E.script(_JS),
     )
     body.set("data-filter", "changed" if changes_only else "all")
     page = E.html(head, body, lang="zh-CN" if lang == "zh" else "en")
     out: str = lxml_html.tostring(page, doctype="<!DOCTYPE html>", encoding="unicode", method="html")
-    return out + "\n"
+    return out.replace(f"<!--{_TABLE_MARK}-->", _diff_table(v), 1) + "\n"
 
 
 def _css_string(text: str) -> str:
@@ -292,85 +297,126 @@ def _ins(text: str) -> Any:
     return el
 
 
-def _diff_table(v: View) -> Any:
+# --- the side-by-side table, as strings -----------------------------------------------------------------
+# One row per change and a line per sentence: ~90 % of the page's elements. Built as strings with the
+# escaping lxml's HTML serializer applies (text: & < >; attributes: & < > "; href: URI-escaped too), and
+# spliced into the serialized page at ``_TABLE_MARK``: the same bytes as building them as elements, in a
+# fraction of the time. Every piece of document text goes through ``_text`` or ``_attr``.
+
+_TABLE_MARK = "policydiff:diff-table"
+"""The comment the table replaces. Document text cannot produce it: its ``<`` is always escaped."""
+
+_TEXT_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+_ATTR_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"})
+_HREF_SAFE = "@/:=?;#%&,+!~*'()"
+"""Characters libxml2 leaves as they are in a URI attribute; others are %-escaped (UTF-8)."""
+
+
+def _text(text: str) -> str:
+    return text.translate(_TEXT_ESCAPES)
+
+
+def _attr(value: str) -> str:
+    return value.translate(_ATTR_ESCAPES)
+
+
+def _el(tag: str, attrs: dict[str, str], *children: str) -> str:
+    """An element as HTML: ``attrs`` in order (escaped here), ``children`` already HTML."""
+    inner = "".join(children)
+    if not attrs:
+        return f"<{tag}>{inner}</{tag}>"
+    at = " ".join(f'{k}="{_attr(quote(v, safe=_HREF_SAFE) if k == "href" else v)}"' for k, v in attrs.items())
+    return f"<{tag} {at}>{inner}</{tag}>"
+
+
+def _del_s(text: str) -> str:
+    return f"<del>{_text(text)}</del>"
+
+
+def _ins_s(text: str) -> str:
+    return f"<ins>{_text(text)}</ins>"
+
+
+def _diff_table(v: View) -> str:
     w = v.w
-    table = E.table(E.thead(E.tr(E.th(f"{w['old']}：{doc_name(v.cmp.old)}" if v.lang == "zh"
-                                      else f"{w['old']}: {doc_name(v.cmp.old)}"),
-                                 E.th(f"{w['new']}：{doc_name(v.cmp.new)}" if v.lang == "zh"
-                                      else f"{w['new']}: {doc_name(v.cmp.new)}"))),
-                    **{"class": "diff"})
+    sep = "：" if v.lang == "zh" else ": "
+    head = _el("thead", {}, _el("tr", {}, _el("th", {}, _text(f"{w['old']}{sep}{doc_name(v.cmp.old)}")),
+                                _el("th", {}, _text(f"{w['new']}{sep}{doc_name(v.cmp.new)}"))))
+    groups = []
     for n, (part, changes) in enumerate(_part_groups(v.cmp), 1):
-        tbody = E.tbody(E.tr(E.th(part_name(part, v.lang), colspan="2"), **{"class": "heading"}),
-                        id=f"part-{n}", **{"class": "group"})
-        for i, c in changes:
-            tbody.append(_row(v, i, c))
-        table.append(tbody)
-    return table
+        heading = _el("tr", {"class": "heading"}, _el("th", {"colspan": "2"}, _text(part_name(part, v.lang))))
+        groups.append(_el("tbody", {"id": f"part-{n}", "class": "group"}, heading,
+                          *[_row(v, i, c) for i, c in changes]))
+    return _el("table", {"class": "diff"}, head, *groups)
 
 
-def _node_ref(v: View, node: Node, side: str, *, title: bool) -> Any:
+def _node_ref(v: View, node: Node, side: str, *, title: bool) -> str:
     """A node named as a reader cites it: its locator (the anchor other rows link to), with its title when
     the side has several nodes (a merge's sources); otherwise the title is the first sentence line below."""
-    ref = E.span(v.node_loc(node.id, side), id=f"{side}-{node.id}", **{"class": "lab"})
+    inner = _text(v.node_loc(node.id, side))
     if title:
-        ref.append(E.span(node.title or node.body[:30] + ("…" if len(node.body) > 30 else ""), **{"class": "ttl"}))
-    return ref
+        name = node.title or node.body[:30] + ("…" if len(node.body) > 30 else "")
+        inner += _el("span", {"class": "ttl"}, _text(name))
+    return _el("span", {"id": f"{side}-{node.id}", "class": "lab"}, inner)
 
 
-def _link(v: View, node_id: str, side: str) -> Any:
-    return E.a(v.node_loc(node_id, side), href=f"#{side}-{node_id}")
+def _link(v: View, node_id: str, side: str) -> str:
+    return _el("a", {"href": f"#{side}-{node_id}"}, _text(v.node_loc(node_id, side)))
 
 
-def _row(v: View, i: int, c: Change) -> Any:
+def _row(v: View, i: int, c: Change) -> str:
     w, kinds = v.w, KIND_LABELS[v.lang]
     classes = ["change", f"k-{c.kind}"] + (["moved"] if c.moved else [])
     level = (c.new or c.old)[0].kind
     if level in ("part", "section"):
         classes.append("heading-change")
     tag = kinds[c.kind] + (f"·{kinds['moved']}" if c.moved else "")
-    head = E.div(E.span(tag, **{"class": "tag"}), **{"class": "head"})
+    head = _el("div", {"class": "head"}, _el("span", {"class": "tag"}, _text(tag)))
     same_title = _same_title(c)
-    sides = E.div(E.div(*[_node_ref(v, n, "old", title=len(c.old) > 1 or same_title) for n in c.old],
-                        **{"class": "o", "data-side": w["old"]}),
-                  E.div(*[_node_ref(v, n, "new", title=len(c.new) > 1 or same_title) for n in c.new],
-                        **{"class": "n", "data-side": w["new"]}),
-                  **{"class": "s refs"})
-    cell = E.td(head, sides, colspan="2")
+    sides = _el("div", {"class": "s refs"},
+                _el("div", {"class": "o", "data-side": w["old"]},
+                    *[_node_ref(v, n, "old", title=len(c.old) > 1 or same_title) for n in c.old]),
+                _el("div", {"class": "n", "data-side": w["new"]},
+                    *[_node_ref(v, n, "new", title=len(c.new) > 1 or same_title) for n in c.new]))
+    cell = [head, sides]
     if c.moved:
-        cell.append(E.p(f"{w['moved_from']} {part_name(c.old_parent or '', v.lang)} "
-                        f"{w['moved_to']} {part_name(c.new_parent or '', v.lang)}", **{"class": "note"}))
+        cell.append(_el("p", {"class": "note"}, _text(f"{w['moved_from']} {part_name(c.old_parent or '', v.lang)} "
+                                                      f"{w['moved_to']} {part_name(c.new_parent or '', v.lang)}")))
     if c.kind in ("split", "merged", "condensed"):
         key = {"split": "split_into", "merged": "merged_from", "condensed": "condensed_from"}[c.kind]
         others, side = (c.new, "new") if c.kind == "split" else (c.old, "old")
-        cell.append(E.p(f"{w[key]} ", *_interleave([_link(v, n.id, side) for n in others], "、"),
-                        **{"class": "note"}))
+        cell.append(_el("p", {"class": "note"}, _text(f"{w[key]} "),
+                        *_interleave([_link(v, n.id, side) for n in others], "、")))
     if c.evidence and c.kind in ("split", "merged", "condensed"):
-        links = [E.li(E.span(lo, **{"class": "chip"}), clip(ot), " → ", E.span(ln, **{"class": "chip"}), clip(nt),
-                      f" ({score:.2f})") for lo, ot, ln, nt, score in v.evidence(c)]
-        cell.append(E.details(E.summary(w["evidence"].format(n=len(c.evidence))), E.ul(*links),
-                              **{"class": "evidence"}))
+        links = [_el("li", {}, _el("span", {"class": "chip"}, _text(lo)), _text(clip(ot)), " → ",
+                     _el("span", {"class": "chip"}, _text(ln)), _text(clip(nt)), f" ({score:.2f})")
+                 for lo, ot, ln, nt, score in v.evidence(c)]
+        cell.append(_el("details", {"class": "evidence"},
+                        _el("summary", {}, _text(w["evidence"].format(n=len(c.evidence)))), _el("ul", {}, *links)))
     if c.nearest is not None and c.kind in ("added", "removed"):
         nb = c.nearest
         reason = REASONS[v.lang].get(nb.reason, nb.reason)
         side = "old" if c.kind == "added" else "new"
-        where = _link(v, nb.id, side) if nb.id else nb.label
-        cell.append(E.p(f"{w['nearest']}：" if v.lang == "zh" else f"{w['nearest']}: ", where,
-                        f" {nb.title} ({w['similarity']} {nb.similarity:.2f}; {reason})", **{"class": "note"}))
+        where = _link(v, nb.id, side) if nb.id else _text(nb.label)
+        cell.append(_el("p", {"class": "note"}, _text(f"{w['nearest']}：" if v.lang == "zh" else f"{w['nearest']}: "),
+                        where, _text(f" {nb.title} ({w['similarity']} {nb.similarity:.2f}; {reason})")))
     if c.kind == "added":
-        cell.append(E.div(E.div(**{"class": "o empty", "data-side": w["old"]}),
-                          E.div(*[_ins(n.title + n.body) for n in c.new], **{"class": "n", "data-side": w["new"]}),
-                          **{"class": "s k-added"}))
+        cell.append(_el("div", {"class": "s k-added"}, _el("div", {"class": "o empty", "data-side": w["old"]}),
+                        _el("div", {"class": "n", "data-side": w["new"]},
+                            *[_ins_s(n.title + n.body) for n in c.new])))
     elif c.kind == "removed":
-        cell.append(E.div(E.div(*[_del(n.title + n.body) for n in c.old], **{"class": "o", "data-side": w["old"]}),
-                          E.div(**{"class": "n empty", "data-side": w["new"]}), **{"class": "s k-removed"}))
+        cell.append(_el("div", {"class": "s k-removed"},
+                        _el("div", {"class": "o", "data-side": w["old"]}, *[_del_s(n.title + n.body) for n in c.old]),
+                        _el("div", {"class": "n empty", "data-side": w["new"]})))
     else:
         _sentences(v, c, cell, skip=c.new[0].title if same_title else "")
     if c.numbers:
-        cell.append(E.p(*_interleave([E.span(f"{n.subject}：{n.old or '—'} → {n.new or '—'}",
-                                             title=" → ".join(q for q in (n.old_quote, n.new_quote) if q))
-                                      for n in c.numbers], "；"), **{"class": "note nums"}))
-    return E.tr(cell, id=f"c-{i}", **{"class": " ".join(classes), "data-kind": c.kind,
-                                      "data-moved": "1" if c.moved else "0", "data-level": level})
+        cell.append(_el("p", {"class": "note nums"}, *_interleave(
+            [_el("span", {"title": " → ".join(q for q in (n.old_quote, n.new_quote) if q)},
+                 _text(f"{n.subject}：{n.old or '—'} → {n.new or '—'}")) for n in c.numbers], "；")))
+    return _el("tr", {"id": f"c-{i}", "class": " ".join(classes), "data-kind": c.kind,
+                      "data-moved": "1" if c.moved else "0", "data-level": level},
+               _el("td", {"colspan": "2"}, *cell))
 
 
 def _same_title(c: Change) -> bool:
@@ -380,7 +426,7 @@ def _same_title(c: Change) -> bool:
             and c.old[0].title.strip() == c.new[0].title.strip())
 
 
-def _sentences(v: View, c: Change, cell: Any, *, skip: str = "") -> None:
+def _sentences(v: View, c: Change, cell: list[str], *, skip: str = "") -> None:
     """One line per sentence; runs of unchanged sentences fold behind a "n 句未变" toggle; an unchanged
     sentence equal to ``skip`` (the title shown in the row's head) is left out."""
     w = v.w
@@ -388,12 +434,13 @@ def _sentences(v: View, c: Change, cell: Any, *, skip: str = "") -> None:
     if not commitments:
         ops = c.inline or (("=", (c.new or c.old)[0].title + (c.new or c.old)[0].body),)
         commitments = (CommitmentChange("unchanged" if c.kind == "unchanged" else "reworded", None, None, ops),)
-    run: list[Any] = []
+    run: list[str] = []
     last_node: dict[str, str | None] = {"old": None, "new": None}
 
     def flush() -> None:
         if run:
-            cell.append(E.details(E.summary(w["unchanged_n"].format(n=len(run))), *run, **{"class": "same"}))
+            cell.append(_el("details", {"class": "same"},
+                            _el("summary", {}, _text(w["unchanged_n"].format(n=len(run)))), *run))
             run.clear()
 
     for cc in commitments:
@@ -408,59 +455,55 @@ def _sentences(v: View, c: Change, cell: Any, *, skip: str = "") -> None:
     flush()
 
 
-def _chip(v: View, c: Change, cc: CommitmentChange, side: str, last: dict[str, str | None]) -> list[Any]:
+def _chip(v: View, c: Change, cc: CommitmentChange, side: str, last: dict[str, str | None]) -> str:
     """In a merge or split, which node a sentence belongs to, named when it changes from the line above."""
     nodes = c.old if side == "old" else c.new
     sent = cc.old if side == "old" else cc.new
     if len(nodes) < 2 or sent is None:
-        return []
+        return ""
     node = node_of_sentence(nodes, sent.span)
     if node is None or last[side] == node.id:
-        return []
+        return ""
     last[side] = node.id
-    return [E.span(v.node_loc(node.id, side), **{"class": "chip"})]
+    return _el("span", {"class": "chip"}, _text(v.node_loc(node.id, side)))
 
 
-def _sentence_line(v: View, c: Change, cc: CommitmentChange, last: dict[str, str | None]) -> Any:
+def _sentence_line(v: View, c: Change, cc: CommitmentChange, last: dict[str, str | None]) -> str:
     w = v.w
-    o = E.div(*_chip(v, c, cc, "old", last), **{"class": "o", "data-side": w["old"]})
-    n = E.div(*_chip(v, c, cc, "new", last), **{"class": "n", "data-side": w["new"]})
+    o_class, n_class = "o", "n"
+    o = [_chip(v, c, cc, "old", last)]
+    n = [_chip(v, c, cc, "new", last)]
     if cc.kind == "added":
-        o.set("class", "o empty")
-        n.append(_ins(cc.new.text if cc.new else ""))
+        o_class = "o empty"
+        n.append(_ins_s(cc.new.text if cc.new else ""))
         if cc.moved_from:
-            n.append(E.span(f" {w['came_from']} ", _link(v, cc.moved_from, "old"), **{"class": "note"}))
+            n.append(_el("span", {"class": "note"}, _text(f" {w['came_from']} "), _link(v, cc.moved_from, "old")))
     elif cc.kind == "removed":
-        n.set("class", "n empty")
-        o.append(_del(cc.old.text if cc.old else ""))
+        n_class = "n empty"
+        o.append(_del_s(cc.old.text if cc.old else ""))
         if cc.moved_to:
-            o.append(E.span(f" {w['went_to']} ", _link(v, cc.moved_to, "new"), **{"class": "note"}))
+            o.append(_el("span", {"class": "note"}, _text(f" {w['went_to']} "), _link(v, cc.moved_to, "new")))
     elif cc.kind == "merged":  # an old sentence folded into the new sentence shown above: not repeated
-        _ops(o, cc.inline, "-")
-        n.append(E.span(w["merged_piece"], **{"class": "note"}))
-        n.set("class", "n piece")
+        o.append(_ops(cc.inline, "-"))
+        n.append(_el("span", {"class": "note"}, _text(w["merged_piece"])))
+        n_class = "n piece"
     elif cc.kind == "split":  # a new sentence split off the old sentence shown above: not repeated
-        _ops(n, cc.inline, "+")
-        o.append(E.span(w["split_piece"], **{"class": "note"}))
-        o.set("class", "o piece")
+        n.append(_ops(cc.inline, "+"))
+        o.append(_el("span", {"class": "note"}, _text(w["split_piece"])))
+        o_class = "o piece"
     else:
-        _ops(o, cc.inline, "-")
-        _ops(n, cc.inline, "+")
-    return E.div(o, n, **{"class": f"s k-{cc.kind}"})
+        o.append(_ops(cc.inline, "-"))
+        n.append(_ops(cc.inline, "+"))
+    return _el("div", {"class": f"s k-{cc.kind}"}, _el("div", {"class": o_class, "data-side": w["old"]}, *o),
+               _el("div", {"class": n_class, "data-side": w["new"]}, *n))
 
 
-def _ops(el: Any, ops: tuple[tuple[str, str], ...], keep: str) -> None:
+def _ops(ops: tuple[tuple[str, str], ...], keep: str) -> str:
     """One side of an inline diff: equal text plus this side's deletions (``-``) or insertions (``+``)."""
+    out = []
     for op, text in ops:
         if op == "=":
-            _append_text(el, text)
+            out.append(_text(text))
         elif op == keep:
-            el.append(_del(text) if keep == "-" else _ins(text))
-
-
-def _append_text(el: Any, text: str) -> None:
-    if len(el):
-        last = el[-1]
-        last.tail = (last.tail or "") + text
-    else:
-        el.text = (el.text or "") + text
+            out.append(_del_s(text) if keep == "-" else _ins_s(text))
+    return "".join(out)

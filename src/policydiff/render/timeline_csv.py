@@ -7,7 +7,7 @@ from __future__ import annotations
 import csv
 import io
 
-from ..timeline import Timeline
+from ..timeline_model import Timeline
 from .safe import spreadsheet_row
 
 COLUMNS = ("record", "id", "text", "kind", "year", "state", "node_id", "label", "title", "count")

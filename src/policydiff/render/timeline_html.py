@@ -15,7 +15,7 @@ import attrs
 from lxml import html as lxml_html
 from lxml.builder import E  # type: ignore[import-not-found, unused-ignore]
 
-from ..timeline import Lineage, Phrase, Series, Timeline
+from ..timeline_model import Lineage, Phrase, Series, Timeline
 from .safe import visible
 from .timeline_terminal import SYMBOLS
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ..timeline import Lineage, Timeline
+from ..timeline_model import Lineage, Timeline
 
 FORMAT = "policydiff.timeline"
 VERSION = 1

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from rich.cells import cell_len
 
-from ..timeline import Lineage, Phrase, Timeline
+from ..timeline_model import Lineage, Phrase, Timeline
 from .safe import visible
 
 SYMBOLS = {"present": "●", "unchanged": "●", "reworded": "~", "moved": "→", "added": "+", "split": "<",
