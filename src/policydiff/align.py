@@ -29,6 +29,7 @@ The method, as named steps of ``align``:
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
 from collections.abc import Sequence
@@ -414,10 +415,12 @@ def _anchors(st: _State) -> dict[int, int]:
     """Step 0: nodes of identical text (same class and part of the anatomy) pair before anything else, so
     that a document compared with itself is all unchanged whatever it repeats.
 
-    Text found once on each side pairs outright (patience diff's unique anchors). Text repeated the same
-    number of times on both sides pairs copy by copy in order, where each pair stands between the same
-    unique anchors; the rest (``各位代表！`` three times here, twice there) is left to the assignment, where
-    place decides. Both rules read the two sides alike, so swapping the inputs pairs the same copies."""
+    Text found once on each side pairs outright (patience diff's unique anchors). Repeated text pairs copy
+    by copy in order among the copies that stand between the same two unique anchors on both sides, when
+    they are as many on both sides or stand in one run on each (25 copies of a measure in a row against
+    24: 24 pairs, one left); the rest (``各位代表！`` three times here, twice there) is left to the
+    assignment, where place decides. Both rules read the two sides alike, so swapping the inputs pairs
+    the same copies."""
     taken_o, taken_n = set(st.pinned), set(st.pinned.values())
     slots: dict[tuple[str, str, str], tuple[list[int], list[int]]] = {}
     for side, taken, k in ((st.old, taken_o, 0), (st.new, taken_n, 1)):
@@ -428,12 +431,61 @@ def _anchors(st: _State) -> dict[int, int]:
     before_o = np.array(sorted(unique))
     before_n = np.array(sorted(unique.values()))
     out = dict(unique)
-    for olds, news in slots.values():
-        if len(olds) == len(news) > 1:
-            for a, b in zip(olds, news, strict=True):
-                if np.searchsorted(before_o, a) == np.searchsorted(before_n, b):
-                    out[a] = b
+    repeated = [(olds, news) for olds, news in slots.values() if len(olds) > 1 or len(news) > 1]
+    for olds, news in repeated:
+        gaps: dict[int, tuple[list[int], list[int]]] = {}
+        for a in olds:
+            gaps.setdefault(int(np.searchsorted(before_o, a)), ([], []))[0].append(a)
+        for b in news:
+            gaps.setdefault(int(np.searchsorted(before_n, b)), ([], []))[1].append(b)
+        for gap_olds, gap_news in gaps.values():
+            if len(gap_olds) == len(gap_news) or (_run(gap_olds) and _run(gap_news)):
+                out.update(zip(gap_olds, gap_news, strict=False))
+    for step in ("neighbours", "neighbours", "place"):  # twice: copies placed by their neighbours are
+        before = dict(out)                                  # neighbours that place others; each round reads
+        taken = set(before.values())                        # the anchors as they stood before it, so the
+        for olds, news in repeated:                         # order of the slots does not matter
+            left_o = [a for a in olds if a not in before]
+            left_n = [b for b in news if b not in taken]
+            if not left_o or not left_n:
+                continue
+            if step == "neighbours":
+                out.update(_same_neighbours(left_o, left_n, before, len(st.old.nodes), len(st.new.nodes)))
+            elif len(st.old.key[left_o[0]]) >= MIN_CLAUSE:  # 各位代表！ between unpaired neighbours: place
+                out.update(_nearest_copies(left_o, left_n, len(st.old.nodes), len(st.new.nodes)))  # decides
     return out
+
+
+def _same_neighbours(olds: list[int], news: list[int], anchored: dict[int, int], n_old: int, n_new: int,
+                     ) -> dict[int, int]:
+    """Copies whose node before or after is anchored to the other copy's (the ``各位代表！`` that opens
+    the same paragraph in both years); among several such, nearest relative place first. Read alike
+    from either side."""
+    ok = [(a, b) for a in olds for b in news
+          if (a > 0 and b > 0 and anchored.get(a - 1) == b - 1)
+          or (a + 1 < n_old and b + 1 < n_new and anchored.get(a + 1) == b + 1)]
+    return _nearest_copies([a for a, _ in ok], [b for _, b in ok], n_old, n_new, allowed=set(ok))
+
+
+def _nearest_copies(olds: list[int], news: list[int], n_old: int, n_new: int,
+                    allowed: set[tuple[int, int]] | None = None) -> dict[int, int]:
+    """The remaining copies of one text, paired nearest relative place first: the cost of a pair is the
+    same read from either side, so swapping the inputs pairs the same copies (the assignment's tie-break
+    between equal candidates would not)."""
+    cost = sorted((abs(a / max(1, n_old) - b / max(1, n_new)), a / max(1, n_old) + b / max(1, n_new), a, b)
+                  for a in set(olds) for b in set(news) if allowed is None or (a, b) in allowed)
+    out: dict[int, int] = {}
+    used: set[int] = set()
+    for _, _, a, b in cost:
+        if a not in out and b not in used:
+            out[a] = b
+            used.add(b)
+    return out
+
+
+def _run(nodes: list[int]) -> bool:
+    """True when the nodes stand one after another (a line repeated in a row)."""
+    return all(b == a + 1 for a, b in itertools.pairwise(nodes))
 
 
 def _content_first_pass(st: _State) -> dict[tuple[int, int], float]:
