@@ -1377,24 +1377,15 @@ def _flow_leftovers(st: _State, groups: dict[int, tuple[list[int], list[int]]], 
               and len(st.new.key[j]) >= MIN_CLAUSE]
     if not free_o and not free_n:
         return
+    alone_o = {i for i in range(len(st.old.nodes)) if i not in where_old and st.old.comp[i] != "front"}
+    alone_n = {j for j in range(len(st.new.nodes)) if j not in where_new and st.new.comp[j] != "front"}
     units_o = [(i, t) for i, n in enumerate(st.old.nodes) if st.old.comp[i] != "front" for _, t in _clauses(n)]
     units_n = [(j, t) for j, n in enumerate(st.new.nodes) if st.new.comp[j] != "front" for _, t in _clauses(n)]
-    if not units_o or not units_n:
-        return
-    vec = Vectors([t for _, t in units_o], [t for _, t in units_n])
-    cand = vec.topk(CANDIDATES, CANDIDATE_FLOOR).tocoo()
-    rows, cols = cand.row.astype(np.int64), cand.col.astype(np.int64)
-    same = _together(st, [units_o[a][0] for a in rows], [units_n[b][0] for b in cols])
-    rows, cols = rows[same], cols[same]
-    scores = link_scores(vec, rows, cols)
-    near = {(units_o[a][0], units_n[b][0])
-            for a, b, v in zip(rows.tolist(), cols.tolist(), scores.tolist(), strict=True) if v >= follow_link}
-    ok = scores >= LINK_MIN
-    rows, cols, scores = rows[ok], cols[ok], scores[ok]
-    mass_o = vec.mass_old(np.arange(len(units_o)))
-    mass_n = vec.mass_new(np.arange(len(units_n)))
-    shares_o = _shares(rows, cols, scores, mass_o, [i for i, _ in units_o], [j for j, _ in units_n])
-    shares_n = _shares(cols, rows, scores, mass_n, [j for j, _ in units_n], [i for i, _ in units_o])
+    # only the clauses of nodes left alone look for a partner, among every clause of the other year: the
+    # cost follows the leftovers, not the documents (a report concatenated 64 times has few)
+    shares_o, near_o = _clause_flows(st, units_o, units_n, alone_o, follow_link, old_side=True)
+    shares_n, near_n = _clause_flows(st, units_n, units_o, alone_n, follow_link, old_side=False)
+    near = near_o | near_n
     best_o = {i: max(shares_o[i].items(), key=lambda kv: (kv[1], -kv[0])) for i in free_o if shares_o.get(i)}
     best_n = {j: max(shares_n[j].items(), key=lambda kv: (kv[1], -kv[0])) for j in free_n if shares_n.get(j)}
     for i, (j, v) in sorted(best_o.items()):  # two leftovers that are each other's best: a group of their own
@@ -1443,6 +1434,29 @@ def _follow_sections(st: _State, groups: dict[int, tuple[list[int], list[int]]],
             if any(other.cls[t] != "heading" and ((k, t) if is_old else (t, k)) in linked for t in targets):
                 (groups[lead][0] if is_old else groups[lead][1]).append(k)
                 where[k] = lead
+
+
+def _clause_flows(st: _State, units: list[tuple[int, str]], others: list[tuple[int, str]], alone: set[int],
+                  follow_link: float, old_side: bool) -> tuple[dict[int, dict[int, float]], set[tuple[int, int]]]:
+    """Shares of the nodes in ``alone`` (see ``_shares``) from their clauses' best links among ``others``,
+    and the (old node, new node) pairs linked at ``follow_link`` or more."""
+    mine = [u for u in units if u[0] in alone]
+    if not mine or not others:
+        return {}, set()
+    vec = Vectors([t for _, t in mine], [t for _, t in others])
+    cand = vec.topk(CANDIDATES, CANDIDATE_FLOOR, both=False).tocoo()
+    rows, cols = cand.row.astype(np.int64), cand.col.astype(np.int64)
+    a_nodes = [mine[a][0] for a in rows]
+    b_nodes = [others[b][0] for b in cols]
+    same = _together(st, *((a_nodes, b_nodes) if old_side else (b_nodes, a_nodes)))
+    rows, cols = rows[same], cols[same]
+    scores = link_scores(vec, rows, cols)
+    near = {(mine[a][0], others[b][0]) if old_side else (others[b][0], mine[a][0])
+            for a, b, v in zip(rows.tolist(), cols.tolist(), scores.tolist(), strict=True) if v >= follow_link}
+    ok = scores >= LINK_MIN
+    shares = _shares(rows[ok], cols[ok], scores[ok], vec.mass_old(np.arange(len(mine))), [i for i, _ in mine],
+                     [j for j, _ in others])
+    return shares, near
 
 
 def _shares(rows: np.ndarray, cols: np.ndarray, scores: np.ndarray, mass: np.ndarray, node_of_row: list[int],
@@ -1539,11 +1553,15 @@ def _evidence(st: _State, olds: list[int], news: list[int], sentences: _Sentence
             if mine and not any(a in chosen for a in mine):
                 a = max(mine, key=lambda k: best[k][0])
                 chosen[a] = best[a]
+        best_new: dict[int, tuple[float, int, int]] = {}  # new sentence → its best (score, old, new)
+        for a, b, v in scores:
+            if (v, a, b) > best_new.get(b, (-1.0, -1, -1)):
+                best_new[b] = (v, a, b)
         for j in news:
             covered = {b for _, b in chosen.values()}
             mine_n = sentences.of_new.get(j, [])
             if mine_n and not covered & set(mine_n):
-                cands = [(v, a, b) for a, b, v in scores if b in mine_n]
+                cands = [best_new[b] for b in mine_n if b in best_new]
                 if cands:
                     v, a, b = max(cands)
                     if a not in chosen or chosen[a][0] < v:

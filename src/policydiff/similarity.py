@@ -102,16 +102,18 @@ class Vectors:
             return float(self._idf[g])
         return float(np.log(self.n_old + self.n_new + 1) + 1.0)
 
-    def topk(self, k: int, floor: float) -> csr_matrix:
+    def topk(self, k: int, floor: float, both: bool = True) -> csr_matrix:
         """Cosine of old × new for candidate pairs: each row's and each column's ``k`` best above ``floor``.
 
-        Candidates are found through rare bigrams (in large inputs only each unit's ``PREFIX`` rarest:
-        prefix filtering), their scores are then the full cosine; each block of rows is reduced to its
-        top entries sparsely, so no dense n × m table is ever built.
+        With ``both`` False only each row's ``k`` best are kept (a caller that needs the best partners of a few
+        old units among many new ones pays for the few). Candidates are found through rare bigrams (in large
+        inputs only each unit's ``PREFIX`` rarest: prefix filtering), their scores are then the full cosine;
+        each block of rows is reduced to its top entries sparsely, so no dense n × m table is ever built.
         """
         keep_r: list[np.ndarray] = []
         keep_c: list[np.ndarray] = []
-        for src, dst, flip in ((self._prefix_old, self._rare_new, False), (self._prefix_new, self._rare_old, True)):
+        passes = ((self._prefix_old, self._rare_new, False), (self._prefix_new, self._rare_old, True))
+        for src, dst, flip in passes if both else passes[:1]:
             for start in range(0, src.shape[0], CHUNK_ROWS):
                 rr, cc = _top_per_row(csr_matrix(src[start:start + CHUNK_ROWS] @ dst.T), k)
                 rr = rr + start
