@@ -19,39 +19,55 @@ if TYPE_CHECKING:  # what ``__getattr__`` imports on first use, for type checker
     from .codec import dumps, loads
     from .compare import CompareOptions
     from .model import (
+        Added,
         Change,
+        ChangeBase,
         CommitmentChange,
         Comparison,
+        Condensed,
         Document,
         InputError,
+        Merged,
         Node,
         NumberChange,
         OptionsError,
         PolicyDiffError,
+        Removed,
+        Reworded,
         Role,
         Sentence,
+        Split,
         Terms,
+        Unchanged,
     )
     from .readers.base import Source
     from .timeline import Timeline, timeline
 
 __all__ = [
+    "Added",
     "AlignOptions",
     "BatchSummary",
     "Change",
+    "ChangeBase",
     "CommitmentChange",
     "CompareOptions",
     "Comparison",
+    "Condensed",
     "Document",
     "InputError",
+    "Merged",
     "Node",
     "NumberChange",
     "OptionsError",
     "PolicyDiffError",
+    "Removed",
+    "Reworded",
     "Role",
     "Sentence",
+    "Split",
     "Terms",
     "Timeline",
+    "Unchanged",
     "batch",
     "compare",
     "dumps",
@@ -63,8 +79,9 @@ __all__ = [
 
 __version__ = "0.1.0"
 
-_MODEL = ("Change", "CommitmentChange", "Comparison", "Document", "InputError", "Node", "NumberChange", "OptionsError",
-          "PolicyDiffError", "Role", "Sentence", "Terms")
+_MODEL = ("Added", "Change", "ChangeBase", "CommitmentChange", "Comparison", "Condensed", "Document", "InputError",
+          "Merged", "Node", "NumberChange", "OptionsError", "PolicyDiffError", "Removed", "Reworded", "Role",
+          "Sentence", "Split", "Terms", "Unchanged")
 
 _LAZY = {
     **dict.fromkeys(_MODEL, "model"),

@@ -21,6 +21,7 @@ from .model import (
     NumberChange,
     StrengthShift,
     Terms,
+    make_change,
 )
 from .numbers import pair_numbers
 from .strength import strength_shifts
@@ -155,11 +156,11 @@ def _change(e: Edit, ot: _Tree, nt: _Tree, news_of_old: dict[str, tuple[str, ...
         top = olds[0].id.split(".")[0]
         targets = sorted(news_of_old.get(top, ()), key=lambda j: nt.order[j])
         part = nt.part[targets[0]] if targets else part
-    return Change(kind=e.kind, level=level, old=olds, new=news, moved=e.moved, similarity=e.similarity,
-                  commitments=commitments, inline=inline,
-                  old_parent=op.heading if op is not None else None,
-                  new_parent=np_.heading if np_ is not None else None, part=part,
-                  evidence=e.evidence, nearest=e.nearest)
+    return make_change(e.kind, level=level, old=olds, new=news, moved=e.moved, similarity=e.similarity,
+                       commitments=commitments, inline=inline,
+                       old_parent=op.heading if op is not None else None,
+                       new_parent=np_.heading if np_ is not None else None, part=part,
+                       evidence=e.evidence, nearest=e.nearest)
 
 
 def _commitments(e: Edit, olds: tuple[Node, ...], news: tuple[Node, ...],
