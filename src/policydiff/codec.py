@@ -35,6 +35,7 @@ from .model import (
     Link,
     Nearest,
     Node,
+    NodeIndex,
     NumberChange,
     Sentence,
     Span,
@@ -355,7 +356,7 @@ class _Side:
     def __init__(self, doc: Document) -> None:
         self.doc = doc
         self.length = len(doc.text)
-        self.nodes = {n.id: n for n in doc.nodes()}
+        self.nodes = NodeIndex.of(doc).node
 
     def span(self, v: Any, where: str) -> Span:
         return _span_in(v, where, self.length)

@@ -163,6 +163,42 @@ class Document:
         raise KeyError(node_id)
 
 
+FRONT_PART = "前言"
+"""The part front matter is counted under (``Change.part``), as a reader names what precedes 一、."""
+
+
+@attrs.frozen
+class NodeIndex:
+    """One document's lookups by node id, built in one walk of the tree: the one index the stages and the
+    decoder share (the aligner keeps its own array-based one for its vectors)."""
+
+    node: dict[str, Node] = attrs.field(hash=False)
+    parent: dict[str, Node | None] = attrs.field(hash=False)
+    """The parent of each node; None for a top-level node (the root is not a parent anyone cites)."""
+    part: dict[str, str] = attrs.field(hash=False)
+    """Heading of the top-level part each node is under (its own heading at top level; ``FRONT_PART`` for
+    front matter): what summaries count changes by."""
+    order: dict[str, int] = attrs.field(hash=False)
+    """Position of each node in document order."""
+
+    @classmethod
+    def of(cls, doc: Document) -> NodeIndex:
+        node: dict[str, Node] = {}
+        parent: dict[str, Node | None] = {}
+        part: dict[str, str] = {}
+
+        def walk(n: Node, up: Node | None, top: str) -> None:
+            for c in n.children:
+                name = top or (FRONT_PART if c.kind == "front" else c.heading)
+                node[c.id] = c
+                parent[c.id] = up
+                part[c.id] = name
+                walk(c, c, name)
+
+        walk(doc.root, None, "")
+        return cls(node=node, parent=parent, part=part, order={k: i for i, k in enumerate(node)})
+
+
 @attrs.frozen
 class Quantity:
     """One quantity in a sentence: ``国内生产总值增长5.5%左右``."""

@@ -26,6 +26,7 @@ from ..model import (
     Document,
     Merged,
     Node,
+    NodeIndex,
     Removed,
     Reworded,
     Split,
@@ -472,18 +473,12 @@ def render_document(doc: Document, *, width: int = 100) -> str:
     rows: list[str] = [f"{doc.title or doc.path}  ({len(doc.text)} chars, {doc.source_format})"]
     for k, v in doc.metadata.items():
         rows.append(f"  {k}: {v}")
-    parent_role: dict[str, str | None] = {}
-
-    def walk(node: Node, inherited: str | None) -> None:
-        for child in node.children:
-            parent_role[child.id] = inherited
-            walk(child, child.role)
-
-    walk(doc.root, None)
+    parent = NodeIndex.of(doc).parent
     for n in doc.nodes():
         depth = n.id.count(".")
         kind = n.front_role if n.kind == "front" and n.front_role else n.kind
-        shown = n.role if n.role and (depth == 0 or n.role != parent_role.get(n.id)) else ""
+        up = parent[n.id]
+        shown = n.role if n.role and (up is None or n.role != up.role) else ""
         text = n.title or n.body
         room = max(10, width - 2 * depth - 43)
         rows.append(f"{'  ' * depth}{n.id:<8} {kind:<9} {shown:<10} {n.label:<5} {_clip(text, room)}  "
