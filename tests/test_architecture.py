@@ -1,4 +1,5 @@
-"""Imports flow one way: model and leaf modules ← pipeline stages ← compare ← render ← cli.
+"""Imports flow one way: model and leaf modules ← pipeline stages ← pipeline, compare, executor ← timeline,
+batch ← render ← cli.
 
 The stages (sources, structure, anatomy, textdiff, numbers, terms, strength, align) each import only the model and leaf
 modules, never another stage: they share definitions through ``text`` and ``similarity``, and
@@ -19,7 +20,9 @@ import policydiff.textdiff
 SRC = Path(policydiff.__file__).parent
 LEAVES = ["model", "text", "similarity", "locate", "limits", "codec", "safefs", "timeline_model"]
 STAGES = ["sources", "structure", "anatomy", "textdiff", "numbers", "terms", "strength", "align"]
-ORDER = [*LEAVES, *STAGES, "compare", "timeline", "batch", "render", "cli"]
+ORDER = [*LEAVES, *STAGES, "pipeline", "compare", "executor", "timeline", "batch", "render", "cli"]
+"""``pipeline`` (the one ``load``: sources → limits → structure → anatomy) and ``executor`` (local processes
+or Dask) are the layer ``timeline``, ``batch`` and the CLI share above the stages."""
 STAGE_PACKAGES = {"readers": "sources"}
 """Packages that belong to a stage: ``readers/`` (one module per input kind) is the sources stage's."""
 
@@ -83,7 +86,7 @@ def test_renderers_never_import_parser_or_aligner() -> None:
 
 
 PIPELINE = frozenset({"align", "structure", "compare", "timeline", "batch", "textdiff", "numbers", "terms",
-                      "strength", "sources", "readers"})
+                      "strength", "sources", "readers", "pipeline", "executor"})
 """The stages and the layers that run them: a renderer reads the model (``model``, ``timeline_model``) and
 the leaves, and must not reach any of these, however indirectly."""
 

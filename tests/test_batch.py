@@ -17,6 +17,7 @@ import sys
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pandas as pd
@@ -209,16 +210,16 @@ def test_unreadable_documents_are_recorded_and_never_stop_the_batch(tmp_path: Pa
 
 def test_a_document_that_kills_its_worker_process_is_recorded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     batch_module = sys.modules["policydiff.batch"]
-    real_parse = batch_module.parse  # type: ignore[attr-defined]
+    real_parse = batch_module.document_of  # type: ignore[attr-defined]
 
-    def deadly_parse(text: str, **kwargs: object) -> object:
-        if "致命" in text:
+    def deadly_parse(src: Any, *args: object) -> object:
+        if "致命" in src.text:
             os._exit(1)  # what a segfault in a parser library or the out-of-memory killer does to a worker
-        return real_parse(text, **kwargs)
+        return real_parse(src, *args)
 
     # Forked workers inherit the patched parser.
-    monkeypatch.setattr(batch_module, "parse", deadly_parse)
-    monkeypatch.setattr(batch_module, "_start_method", lambda: "fork")
+    monkeypatch.setattr(batch_module, "document_of", deadly_parse)
+    monkeypatch.setattr(sys.modules["policydiff.executor"], "start_method", lambda: "fork")
     folder = tmp_path / "corpus"
     (folder / "某县").mkdir(parents=True)
     (folder / "某县" / "2022.txt").write_text("一、总则\n1.致命的文档。\n", encoding="utf-8")
@@ -249,7 +250,7 @@ def test_a_pair_that_kills_its_worker_in_a_run_is_recorded_alone(tmp_path: Path,
         return real_compare(old, new, *args)
 
     monkeypatch.setattr(batch_module, "compare", deadly_compare)
-    monkeypatch.setattr(batch_module, "_start_method", lambda: "fork")
+    monkeypatch.setattr(sys.modules["policydiff.executor"], "start_method", lambda: "fork")
     monkeypatch.setattr(batch_module, "RUNS_PER_WORKER", 1)  # 6 pairs on 2 workers: runs of 3, 2 and 1
     folder = tmp_path / "corpus"
     (folder / "某县").mkdir(parents=True)

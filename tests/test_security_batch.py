@@ -84,15 +84,15 @@ def test_a_pickle_planted_in_the_cache_is_never_loaded(tmp_path: Path, monkeypat
     then read whatever sat at the cache path. A planted pickle ran a command; now nothing is unpickled and
     the pair fails as unreadable."""
     batch_module = sys.modules["policydiff.batch"]
-    real_parse = batch_module.parse  # type: ignore[attr-defined]
+    real_parse = batch_module.document_of  # type: ignore[attr-defined]
 
-    def deadly_parse(text: str, **kwargs: object) -> object:
-        if "致命" in text:
+    def deadly_parse(src: Any, *args: object) -> object:
+        if "致命" in src.text:
             os._exit(1)
-        return real_parse(text, **kwargs)
+        return real_parse(src, *args)
 
-    monkeypatch.setattr(batch_module, "parse", deadly_parse)
-    monkeypatch.setattr(batch_module, "_start_method", lambda: "fork")
+    monkeypatch.setattr(batch_module, "document_of", deadly_parse)
+    monkeypatch.setattr(sys.modules["policydiff.executor"], "start_method", lambda: "fork")
     folder = _small(tmp_path / "corpus")
     (folder / "某县" / "2023.txt").write_text("一、总则\n1.致命的文档。\n", encoding="utf-8")
     out = tmp_path / "out"
@@ -202,12 +202,12 @@ def test_a_second_batch_into_the_same_folder_exits_2_in_one_line(tmp_path: Path,
         from pathlib import Path
         import importlib, policydiff
         b = importlib.import_module("policydiff.batch")
-        real = b.parse
-        def slow(text, **kw):
+        real = b.document_of
+        def slow(src, *args):
             Path({str(started)!r}).touch()
             time.sleep(3)
-            return real(text, **kw)
-        b.parse = slow
+            return real(src, *args)
+        b.document_of = slow
         s = policydiff.batch({str(folder)!r}, {str(out)!r}, workers=1)
         sys.exit(0 if s.failed == 0 else 1)
     """)
@@ -296,18 +296,18 @@ def test_odd_names_are_listed_with_a_reason_not_fatal(tmp_path: Path, capsys: py
 
 
 def _slow_batch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, where: str) -> policydiff.BatchSummary:
-    """A document (``where="parse"``) or a pair (``where="compare"``) that would sleep for a minute."""
+    """A document (``where="document_of"``) or a pair (``where="compare"``) that would sleep for a minute."""
     batch_module = sys.modules["policydiff.batch"]
     real = getattr(batch_module, where)
 
     def sleepy(*args: Any, **kwargs: Any) -> Any:
         texts = [a.text if hasattr(a, "text") else a for a in args]
-        if any("沉睡" in t for t in texts if isinstance(t, str)) and (where == "parse" or "沉睡" in texts[1]):
+        if any("沉睡" in t for t in texts if isinstance(t, str)) and (where == "document_of" or "沉睡" in texts[1]):
             time.sleep(60)
         return real(*args, **kwargs)
 
     monkeypatch.setattr(batch_module, where, sleepy)
-    monkeypatch.setattr(batch_module, "_start_method", lambda: "fork")
+    monkeypatch.setattr(sys.modules["policydiff.executor"], "start_method", lambda: "fork")
     monkeypatch.setattr(batch_module, "TIMEOUT_POLL_S", 0.2)
     folder = _small(tmp_path / "corpus")
     (folder / "某县" / "2023.txt").write_text("一、总则\n1.沉睡的文档。\n", encoding="utf-8")
@@ -318,7 +318,7 @@ def _slow_batch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, where: str) -> 
 
 
 def test_a_load_past_the_task_timeout_is_killed_and_recorded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    summary = _slow_batch(tmp_path, monkeypatch, "parse")
+    summary = _slow_batch(tmp_path, monkeypatch, "document_of")
     assert (summary.done, summary.failed, summary.documents_failed) == (0, 2, 1)
     docs = {r["year"]: r["error"] for r in read_table(tmp_path / "out", "documents").to_pylist()}
     assert "took longer than 1 s (--task-timeout)" in docs[2023] and docs[2022] is None and docs[2024] is None

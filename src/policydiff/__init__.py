@@ -19,39 +19,54 @@ if TYPE_CHECKING:  # what ``__getattr__`` imports on first use, for type checker
     from .codec import dumps, loads
     from .compare import CompareOptions
     from .model import (
+        Added,
         Change,
+        ChangeBase,
         CommitmentChange,
         Comparison,
+        Condensed,
         Document,
         InputError,
+        Merged,
         Node,
         NumberChange,
         OptionsError,
         PolicyDiffError,
+        Removed,
+        Reworded,
         Role,
         Sentence,
+        Split,
         Terms,
+        Unchanged,
     )
-    from .readers.base import Source
     from .timeline import Timeline, timeline
 
 __all__ = [
+    "Added",
     "AlignOptions",
     "BatchSummary",
     "Change",
+    "ChangeBase",
     "CommitmentChange",
     "CompareOptions",
     "Comparison",
+    "Condensed",
     "Document",
     "InputError",
+    "Merged",
     "Node",
     "NumberChange",
     "OptionsError",
     "PolicyDiffError",
+    "Removed",
+    "Reworded",
     "Role",
     "Sentence",
+    "Split",
     "Terms",
     "Timeline",
+    "Unchanged",
     "batch",
     "compare",
     "dumps",
@@ -63,8 +78,9 @@ __all__ = [
 
 __version__ = "0.1.0"
 
-_MODEL = ("Change", "CommitmentChange", "Comparison", "Document", "InputError", "Node", "NumberChange", "OptionsError",
-          "PolicyDiffError", "Role", "Sentence", "Terms")
+_MODEL = ("Added", "Change", "ChangeBase", "CommitmentChange", "Comparison", "Condensed", "Document", "InputError",
+          "Merged", "Node", "NumberChange", "OptionsError", "PolicyDiffError", "Removed", "Reworded", "Role",
+          "Sentence", "Split", "Terms", "Unchanged")
 
 _LAZY = {
     **dict.fromkeys(_MODEL, "model"),
@@ -164,31 +180,9 @@ def read(path: str | os.PathLike[str], roles: Mapping[str, Role] | None = None, 
             limits of ``policydiff.limits`` (lines, nodes, sentences).
         OptionsError: a role override names no node, or no role.
     """
-    from .sources import read_source
+    from .pipeline import load
 
-    return _document(read_source(path, allow_private=allow_private), roles)
-
-
-def _document(src: Source, roles: Mapping[str, Role] | None = None) -> Document:
-    """A decoded source checked against the input limits, parsed and given its anatomy: what ``read`` does
-    after reading (the CLI's ``-`` for standard input comes here with the bytes it read)."""
-    import attrs
-
-    from .anatomy import annotate
-    from .limits import check_document, check_text
-    from .model import InputError
-    from .structure import parse as _parse
-    from .text import all_blank
-
-    if all_blank(src.text):
-        raise InputError(src.path, "holds no visible text (only whitespace, zero-width or control characters)",
-                         "give a file that holds the document's text")
-    check_text(src.path, src.text)
-    doc = _parse(src.text, path=src.path, metadata=src.metadata, source_format=src.source_format)
-    check_document(doc)
-    if src.warnings:  # what the reader had to guess comes before what the parser noticed
-        doc = attrs.evolve(doc, warnings=src.warnings + doc.warnings)
-    return annotate(doc, roles)
+    return load(path, roles, allow_private=allow_private)
 
 
 def compare(old: Document, new: Document, options: CompareOptions | None = None) -> Comparison:

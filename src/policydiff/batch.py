@@ -38,7 +38,6 @@ import hashlib
 import importlib.metadata
 import itertools
 import json
-import multiprocessing
 import os
 import re
 import shutil
@@ -53,17 +52,16 @@ from typing import TYPE_CHECKING, Any, Literal, TextIO, TypeVar
 
 import attrs
 
-from .anatomy import annotate
 from .codec import MAX_JSON_CHARS, document_dict, document_from_data, parse_json
 from .compare import compare
+from .executor import SCHEDULER_TIMEOUT_S, InlineExecutor, dask_client, process_pool, worker_queue
 from .model import Comparison, Document, InputError, NumberChange, OptionsError, PolicyDiffError
+from .pipeline import document_of
 from .readers import fetch as _fetch
-from .readers.base import Source, read_file_capped
-from .readers.html import read_html
+from .readers.base import read_file_capped
 from .safefs import FolderLock, private_dir, remove, write_bytes, write_text
 from .safefs import read_bytes as read_private
-from .sources import read_bytes
-from .structure import parse
+from .sources import read_source_bytes
 from .terms import document_terms
 
 if TYPE_CHECKING:  # pyarrow is imported where a table is read or written: `import policydiff` stays light
@@ -87,10 +85,6 @@ YEAR_STEM = re.compile(r"^(\d{4})$")
 PROGRESS_EVERY_S = 2.0
 """Seconds between progress lines on stderr: often enough to see a run move, rarely enough that a log of
 a 10^5-pair run stays readable."""
-
-SCHEDULER_TIMEOUT_S = 20
-"""Seconds to wait for the Dask scheduler to answer: a cluster that is up answers in well under a second;
-a wrong address should fail while the user is still watching."""
 
 RUN_PAIRS = 16
 """Most consecutive pairs in one task of the local engine. A worker process keeps what it computed of a
@@ -473,18 +467,6 @@ def _read_bytes(source: str) -> bytes:
     return read_file_capped(source)
 
 
-def _read(source: str) -> tuple[bytes, Source]:
-    """Bytes (for the content hash) and decoded source of one document, read once: a web page is decoded
-    with its declared charset as ``policydiff.read`` does."""
-    if _fetch.is_url(source):
-        resp = _fetch.download(source)
-        if _fetch.is_html(resp):
-            return resp.data, read_html(_fetch.decode_page(resp), source)
-        return resp.data, read_bytes(resp.data, source)
-    data = read_file_capped(source)
-    return data, read_bytes(data, source)
-
-
 def hash_entry(entry: Entry) -> str:
     """SHA-256 of the document's bytes, or ``""`` when they cannot be read (the load task records why)."""
     try:
@@ -505,8 +487,8 @@ def load_entry(entry: Entry, out: str) -> Loaded:
     doc: Document | None = None
     error: str | None = None
     try:
-        data, src = _read(entry.source)
-        doc = annotate(parse(src.text, path=src.path, metadata=src.metadata, source_format=src.source_format))
+        data, src = read_source_bytes(entry.source)
+        doc = document_of(src)  # what ``policydiff.read`` does, input limits included
     except Exception as exc:  # any failure of one document is recorded, never fatal
         error = _error_text(exc)
     sha = hashlib.sha256(data).hexdigest() if data else ""
@@ -717,18 +699,6 @@ def pairs_from_cache(run: tuple[Pair, ...], out: str, cache: str, tid: int | Non
     return results
 
 
-class _InlineExecutor(cf.Executor):
-    """Runs each task at submit time in this process: the 1-process baseline, with no pool around it."""
-
-    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> cf.Future[Any]:
-        fut: cf.Future[Any] = cf.Future()
-        try:
-            fut.set_result(fn(*args, **kwargs))
-        except BaseException as exc:  # handed to the caller through the future
-            fut.set_exception(exc)
-        return fut
-
-
 # --- the client ------------------------------------------------------------------------------------------
 
 class _Progress:
@@ -875,17 +845,6 @@ def _tidy_folder(folder: Path, keep: set[Path]) -> None:
         os.close(top)
 
 
-def _start_method() -> str:
-    """``fork`` when this process runs no other thread: the workers inherit the imported modules (pyarrow,
-    scipy, lxml: 1–3 s of imports per worker otherwise, a tenth of a 50-pair run). With threads (a Dask
-    client, a server embedding policydiff) forking can deadlock on a lock held by another thread, so then
-    ``forkserver`` (``spawn`` where there is none), which needs the caller's ``if __name__ == "__main__"``."""
-    methods = multiprocessing.get_all_start_methods()
-    if "fork" in methods and threading.active_count() == 1:
-        return "fork"
-    return "forkserver" if "forkserver" in methods else "spawn"
-
-
 class _LocalEngine:
     """``ProcessPoolExecutor`` over all cores (or ``workers``); documents shared through ``OUT/_cache``."""
 
@@ -897,15 +856,13 @@ class _LocalEngine:
         self.pool: cf.Executor
         self.watch: Any = None
         if self.workers == 1:
-            self.pool = _InlineExecutor()
+            self.pool = InlineExecutor()
         else:
-            context = multiprocessing.get_context(_start_method())
-            self.watch = context.SimpleQueue()
+            self.watch = worker_queue()
             self.pool = self._new_pool()
 
     def _new_pool(self) -> cf.ProcessPoolExecutor:
-        return cf.ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context(_start_method()),
-                                      initializer=_worker_init, initargs=(self.watch,))
+        return process_pool(self.workers, initializer=_worker_init, initargs=(self.watch,))
 
     def close(self) -> None:
         self.pool.shutdown(wait=True, cancel_futures=True)
@@ -1074,17 +1031,7 @@ class _DaskEngine:
 
     def __init__(self, scheduler: str, task_timeout: float | None = TASK_TIMEOUT_S) -> None:
         self.task_timeout = task_timeout
-        try:
-            import distributed
-        except ImportError:
-            raise OptionsError(f"--scheduler {scheduler}: dask.distributed is not installed; "
-                               "pip install 'policydiff[dask]'") from None
-        try:
-            client_class: Any = distributed.Client
-            self.client: Any = client_class(scheduler, timeout=f"{SCHEDULER_TIMEOUT_S}s")
-        except (OSError, TimeoutError, ValueError) as exc:
-            raise OptionsError(f"--scheduler {scheduler}: cannot reach the scheduler ({exc}); "
-                               "start one with `dask scheduler` or check the address") from exc
+        self.client: Any = dask_client(scheduler)
 
     def close(self) -> None:
         self.client.close()

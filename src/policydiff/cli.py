@@ -144,10 +144,10 @@ def _working_on(*paths: Path | None) -> None:
 def _read(path: Path, roles: dict[str, Role] | None = None, allow_private: bool = False) -> Document:
     """``policydiff.read``, or standard input when the name is ``-`` (read whole, within the file limit,
     then detected and parsed like a file: text in any supported encoding, HTML, PDF, DOCX or OFD)."""
-    from . import _document, read
+    from .pipeline import document_of, load
 
     if str(path) != STDIN:
-        return read(path, roles, allow_private=allow_private)
+        return load(path, roles, allow_private=allow_private)
     from .readers.base import MAX_FILE_BYTES
     from .sources import read_bytes
 
@@ -159,7 +159,7 @@ def _read(path: Path, roles: dict[str, Role] | None = None, allow_private: bool 
     if len(data) > MAX_FILE_BYTES:
         raise _fail(f"<stdin>: sent more than the {MAX_FILE_BYTES // 2**20} MiB input limit; give the document "
                     "itself")
-    return _document(read_bytes(data, "<stdin>"), roles)
+    return document_of(read_bytes(data, "<stdin>"), roles)
 
 
 def _files() -> str:
@@ -367,6 +367,9 @@ def timeline_command(
     cache_dir: Annotated[Path | None, typer.Option("--cache-dir", metavar="DIR", help="Where pairwise results are "
                                                    "kept (default: $XDG_CACHE_HOME/policydiff).")] = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the cache.")] = False,
+    scheduler: Annotated[str | None, typer.Option(metavar="tcp://HOST:PORT",
+                                                  help="Run the comparisons on this Dask scheduler (needs "
+                                                       "policydiff[dask]).")] = None,
     lang: Annotated[Lang, typer.Option(metavar="zh|en", help="Language of labels.")] = Lang.zh,
     color: Annotated[Color, typer.Option(metavar="auto|always|never",
                                          help="Colour of the progress bar on stderr: auto (only on a terminal, "
@@ -390,7 +393,7 @@ def timeline_command(
         paths = collect_paths(files)
         _check_output(output, tuple(Path(p) for p in paths))
         if progress_bar is None:
-            tl = timeline(paths, terms=term or (), jobs=jobs,
+            tl = timeline(paths, terms=term or (), jobs=jobs, scheduler=scheduler,
                           cache_dir=None if no_cache else (cache_dir or default_cache_dir()))
         else:
             with progress_bar:
@@ -400,7 +403,7 @@ def timeline_command(
                     progress_bar.update(task, completed=done, total=total)
                     progress_bar.refresh()
 
-                tl = timeline(paths, terms=term or (), jobs=jobs, progress=report,
+                tl = timeline(paths, terms=term or (), jobs=jobs, progress=report, scheduler=scheduler,
                               cache_dir=None if no_cache else (cache_dir or default_cache_dir()))
     except PolicyDiffError as exc:
         raise _fail(str(exc)) from exc

@@ -27,6 +27,7 @@ from .limits import MAX_CHARS, check_document
 from .model import (
     CHANGE_KINDS,
     Change,
+    ChangeBase,
     CommitmentChange,
     Comparison,
     Document,
@@ -34,12 +35,14 @@ from .model import (
     Link,
     Nearest,
     Node,
+    NodeIndex,
     NumberChange,
     Sentence,
     Span,
     StrengthShift,
     Term,
     Terms,
+    make_change,
     summarize,
 )
 
@@ -252,7 +255,7 @@ def _allowed(cls: type, field: str) -> tuple[Any, ...]:
 NODE_KINDS = _allowed(Node, "kind")
 ROLES = _allowed(Node, "role")
 FRONT_ROLES = _allowed(Node, "front_role")
-CHANGE_LEVELS = _allowed(Change, "level")
+CHANGE_LEVELS = _allowed(ChangeBase, "level")
 QUANTITY_KINDS = _allowed(NumberChange, "kind")
 TERM_KINDS = _allowed(Term, "kind")
 DIRECTIONS = _allowed(StrengthShift, "direction")
@@ -353,7 +356,7 @@ class _Side:
     def __init__(self, doc: Document) -> None:
         self.doc = doc
         self.length = len(doc.text)
-        self.nodes = {n.id: n for n in doc.nodes()}
+        self.nodes = NodeIndex.of(doc).node
 
     def span(self, v: Any, where: str) -> Span:
         return _span_in(v, where, self.length)
@@ -476,8 +479,8 @@ def _change_of(v: Any, where: str, old: _Side, new: _Side) -> Change:
         nearest = Nearest(id=_opt(_str, x["id"], f"{at}.id"), label=_str(x["label"], f"{at}.label"),
                           title=_str(x["title"], f"{at}.title"), similarity=_float(x["similarity"], f"{at}.similarity"),
                           reason=_one_of(x["reason"], f"{at}.reason", REASONS))
-    return Change(
-        kind=_one_of(c["kind"], f"{where}.kind", CHANGE_KINDS),
+    return make_change(
+        _one_of(c["kind"], f"{where}.kind", CHANGE_KINDS),
         level=_one_of(c["level"], f"{where}.level", CHANGE_LEVELS),
         old=tuple(old.node(n, f"{where}.old[{i}]") for i, n in enumerate(_list(c["old"], f"{where}.old"))),
         new=tuple(new.node(n, f"{where}.new[{i}]") for i, n in enumerate(_list(c["new"], f"{where}.new"))),

@@ -18,9 +18,11 @@ from .model import (
     Comparison,
     Document,
     Node,
+    NodeIndex,
     NumberChange,
     StrengthShift,
     Terms,
+    make_change,
 )
 from .numbers import pair_numbers
 from .strength import strength_shifts
@@ -40,38 +42,11 @@ class CompareOptions:
     """A TOML file of extra strength words merged over the shipped scale (``docs/facts.md``)."""
 
 
-@attrs.frozen
-class _Tree:
-    """One document's lookups, built once: node by id, parent by id, top-level part by id, order."""
-
-    node: dict[str, Node]
-    parent: dict[str, Node | None]
-    part: dict[str, str]
-    order: dict[str, int]
-
-    @classmethod
-    def of(cls, doc: Document) -> _Tree:
-        node: dict[str, Node] = {}
-        parent: dict[str, Node | None] = {}
-        part: dict[str, str] = {}
-
-        def walk(n: Node, up: Node | None, top: str) -> None:
-            for c in n.children:
-                name = top or ("前言" if c.kind == "front" else c.heading)
-                node[c.id] = c
-                parent[c.id] = up
-                part[c.id] = name
-                walk(c, c, name)
-
-        walk(doc.root, None, "")
-        return cls(node=node, parent=parent, part=part, order={k: i for i, k in enumerate(node)})
-
-
 def compare(old: Document, new: Document, options: CompareOptions | None = None) -> Comparison:
     """Compare two parsed documents."""
     opts = options or CompareOptions()
     alignment = align(old, new, opts.align)
-    ot, nt = _Tree.of(old), _Tree.of(new)
+    ot, nt = NodeIndex.of(old), NodeIndex.of(new)
     news_of_old = {i: e.new for e in alignment.edits for i in e.old}
     changes = [_change(e, ot, nt, news_of_old, alignment, opts) for e in alignment.edits]
     ordered = _in_new_order(changes, alignment.edits, ot, nt, news_of_old)
@@ -116,7 +91,7 @@ def _metadata_changes(old: Document, new: Document) -> tuple[tuple[str, str | No
                  if not same(old.metadata.get(k), new.metadata.get(k)) and k != "页面标题")
 
 
-def _in_new_order(changes: list[Change], edits: tuple[Edit, ...], ot: _Tree, nt: _Tree,
+def _in_new_order(changes: list[Change], edits: tuple[Edit, ...], ot: NodeIndex, nt: NodeIndex,
                   news_of_old: dict[str, tuple[str, ...]]) -> tuple[Change, ...]:
     """Changes as the new document reads; a removed node after the counterpart of its old predecessor."""
     cursor = -1.0
@@ -137,7 +112,7 @@ def _in_new_order(changes: list[Change], edits: tuple[Edit, ...], ot: _Tree, nt:
     return tuple(c for _, c in keyed)
 
 
-def _change(e: Edit, ot: _Tree, nt: _Tree, news_of_old: dict[str, tuple[str, ...]], alignment: Alignment,
+def _change(e: Edit, ot: NodeIndex, nt: NodeIndex, news_of_old: dict[str, tuple[str, ...]], alignment: Alignment,
             opts: CompareOptions) -> Change:
     olds = tuple(ot.node[i] for i in e.old)
     news = tuple(nt.node[j] for j in e.new)
@@ -155,11 +130,11 @@ def _change(e: Edit, ot: _Tree, nt: _Tree, news_of_old: dict[str, tuple[str, ...
         top = olds[0].id.split(".")[0]
         targets = sorted(news_of_old.get(top, ()), key=lambda j: nt.order[j])
         part = nt.part[targets[0]] if targets else part
-    return Change(kind=e.kind, level=level, old=olds, new=news, moved=e.moved, similarity=e.similarity,
-                  commitments=commitments, inline=inline,
-                  old_parent=op.heading if op is not None else None,
-                  new_parent=np_.heading if np_ is not None else None, part=part,
-                  evidence=e.evidence, nearest=e.nearest)
+    return make_change(e.kind, level=level, old=olds, new=news, moved=e.moved, similarity=e.similarity,
+                       commitments=commitments, inline=inline,
+                       old_parent=op.heading if op is not None else None,
+                       new_parent=np_.heading if np_ is not None else None, part=part,
+                       evidence=e.evidence, nearest=e.nearest)
 
 
 def _commitments(e: Edit, olds: tuple[Node, ...], news: tuple[Node, ...],

@@ -11,11 +11,17 @@ is exactly the node's own text as written, line breaks of hard-wrapped lines inc
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from decimal import Decimal
-from typing import Literal
+from typing import Any, ClassVar, Literal, TypeAlias
 
 import attrs
+
+if sys.version_info >= (3, 11):
+    from typing import assert_never as assert_never
+else:  # typing_extensions comes with typer, a dependency; re-exported for the renderers' ``match``
+    from typing_extensions import assert_never as assert_never
 
 NodeKind = Literal["document", "front", "part", "section", "measure", "item", "paragraph"]
 """``front`` is front matter (see ``Node.front_role``); the others are levels of the body."""
@@ -157,6 +163,42 @@ class Document:
         raise KeyError(node_id)
 
 
+FRONT_PART = "前言"
+"""The part front matter is counted under (``Change.part``), as a reader names what precedes 一、."""
+
+
+@attrs.frozen
+class NodeIndex:
+    """One document's lookups by node id, built in one walk of the tree: the one index the stages and the
+    decoder share (the aligner keeps its own array-based one for its vectors)."""
+
+    node: dict[str, Node] = attrs.field(hash=False)
+    parent: dict[str, Node | None] = attrs.field(hash=False)
+    """The parent of each node; None for a top-level node (the root is not a parent anyone cites)."""
+    part: dict[str, str] = attrs.field(hash=False)
+    """Heading of the top-level part each node is under (its own heading at top level; ``FRONT_PART`` for
+    front matter): what summaries count changes by."""
+    order: dict[str, int] = attrs.field(hash=False)
+    """Position of each node in document order."""
+
+    @classmethod
+    def of(cls, doc: Document) -> NodeIndex:
+        node: dict[str, Node] = {}
+        parent: dict[str, Node | None] = {}
+        part: dict[str, str] = {}
+
+        def walk(n: Node, up: Node | None, top: str) -> None:
+            for c in n.children:
+                name = top or (FRONT_PART if c.kind == "front" else c.heading)
+                node[c.id] = c
+                parent[c.id] = up
+                part[c.id] = name
+                walk(c, c, name)
+
+        walk(doc.root, None, "")
+        return cls(node=node, parent=parent, part=part, order={k: i for i, k in enumerate(node)})
+
+
 @attrs.frozen
 class Quantity:
     """One quantity in a sentence: ``国内生产总值增长5.5%左右``."""
@@ -251,10 +293,18 @@ class CommitmentChange:
 
 
 @attrs.frozen
-class Change:
-    """What became of one or more nodes: one entry of a comparison."""
+class ChangeBase:
+    """What became of one or more nodes: one entry of a comparison. The fields every kind shares.
 
-    kind: ChangeKind
+    A change is one of the closed set of classes below (``Unchanged``, ``Reworded``, ``Split``, ``Merged``,
+    ``Condensed``, ``Added``, ``Removed``), so that code can ``match`` on the class and have the type
+    checker tell it when a kind is forgotten (``Change`` is their union; see ``docs/json-format.md``).
+    Every class keeps the same fields, even those always empty for its kind (``old`` of ``Added``),
+    because the JSON of a change has one shape and code written against the one ``Change`` record of
+    earlier versions reads ``c.kind``, ``c.old`` and ``c.new`` of any change; ``kind`` is a class
+    attribute, the JSON's tag."""
+
+    kind: ClassVar[ChangeKind]
     level: NodeKind
     old: tuple[Node, ...]
     new: tuple[Node, ...]
@@ -273,6 +323,81 @@ class Change:
     """Sentence links that support the pairing (reworded, split, merged, condensed)."""
     nearest: Nearest | None = None
     """For added and removed changes: the closest candidate on the other side and why not paired."""
+
+
+@attrs.frozen
+class Unchanged(ChangeBase):
+    """The same text in both years (renumbered or moved, perhaps: see ``moved``)."""
+
+    kind: ClassVar[Literal["unchanged"]] = "unchanged"
+
+
+@attrs.frozen
+class Reworded(ChangeBase):
+    """One old node and one new node, paired, whose text differs."""
+
+    kind: ClassVar[Literal["reworded"]] = "reworded"
+
+
+@attrs.frozen
+class Split(ChangeBase):
+    """One old node became several new ones (``new`` holds them all)."""
+
+    kind: ClassVar[Literal["split"]] = "split"
+
+
+@attrs.frozen
+class Merged(ChangeBase):
+    """Several old nodes became one new node that keeps most of their content."""
+
+    kind: ClassVar[Literal["merged"]] = "merged"
+
+
+@attrs.frozen
+class Condensed(ChangeBase):
+    """Several old nodes summed up in one new node shorter than half their text (an end-of-term report)."""
+
+    kind: ClassVar[Literal["condensed"]] = "condensed"
+
+
+@attrs.frozen
+class Added(ChangeBase):
+    """A new node with no counterpart in the old document (``old`` is empty; ``nearest`` says why)."""
+
+    kind: ClassVar[Literal["added"]] = "added"
+
+
+@attrs.frozen
+class Removed(ChangeBase):
+    """An old node with no counterpart in the new document (``new`` is empty; ``nearest`` says why)."""
+
+    kind: ClassVar[Literal["removed"]] = "removed"
+
+
+Change: TypeAlias = Unchanged | Reworded | Split | Merged | Condensed | Added | Removed
+"""Any change: the closed union a ``match`` can exhaust (``case Added(): … case _: assert_never(c)``).
+At run time it is a ``types.UnionType``, so ``isinstance(x, Change)`` works too."""
+
+CHANGE_TYPES: dict[ChangeKind, type[Change]] = {
+    "unchanged": Unchanged, "reworded": Reworded, "split": Split, "merged": Merged, "condensed": Condensed,
+    "added": Added, "removed": Removed}
+"""The class of each kind: what the aligner's edits and the JSON decoder build changes with."""
+
+
+def make_change(kind: ChangeKind, **fields: Any) -> Change:
+    """The change of ``kind`` with these fields (those of ``ChangeBase``): for code that holds the kind as
+    a string, as the aligner's edits and the JSON do.
+
+    >>> make_change("added", level="measure", old=(), new=()).kind
+    'added'
+    """
+    return CHANGE_TYPES[kind](**fields)
+
+
+def with_kind(change: Change, kind: ChangeKind, **fields: Any) -> Change:
+    """The same change recast as another kind (``attrs.evolve`` keeps the class, so cannot), with
+    ``fields`` replaced."""
+    return make_change(kind, **{**attrs.asdict(change, recurse=False), **fields})
 
 
 @attrs.frozen

@@ -21,7 +21,7 @@ from .readers import fetch as _fetch
 from .readers.base import MAX_TEXT_BYTES, Source, ZipReader, read_file_capped
 from .readers.html import looks_like_html, read_html
 
-__all__ = ["Source", "decode_text", "read_bytes", "read_source", "read_url"]
+__all__ = ["Source", "decode_text", "read_bytes", "read_source", "read_source_bytes", "read_url"]
 
 _MAGIC: tuple[tuple[bytes, str, str], ...] = (
     (b"\x89PNG", "a PNG image", "policydiff reads text, HTML, PDF, DOCX or OFD; run OCR and save the text"),
@@ -43,10 +43,18 @@ def read_source(path: str | os.PathLike[str], *, allow_private: bool = False) ->
         InputError: the path is missing, a directory or a device, or the file is empty, binary, an
             image, a scanned PDF, over the input limits, or text in no encoding we can decode.
     """
+    return read_source_bytes(path, allow_private=allow_private)[1]
+
+
+def read_source_bytes(path: str | os.PathLike[str], *, allow_private: bool = False) -> tuple[bytes, Source]:
+    """``read_source``, with the bytes it read: for the batch's content hash, which must be of the very
+    bytes decoded (a second read could see another file, or another page of a URL)."""
     p = os.fspath(path)
     if _fetch.is_url(p):
-        return read_url(p, allow_private=allow_private)[0]
-    return read_bytes(read_file_capped(p), p)
+        data, src, _ = _read_url(p, allow_private=allow_private, attachments=False)
+        return data, src
+    data = read_file_capped(p)
+    return data, read_bytes(data, p)
 
 
 def read_url(url: str, *, timeout: float = _fetch.FETCH_TIMEOUT,
@@ -56,6 +64,12 @@ def read_url(url: str, *, timeout: float = _fetch.FETCH_TIMEOUT,
     The kind is decided by the bytes when they contradict the content type, and a page's declared
     charset only when it fits the bytes; either case is a warning in ``Source.warnings``.
     """
+    _, src, found = _read_url(url, timeout=timeout, allow_private=allow_private)
+    return src, found
+
+
+def _read_url(url: str, *, timeout: float = _fetch.FETCH_TIMEOUT, allow_private: bool = False,
+              attachments: bool = True) -> tuple[bytes, Source, list[_fetch.Attachment]]:
     from lxml import etree
     from lxml import html as lxml_html
 
@@ -65,16 +79,18 @@ def read_url(url: str, *, timeout: float = _fetch.FETCH_TIMEOUT,
     notes = (note,) if note else ()
     if not html_page:
         src = read_bytes(resp.data, url)
-        return attrs.evolve(src, warnings=notes + src.warnings), []
+        return resp.data, attrs.evolve(src, warnings=notes + src.warnings), []
     text, charset_notes = _fetch.decode_page_checked(resp)
     src = read_html(text, url)
     src = attrs.evolve(src, warnings=(*notes, *charset_notes, *src.warnings))
+    if not attachments:
+        return resp.data, src, []
     try:
         root = lxml_html.document_fromstring(text.encode("utf-8"), base_url=resp.url,
                                              parser=lxml_html.HTMLParser(encoding="utf-8", huge_tree=True))
     except (etree.ParserError, ValueError):  # the page was parsed once already; links are a bonus
-        return src, []
-    return src, _fetch.attachments(root, resp.url)
+        return resp.data, src, []
+    return resp.data, src, _fetch.attachments(root, resp.url)
 
 
 def read_bytes(data: bytes, path: str = "<bytes>") -> Source:

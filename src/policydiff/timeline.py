@@ -13,14 +13,11 @@ anything is off, never unpickled.
 
 from __future__ import annotations
 
-import concurrent.futures
 import hashlib
 import itertools
 import json
-import multiprocessing
 import os
 import re
-import threading
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
@@ -31,14 +28,14 @@ from typing import Any
 
 import attrs
 
-from .anatomy import annotate
 from .compare import CompareOptions, compare
+from .executor import Executor
 from .model import Document, InputError
 from .numbers import document_quantities
+from .pipeline import Source, document_of, source_of
 from .safefs import PRIVATE_MODE, write_text
 from .safefs import read_bytes as read_private
 from .sources import read_source
-from .structure import parse
 from .terms import document_terms, key_phrases
 from .text import bigrams, dice, normalize
 from .timeline_model import (
@@ -175,21 +172,17 @@ def _compact(old: Document, new: Document) -> dict[str, Any]:
     return {"changes": changes, "phrases": phrases}
 
 
-SourceTuple = tuple[str, dict[str, str], str, str]
-"""(text, metadata, source format, path): what a worker needs to parse a document again."""
-
-
-def _pair_task(chain: list[SourceTuple], want: list[bool]) -> tuple[list[dict[str, Any] | None], list[dict[str, Any]]]:
+def _pair_task(chain: list[Source], want: list[bool]) -> tuple[list[dict[str, Any] | None], list[dict[str, Any]]]:
     """Compare each consecutive pair of ``chain``, parsing every document once (runs in a worker); also
-    summarize the documents flagged in ``want``, so that no document is parsed twice for one run."""
-    docs = [annotate(parse(t, path=p, metadata=m, source_format=f)) for t, m, f, p in chain]
+    summarize the documents flagged in ``want``, so that no document is parsed twice for one run. Parsed
+    by ``pipeline.document_of``, within the input limits, as ``diff`` would."""
+    docs = [document_of(src) for src in chain]
     summaries = [_summarize(d) if w else None for d, w in zip(docs, want, strict=True)]
     return summaries, [_compact(a, b) for a, b in itertools.pairwise(docs)]
 
 
-def _summary_task(src: SourceTuple) -> dict[str, Any]:
-    text, meta, fmt, path = src
-    return _summarize(annotate(parse(text, path=path, metadata=meta, source_format=fmt)))
+def _summary_task(src: Source) -> dict[str, Any]:
+    return _summarize(document_of(src))
 
 
 # --- the cache ------------------------------------------------------------------------------------------
@@ -278,29 +271,13 @@ Progress = Callable[[int, int], None]
 """Called as ``progress(done, total)`` while comparisons finish."""
 
 
-def _source(item: Document | str | os.PathLike[str]) -> SourceTuple:
-    if isinstance(item, Document):
-        return (item.text, dict(item.metadata), item.source_format, item.path)
-    src = read_source(item)
-    return (src.text, dict(src.metadata), src.source_format, src.path)
+def _source(item: Document | str | os.PathLike[str]) -> Source:
+    return source_of(item) if isinstance(item, Document) else read_source(item)
 
 
-def _key(src: SourceTuple) -> str:
-    text, meta, fmt, _ = src
-    blob = json.dumps([text, sorted(meta.items()), fmt], ensure_ascii=False)
+def _key(src: Source) -> str:
+    blob = json.dumps([src.text, sorted(src.metadata.items()), src.source_format], ensure_ascii=False)
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()
-
-
-def _executor(jobs: int) -> concurrent.futures.ProcessPoolExecutor:
-    """Forked workers when this process has a single thread (no re-import, no ``__main__`` guard needed);
-    a fork server otherwise, since forking a threaded parent can deadlock in the child."""
-    methods = multiprocessing.get_all_start_methods()
-    if "fork" in methods and threading.active_count() == 1:
-        method = "fork"
-    else:
-        method = "forkserver" if "forkserver" in methods else "spawn"
-    ctx = multiprocessing.get_context(method)
-    return concurrent.futures.ProcessPoolExecutor(max_workers=jobs, mp_context=ctx)
 
 
 def _chunks(indices: list[int], parts: int) -> list[list[int]]:
@@ -317,7 +294,8 @@ def _chunks(indices: list[int], parts: int) -> list[list[int]]:
 
 def timeline(documents: Sequence[Document | str | os.PathLike[str]], *, terms: Iterable[str] = (),
              jobs: int | None = None, cache_dir: str | os.PathLike[str] | None = None,
-             progress: Progress | None = None, stats: list[RunStats] | None = None) -> Timeline:
+             progress: Progress | None = None, stats: list[RunStats] | None = None,
+             scheduler: str | None = None) -> Timeline:
     """Follow documents of one issuer over the years.
 
     Args:
@@ -327,14 +305,17 @@ def timeline(documents: Sequence[Document | str | os.PathLike[str]], *, terms: I
         cache_dir: where pairwise results are kept between runs; None keeps nothing.
         progress: called with (done, total) as comparisons finish.
         stats: if given, a ``RunStats`` is appended to it.
+        scheduler: ``tcp://HOST:PORT`` of a Dask scheduler to run the comparisons on instead of local
+            processes (``pip install 'policydiff[dask]'``), as ``batch`` does; ``jobs`` is then ignored.
 
     Raises:
-        InputError: a file cannot be read, a year cannot be told, or two documents have the same year.
+        InputError: a file cannot be read, is over the input limits, a year cannot be told, or two
+            documents have the same year.
+        OptionsError: ``jobs`` below 1, or the scheduler cannot be reached.
     """
     sources = [_source(d) for d in documents]
     keys = [_key(s) for s in sources]
     cache = _Cache(Path(cache_dir) if cache_dir is not None else None, _fingerprint())
-    jobs = max(1, jobs if jobs is not None else (os.cpu_count() or 1))
 
     summaries: list[dict[str, Any] | None] = []
     for k in keys:
@@ -350,25 +331,25 @@ def timeline(documents: Sequence[Document | str | os.PathLike[str]], *, terms: I
 
     # The file name (or a cached title) settles most years without parsing; only the others are parsed
     # first, for their titles. Everything else is parsed once, inside the comparison tasks.
-    named = [_year_from_name(src[3]) if summaries[i] is None else None for i, src in enumerate(sources)]
+    named = [_year_from_name(src.path) if summaries[i] is None else None for i, src in enumerate(sources)]
     need_title = [i for i, src in enumerate(sources) if summaries[i] is None and named[i] is None]
-    executor = _executor(jobs) if jobs > 1 and len(sources) > 2 else None
+    # Local processes pay off only with more than one pair; a named cluster is always used.
+    engine = Executor(jobs if scheduler is not None or len(sources) > 2 else 1, scheduler)
     try:
-        results = (executor.map(_summary_task, [sources[i] for i in need_title]) if executor is not None
-                   else map(_summary_task, [sources[i] for i in need_title]))
-        for i, value in zip(need_title, results, strict=True):
-            store(i, value)
+        titled = [engine.submit(_summary_task, sources[i]) for i in need_title]
+        for i, fut in zip(need_title, titled, strict=True):
+            store(i, fut.result())
         years: list[int] = []
         for i, src in enumerate(sources):
             settled = summaries[i]
-            years.append(named[i] or document_year(src[3], settled["title"] if settled else "", src[1]))
+            years.append(named[i] or document_year(src.path, settled["title"] if settled else "", src.metadata))
         seen: dict[int, str] = {}
         for y, src in zip(years, sources, strict=True):
-            if y in seen and os.path.abspath(seen[y]) == os.path.abspath(src[3]):
-                raise InputError(src[3], "is named twice", "name each year's document once")
+            if y in seen and os.path.abspath(seen[y]) == os.path.abspath(src.path):
+                raise InputError(src.path, "is named twice", "name each year's document once")
             if y in seen:
-                raise InputError(src[3], f"is for {y}, like {seen[y]}", "give one document per year")
-            seen[y] = src[3]
+                raise InputError(src.path, f"is for {y}, like {seen[y]}", "give one document per year")
+            seen[y] = src.path
         order = sorted(range(len(sources)), key=lambda i: years[i])
         sources = [sources[i] for i in order]
         keys = [keys[i] for i in order]
@@ -385,9 +366,9 @@ def timeline(documents: Sequence[Document | str | os.PathLike[str]], *, terms: I
         total, done = len(pairs), len(pairs) - len(missing)
         if progress is not None:
             progress(done, total)
-        chunks = _chunks(missing, jobs * TASKS_PER_JOB)
+        chunks = _chunks(missing, engine.workers * TASKS_PER_JOB)
         assigned: set[int] = set()
-        tasks: list[tuple[list[int], list[SourceTuple], list[bool]]] = []
+        tasks: list[tuple[list[int], list[Source], list[bool]]] = []
         for chunk in chunks:
             members = list(range(chunk[0], chunk[-1] + 2))
             want = [summaries[j] is None and j not in assigned for j in members]
@@ -408,30 +389,25 @@ def timeline(documents: Sequence[Document | str | os.PathLike[str]], *, terms: I
             if progress is not None:
                 progress(done, total)
 
-        if executor is not None and (len(tasks) > 1 or alone):
-            lone = {executor.submit(_summary_task, sources[j]): j for j in alone}
-            futures = {executor.submit(_pair_task, chain, want): (members, chunk)
-                       for (members, chain, want), chunk in zip(tasks, chunks, strict=True)}
-            every: list[concurrent.futures.Future[Any]] = [*futures, *lone]
-            for fut in concurrent.futures.as_completed(every):
-                if fut in lone:
-                    store(lone[fut], fut.result())
-                else:
-                    collect(*futures[fut], fut.result())
-        else:
-            for j in alone:
-                store(j, _summary_task(sources[j]))
-            for (members, chain, want), chunk in zip(tasks, chunks, strict=True):
-                collect(members, chunk, _pair_task(chain, want))
+        if engine.client is None and len(tasks) <= 1 and not alone:  # one task: no worker to start for it
+            engine.close()
+            engine = Executor(1)
+        lone = {engine.submit(_summary_task, sources[j]): j for j in alone}
+        futures = {engine.submit(_pair_task, chain, want): (members, chunk)
+                   for (members, chain, want), chunk in zip(tasks, chunks, strict=True)}
+        for fut in engine.as_completed([*futures, *lone]):
+            if fut in lone:
+                store(lone[fut], fut.result())
+            else:
+                collect(*futures[fut], fut.result())
     finally:
-        if executor is not None:
-            executor.shutdown()
+        engine.close()
     if stats is not None:
         stats.append(RunStats(pairs_computed=len(missing), pairs_cached=total - len(missing),
                               documents_parsed=parsed))
     done_summaries = [x for x in summaries if x is not None]
     done_pairs = [p for p in pairs if p is not None]
-    docs = tuple(TimelineDocument(year=y, path=src[3], title=s["title"], key=k)
+    docs = tuple(TimelineDocument(year=y, path=src.path, title=s["title"], key=k)
                  for y, src, s, k in zip(years, sources, done_summaries, keys, strict=True))
     return Timeline(
         documents=docs,
@@ -579,13 +555,13 @@ def _series(years: list[int], summaries: list[dict[str, Any]]) -> tuple[Series, 
 
 # --- phrases --------------------------------------------------------------------------------------------
 
-def _phrases(years: list[int], summaries: list[dict[str, Any]], sources: list[SourceTuple],
+def _phrases(years: list[int], summaries: list[dict[str, Any]], sources: list[Source],
              asked: tuple[str, ...], pairs: list[dict[str, Any]]) -> tuple[Phrase, ...]:
     """Asked-for phrases first, then key phrases (both plain counts), then quoted slogans and named
     documents by first year."""
     out = []
     keyed = [p for pair in pairs for p in pair.get("phrases", [])]
-    squashed = [_squash(normalize(src[0])) for src in sources] if asked or keyed else []
+    squashed = [_squash(normalize(src.text)) for src in sources] if asked or keyed else []
     wanted = dict.fromkeys(_squash(normalize(t)) for t in asked if _squash(t))
     for term in wanted:
         counts = tuple((y, n) for y, text in zip(years, squashed, strict=True) if (n := text.count(term)))

@@ -13,7 +13,7 @@ from __future__ import annotations
 import csv
 import io
 
-from ..model import Change, Comparison
+from ..model import Added, Change, Comparison, Condensed, Merged, Removed, Reworded, Split, Unchanged, assert_never
 from .common import View, heading
 from .safe import spreadsheet_row
 
@@ -29,10 +29,15 @@ BOM = "\ufeff"
 def _row(v: View, c: Change) -> list[str]:
     count = {k: sum(1 for cc in c.commitments if cc.kind == k) for k in ("added", "removed")}
     reworded = sum(1 for cc in c.commitments if cc.kind not in ("unchanged", "added", "removed"))
-    if c.kind == "added":
-        count["added"] = sum(len(n.sentences) for n in c.new)
-    elif c.kind == "removed":
-        count["removed"] = sum(len(n.sentences) for n in c.old)
+    match c:  # an unpaired node has no commitments: all its sentences are added or removed
+        case Added():
+            count["added"] = sum(len(n.sentences) for n in c.new)
+        case Removed():
+            count["removed"] = sum(len(n.sentences) for n in c.old)
+        case Unchanged() | Reworded() | Split() | Merged() | Condensed():
+            pass
+        case _:
+            assert_never(c)
     return [c.kind, "1" if c.moved else "0",
             v.loc(c.old, "old") if c.old else "", v.loc(c.new, "new") if c.new else "",
             " / ".join(heading(n, v.w) for n in c.old), " / ".join(heading(n, v.w) for n in c.new),

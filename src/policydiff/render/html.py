@@ -25,7 +25,22 @@ from lxml import etree
 from lxml import html as lxml_html
 from lxml.builder import E  # type: ignore[import-not-found, unused-ignore]
 
-from ..model import Change, CommitmentChange, Comparison, Node, is_changed, summarize
+from ..model import (
+    Added,
+    Change,
+    CommitmentChange,
+    Comparison,
+    Condensed,
+    Merged,
+    Node,
+    Removed,
+    Reworded,
+    Split,
+    Unchanged,
+    assert_never,
+    is_changed,
+    summarize,
+)
 from .common import Highlight, View, clip, doc_name, highlights, node_of_sentence
 from .labels import COUNT_KINDS, FILTERS, KIND_LABELS, REASONS, filter_label, part_name
 
@@ -382,34 +397,25 @@ def _row(v: View, i: int, c: Change) -> str:
     if c.moved:
         cell.append(_el("p", {"class": "note"}, _text(f"{w['moved_from']} {part_name(c.old_parent or '', v.lang)} "
                                                       f"{w['moved_to']} {part_name(c.new_parent or '', v.lang)}")))
-    if c.kind in ("split", "merged", "condensed"):
-        key = {"split": "split_into", "merged": "merged_from", "condensed": "condensed_from"}[c.kind]
-        others, side = (c.new, "new") if c.kind == "split" else (c.old, "old")
-        cell.append(_el("p", {"class": "note"}, _text(f"{w[key]} "),
-                        *_interleave([_link(v, n.id, side) for n in others], "、")))
-    if c.evidence and c.kind in ("split", "merged", "condensed"):
-        links = [_el("li", {}, _el("span", {"class": "chip"}, _text(lo)), _text(clip(ot)), " → ",
-                     _el("span", {"class": "chip"}, _text(ln)), _text(clip(nt)), f" ({score:.2f})")
-                 for lo, ot, ln, nt, score in v.evidence(c)]
-        cell.append(_el("details", {"class": "evidence"},
-                        _el("summary", {}, _text(w["evidence"].format(n=len(c.evidence)))), _el("ul", {}, *links)))
-    if c.nearest is not None and c.kind in ("added", "removed"):
-        nb = c.nearest
-        reason = REASONS[v.lang].get(nb.reason, nb.reason)
-        side = "old" if c.kind == "added" else "new"
-        where = _link(v, nb.id, side) if nb.id else _text(nb.label)
-        cell.append(_el("p", {"class": "note"}, _text(f"{w['nearest']}：" if v.lang == "zh" else f"{w['nearest']}: "),
-                        where, _text(f" {nb.title} ({w['similarity']} {nb.similarity:.2f}; {reason})")))
-    if c.kind == "added":
-        cell.append(_el("div", {"class": "s k-added"}, _el("div", {"class": "o empty", "data-side": w["old"]}),
-                        _el("div", {"class": "n", "data-side": w["new"]},
-                            *[_ins_s(n.title + n.body) for n in c.new])))
-    elif c.kind == "removed":
-        cell.append(_el("div", {"class": "s k-removed"},
-                        _el("div", {"class": "o", "data-side": w["old"]}, *[_del_s(n.title + n.body) for n in c.old]),
-                        _el("div", {"class": "n empty", "data-side": w["new"]})))
-    else:
-        _sentences(v, c, cell, skip=c.new[0].title if same_title else "")
+    match c:
+        case Added():
+            cell += _nearest(v, c, "old")
+            cell.append(_el("div", {"class": "s k-added"}, _el("div", {"class": "o empty", "data-side": w["old"]}),
+                            _el("div", {"class": "n", "data-side": w["new"]},
+                                *[_ins_s(n.title + n.body) for n in c.new])))
+        case Removed():
+            cell += _nearest(v, c, "new")
+            cell.append(_el("div", {"class": "s k-removed"},
+                            _el("div", {"class": "o", "data-side": w["old"]},
+                                *[_del_s(n.title + n.body) for n in c.old]),
+                            _el("div", {"class": "n empty", "data-side": w["new"]})))
+        case Split() | Merged() | Condensed():
+            cell += _members(v, c)
+            _sentences(v, c, cell, skip=c.new[0].title if same_title else "")
+        case Unchanged() | Reworded():
+            _sentences(v, c, cell, skip=c.new[0].title if same_title else "")
+        case _:
+            assert_never(c)
     if c.numbers:
         cell.append(_el("p", {"class": "note nums"}, *_interleave(
             [_el("span", {"title": " → ".join(q for q in (n.old_quote, n.new_quote) if q)},
@@ -417,6 +423,40 @@ def _row(v: View, i: int, c: Change) -> str:
     return _el("tr", {"id": f"c-{i}", "class": " ".join(classes), "data-kind": c.kind,
                       "data-moved": "1" if c.moved else "0", "data-level": level},
                _el("td", {"colspan": "2"}, *cell))
+
+
+def _members(v: View, c: Split | Merged | Condensed) -> list[str]:
+    """The nodes a split went into, or a merge or condensation came from (linked), and the sentence links
+    that support the grouping, folded."""
+    w = v.w
+    match c:
+        case Split():
+            key, others, side = "split_into", c.new, "new"
+        case Merged():
+            key, others, side = "merged_from", c.old, "old"
+        case Condensed():
+            key, others, side = "condensed_from", c.old, "old"
+        case _:
+            assert_never(c)
+    out = [_el("p", {"class": "note"}, _text(f"{w[key]} "), *_interleave([_link(v, n.id, side) for n in others], "、"))]
+    if c.evidence:
+        links = [_el("li", {}, _el("span", {"class": "chip"}, _text(lo)), _text(clip(ot)), " → ",
+                     _el("span", {"class": "chip"}, _text(ln)), _text(clip(nt)), f" ({score:.2f})")
+                 for lo, ot, ln, nt, score in v.evidence(c)]
+        out.append(_el("details", {"class": "evidence"},
+                       _el("summary", {}, _text(w["evidence"].format(n=len(c.evidence)))), _el("ul", {}, *links)))
+    return out
+
+
+def _nearest(v: View, c: Added | Removed, side: str) -> list[str]:
+    """The closest candidate of an unpaired node (on the other ``side``, linked) and why it was not paired."""
+    nb, w = c.nearest, v.w
+    if nb is None:
+        return []
+    reason = REASONS[v.lang].get(nb.reason, nb.reason)
+    where = _link(v, nb.id, side) if nb.id else _text(nb.label)
+    return [_el("p", {"class": "note"}, _text(f"{w['nearest']}：" if v.lang == "zh" else f"{w['nearest']}: "),
+                where, _text(f" {nb.title} ({w['similarity']} {nb.similarity:.2f}; {reason})"))]
 
 
 def _same_title(c: Change) -> bool:
@@ -433,7 +473,7 @@ def _sentences(v: View, c: Change, cell: list[str], *, skip: str = "") -> None:
     commitments = c.commitments
     if not commitments:
         ops = c.inline or (("=", (c.new or c.old)[0].title + (c.new or c.old)[0].body),)
-        commitments = (CommitmentChange("unchanged" if c.kind == "unchanged" else "reworded", None, None, ops),)
+        commitments = (CommitmentChange("unchanged" if isinstance(c, Unchanged) else "reworded", None, None, ops),)
     run: list[str] = []
     last_node: dict[str, str | None] = {"old": None, "new": None}
 
@@ -473,27 +513,31 @@ def _sentence_line(v: View, c: Change, cc: CommitmentChange, last: dict[str, str
     o_class, n_class = "o", "n"
     o = [_chip(v, c, cc, "old", last)]
     n = [_chip(v, c, cc, "new", last)]
-    if cc.kind == "added":
-        o_class = "o empty"
-        n.append(_ins_s(cc.new.text if cc.new else ""))
-        if cc.moved_from:
-            n.append(_el("span", {"class": "note"}, _text(f" {w['came_from']} "), _link(v, cc.moved_from, "old")))
-    elif cc.kind == "removed":
-        n_class = "n empty"
-        o.append(_del_s(cc.old.text if cc.old else ""))
-        if cc.moved_to:
-            o.append(_el("span", {"class": "note"}, _text(f" {w['went_to']} "), _link(v, cc.moved_to, "new")))
-    elif cc.kind == "merged":  # an old sentence folded into the new sentence shown above: not repeated
-        o.append(_ops(cc.inline, "-"))
-        n.append(_el("span", {"class": "note"}, _text(w["merged_piece"])))
-        n_class = "n piece"
-    elif cc.kind == "split":  # a new sentence split off the old sentence shown above: not repeated
-        n.append(_ops(cc.inline, "+"))
-        o.append(_el("span", {"class": "note"}, _text(w["split_piece"])))
-        o_class = "o piece"
-    else:
-        o.append(_ops(cc.inline, "-"))
-        n.append(_ops(cc.inline, "+"))
+    kind = cc.kind
+    match kind:
+        case "added":
+            o_class = "o empty"
+            n.append(_ins_s(cc.new.text if cc.new else ""))
+            if cc.moved_from:
+                n.append(_el("span", {"class": "note"}, _text(f" {w['came_from']} "), _link(v, cc.moved_from, "old")))
+        case "removed":
+            n_class = "n empty"
+            o.append(_del_s(cc.old.text if cc.old else ""))
+            if cc.moved_to:
+                o.append(_el("span", {"class": "note"}, _text(f" {w['went_to']} "), _link(v, cc.moved_to, "new")))
+        case "merged":  # an old sentence folded into the new sentence shown above: not repeated
+            o.append(_ops(cc.inline, "-"))
+            n.append(_el("span", {"class": "note"}, _text(w["merged_piece"])))
+            n_class = "n piece"
+        case "split":  # a new sentence split off the old sentence shown above: not repeated
+            n.append(_ops(cc.inline, "+"))
+            o.append(_el("span", {"class": "note"}, _text(w["split_piece"])))
+            o_class = "o piece"
+        case "unchanged" | "reworded" | "condensed":
+            o.append(_ops(cc.inline, "-"))
+            n.append(_ops(cc.inline, "+"))
+        case _:
+            assert_never(kind)
     return _el("div", {"class": f"s k-{cc.kind}"}, _el("div", {"class": o_class, "data-side": w["old"]}, *o),
                _el("div", {"class": n_class, "data-side": w["new"]}, *n))
 

@@ -9,7 +9,22 @@ from __future__ import annotations
 
 from tabulate import tabulate
 
-from ..model import Change, CommitmentChange, Comparison, summarize
+from ..model import (
+    Added,
+    Change,
+    CommitmentChange,
+    Comparison,
+    Condensed,
+    Merged,
+    Node,
+    Removed,
+    Reworded,
+    Split,
+    Unchanged,
+    assert_never,
+    is_changed,
+    summarize,
+)
 from .common import View, doc_name, heading, highlights
 from .labels import COUNT_KINDS, KIND_LABELS, REASONS, part_name
 
@@ -55,7 +70,7 @@ def render_comparison(cmp: Comparison, *, lang: str = "zh", changes_only: bool =
     lines += _facts(v)
     lines += [f"## {w['changes']}", ""]
     for c in v.cmp.changes:
-        if changes_only and c.kind == "unchanged" and not c.moved:
+        if changes_only and not is_changed(c):
             continue
         lines += _change(v, c)
     return "\n".join(lines).rstrip("\n") + "\n"
@@ -120,46 +135,68 @@ def _change(v: View, c: Change) -> list[str]:
     if c.moved:
         out += [f"*{w['moved_from']}* {md(part_name(c.old_parent or '', v.lang))} "
                 f"*{w['moved_to']}* {md(part_name(c.new_parent or '', v.lang))}", ""]
-    if c.kind in ("split", "merged", "condensed"):
-        key = {"split": "split_into", "merged": "merged_from", "condensed": "condensed_from"}[c.kind]
-        nodes, side = (c.new, "new") if c.kind == "split" else (c.old, "old")
-        out += [f"*{w[key]}*", ""] + [f"- {md(v.node_loc(n.id, side))} {md(heading(n, w))}" for n in nodes] + [""]
-    if c.nearest is not None and c.kind in ("added", "removed"):
-        nb = c.nearest
-        where = v.node_loc(nb.id, "old" if c.kind == "added" else "new") if nb.id else nb.label
-        out += [f"*{w['nearest']}*: {md(where)} {md(nb.title)} ({w['similarity']} {nb.similarity:.2f}; "
-                f"{REASONS[v.lang].get(nb.reason, nb.reason)})", ""]
-    if c.kind == "added":
-        out += [f"> {_inline((('+', n.title + n.body),))}" for n in c.new]
-    elif c.kind == "removed":
-        out += [f"> {_inline((('-', n.title + n.body),))}" for n in c.old]
-    else:
-        same = 0
-        if not c.commitments and c.inline:  # a node without sentences (a metadata block): its inline diff
-            out.append(f"- {_inline(c.inline)}")
-        for cc in c.commitments:
-            if cc.kind == "unchanged":
-                same += 1
-            else:
-                out.append(f"- {_commitment(v, cc)}")
-        if same:
-            out.append(f"- *{w['unchanged_n'].format(n=same)}*")
-        for n in c.numbers:
-            out.append(f"- {md(n.subject)}: {md(n.old or '—')} → {md(n.new or '—')}")
+    match c:
+        case Added():
+            return out + _nearest(v, c, "old") + [f"> {_inline((('+', n.title + n.body),))}" for n in c.new] + [""]
+        case Removed():
+            return out + _nearest(v, c, "new") + [f"> {_inline((('-', n.title + n.body),))}" for n in c.old] + [""]
+        case Split():
+            out += _members(v, "split_into", c.new, "new")
+        case Merged():
+            out += _members(v, "merged_from", c.old, "old")
+        case Condensed():
+            out += _members(v, "condensed_from", c.old, "old")
+        case Unchanged() | Reworded():
+            pass
+        case _:
+            assert_never(c)
+    same = 0
+    if not c.commitments and c.inline:  # a node without sentences (a metadata block): its inline diff
+        out.append(f"- {_inline(c.inline)}")
+    for cc in c.commitments:
+        if cc.kind == "unchanged":
+            same += 1
+        else:
+            out.append(f"- {_commitment(v, cc)}")
+    if same:
+        out.append(f"- *{w['unchanged_n'].format(n=same)}*")
+    for n in c.numbers:
+        out.append(f"- {md(n.subject)}: {md(n.old or '—')} → {md(n.new or '—')}")
     out.append("")
     return out
 
 
+def _members(v: View, key: str, nodes: tuple[Node, ...], side: str) -> list[str]:
+    """The nodes a split went into, or a merge or condensation came from, one per list item."""
+    w = v.w
+    return [f"*{w[key]}*", ""] + [f"- {md(v.node_loc(n.id, side))} {md(heading(n, w))}" for n in nodes] + [""]
+
+
+def _nearest(v: View, c: Added | Removed, side: str) -> list[str]:
+    """The closest candidate of an unpaired node (on the other ``side``) and why it was not paired."""
+    nb, w = c.nearest, v.w
+    if nb is None:
+        return []
+    where = v.node_loc(nb.id, side) if nb.id else nb.label
+    return [f"*{w['nearest']}*: {md(where)} {md(nb.title)} ({w['similarity']} {nb.similarity:.2f}; "
+            f"{REASONS[v.lang].get(nb.reason, nb.reason)})", ""]
+
+
 def _commitment(v: View, cc: CommitmentChange) -> str:
     w = v.w
-    if cc.kind == "added":
-        note = f" *({w['came_from']} {md(v.node_loc(cc.moved_from, 'old'))})*" if cc.moved_from else ""
-        return _inline((("+", cc.new.text if cc.new else ""),)) + note
-    if cc.kind == "removed":
-        note = f" *({w['went_to']} {md(v.node_loc(cc.moved_to, 'new'))})*" if cc.moved_to else ""
-        return _inline((("-", cc.old.text if cc.old else ""),)) + note
-    if cc.kind == "merged":
-        return _inline(cc.inline, keep="-") + f" *{w['merged_piece']}*"
-    if cc.kind == "split":
-        return _inline(cc.inline, keep="+") + f" *{w['split_piece']}*"
-    return _inline(cc.inline)
+    kind = cc.kind
+    match kind:
+        case "added":
+            note = f" *({w['came_from']} {md(v.node_loc(cc.moved_from, 'old'))})*" if cc.moved_from else ""
+            return _inline((("+", cc.new.text if cc.new else ""),)) + note
+        case "removed":
+            note = f" *({w['went_to']} {md(v.node_loc(cc.moved_to, 'new'))})*" if cc.moved_to else ""
+            return _inline((("-", cc.old.text if cc.old else ""),)) + note
+        case "merged":  # an old sentence folded into the new one above: only its own side
+            return _inline(cc.inline, keep="-") + f" *{w['merged_piece']}*"
+        case "split":  # a new sentence split off the old one above: only its own side
+            return _inline(cc.inline, keep="+") + f" *{w['split_piece']}*"
+        case "unchanged" | "reworded" | "condensed":
+            return _inline(cc.inline)
+        case _:
+            assert_never(kind)

@@ -16,7 +16,25 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 
-from ..model import Change, CommitmentChange, Comparison, Document, Node, summarize
+from ..model import (
+    Added,
+    Change,
+    ChangeKind,
+    CommitmentChange,
+    Comparison,
+    Condensed,
+    Document,
+    Merged,
+    Node,
+    NodeIndex,
+    Removed,
+    Reworded,
+    Split,
+    Unchanged,
+    assert_never,
+    is_changed,
+    summarize,
+)
 from .cells import cell_len, chop, expand_tabs, fold_points
 from .common import View, doc_name, heading, highlights
 from .labels import COUNT_KINDS, KIND_LABELS, REASONS, SYMBOLS, WORDS, part_name
@@ -24,6 +42,11 @@ from .safe import visible
 
 STYLE_DEL = "red strike"
 STYLE_INS = "green underline"
+CHANGE_STYLES: dict[ChangeKind, str] = {"unchanged": "dim", "reworded": "yellow", "split": "yellow", "merged": "yellow",
+                                        "condensed": "yellow", "added": "green", "removed": "red"}
+"""Colour of a change's head line: green and red as in any diff, the pairings that changed in yellow, the
+unchanged dimmed. One entry per kind, no default, so a new kind cannot fall through silently (the tests
+check every table keyed by kind covers ``CHANGE_KINDS``)."""
 
 _SGR = {"bold": "1", "dim": "2", "underline": "4", "strike": "9", "red": "31", "green": "32", "yellow": "33",
         "magenta": "35", "cyan": "36"}
@@ -197,7 +220,7 @@ def render_comparison(cmp: Comparison, *, lang: str = "zh", changes_only: bool =
     _facts(v, say, out)
     out.print()
     for change, depth in _ordered(v.cmp.changes):
-        if changes_only and change.kind == "unchanged" and not change.moved \
+        if changes_only and not is_changed(change) \
                 and change.level not in ("part", "section"):
             continue  # headings stay, so that every change reads under its part and section
         for line in _change_lines(v, change, depth):
@@ -322,7 +345,7 @@ def _change_lines(v: View, c: Change, depth: int) -> list[Line]:
     indent = "  " * depth
     head = Line(indent)
     sym = SYMBOLS[c.kind] + ("→" if c.moved else " ")
-    style = {"added": "green", "removed": "red", "unchanged": "dim"}.get(c.kind, "yellow")
+    style = CHANGE_STYLES[c.kind]
     head.append(sym + " ", style)
     tag = kinds[c.kind] + (f"·{kinds['moved']}" if c.moved else "")
     head.append(f"[{tag}] ", style)
@@ -333,33 +356,56 @@ def _change_lines(v: View, c: Change, depth: int) -> list[Line]:
     if c.moved:
         lines.append(Line(f"{pad}{w['moved_from']} {part_name(c.old_parent or '', v.lang)} "
                           f"{w['moved_to']} {part_name(c.new_parent or '', v.lang)}", "cyan"))
-    if c.kind in ("split", "merged", "condensed"):
-        key = {"split": "split_into", "merged": "merged_from", "condensed": "condensed_from"}[c.kind]
-        nodes, side = (c.new, "new") if c.kind == "split" else (c.old, "old")
-        names = "; ".join(f"{v.node_loc(n.id, side)} {n.title or _clip(n.body, 20)}" for n in nodes)
-        lines.append(Line(f"{pad}{w[key]} {names}", "cyan"))
-    if c.kind == "condensed":  # which old sentences the summary keeps: the reason for the pairing
-        for lo, ot, ln, nt, score in v.evidence(c):
-            lines.append(Line(f"{pad}≈ {lo} {_clip(ot, 30)} → {ln} {_clip(nt, 30)} ({score:.2f})", "dim"))
-    if c.nearest is not None and c.kind in ("added", "removed"):
-        nb = c.nearest
-        where = v.node_loc(nb.id, "old" if c.kind == "added" else "new") if nb.id else nb.label
-        lines.append(Line(f"{pad}{w['nearest']}: {where} {nb.title} ({w['similarity']} {nb.similarity:.2f}; "
-                          f"{REASONS[v.lang].get(nb.reason, nb.reason)})", "dim"))
-    if c.kind not in ("added", "removed", "unchanged"):
-        same = 0
-        if not c.commitments and c.inline:  # a node without sentences (a metadata block): its inline diff
-            lines.append(_commitment_line(v, CommitmentChange("reworded", None, None, c.inline), pad))
-        for cc in c.commitments:
-            if cc.kind == "unchanged":
-                same += 1
-                continue
-            lines.append(_commitment_line(v, cc, pad))
-        if same:
-            lines.append(Line(pad + "= " + w["unchanged_n"].format(n=same), "dim"))
-        for n in c.numbers:
-            lines.append(Line(f"{pad}# {n.subject}: {n.old or '—'} → {n.new or '—'}", "magenta"))
+    match c:
+        case Unchanged():
+            return lines
+        case Added():
+            return lines + _nearest_lines(v, c, "old", pad)
+        case Removed():
+            return lines + _nearest_lines(v, c, "new", pad)
+        case Reworded():
+            pass
+        case Split():
+            lines.append(_members_line(v, "split_into", c.new, "new", pad))
+        case Merged():
+            lines.append(_members_line(v, "merged_from", c.old, "old", pad))
+        case Condensed():
+            lines.append(_members_line(v, "condensed_from", c.old, "old", pad))
+            # which old sentences the summary keeps: the reason for the pairing
+            for lo, ot, ln, nt, score in v.evidence(c):
+                lines.append(Line(f"{pad}≈ {lo} {_clip(ot, 30)} → {ln} {_clip(nt, 30)} ({score:.2f})", "dim"))
+        case _:
+            assert_never(c)
+    same = 0
+    if not c.commitments and c.inline:  # a node without sentences (a metadata block): its inline diff
+        lines.append(_commitment_line(v, CommitmentChange("reworded", None, None, c.inline), pad))
+    for cc in c.commitments:
+        if cc.kind == "unchanged":
+            same += 1
+            continue
+        lines.append(_commitment_line(v, cc, pad))
+    if same:
+        lines.append(Line(pad + "= " + w["unchanged_n"].format(n=same), "dim"))
+    for n in c.numbers:
+        lines.append(Line(f"{pad}# {n.subject}: {n.old or '—'} → {n.new or '—'}", "magenta"))
     return lines
+
+
+def _members_line(v: View, key: str, nodes: tuple[Node, ...], side: str, pad: str) -> Line:
+    """The nodes a split went into, or a merge or condensation came from."""
+    names = "; ".join(f"{v.node_loc(n.id, side)} {n.title or _clip(n.body, 20)}" for n in nodes)
+    return Line(f"{pad}{v.w[key]} {names}", "cyan")
+
+
+def _nearest_lines(v: View, c: Added | Removed, side: str, pad: str) -> list[Line]:
+    """The closest candidate of an unpaired node (on the other ``side``) and why it was not paired."""
+    nb = c.nearest
+    if nb is None:
+        return []
+    w = v.w
+    where = v.node_loc(nb.id, side) if nb.id else nb.label
+    return [Line(f"{pad}{w['nearest']}: {where} {nb.title} ({w['similarity']} {nb.similarity:.2f}; "
+                 f"{REASONS[v.lang].get(nb.reason, nb.reason)})", "dim")]
 
 
 def _commitment_line(v: View, cc: CommitmentChange, pad: str) -> Line:
@@ -367,25 +413,36 @@ def _commitment_line(v: View, cc: CommitmentChange, pad: str) -> Line:
     piece shows only its own side, since the sentence it joined is on the line above."""
     w = v.w
     t = Line(f"{pad}{SYMBOLS[cc.kind]} ")
-    if cc.kind == "added":
-        t.append(cc.new.text if cc.new else "", STYLE_INS)
-        if cc.moved_from:
-            t.append(f"  ({w['came_from']} {v.node_loc(cc.moved_from, 'old')})", "cyan")
-        return t
-    if cc.kind == "removed":
-        t.append(cc.old.text if cc.old else "", STYLE_DEL)
-        if cc.moved_to:
-            t.append(f"  ({w['went_to']} {v.node_loc(cc.moved_to, 'new')})", "cyan")
-        return t
+    kind = cc.kind
+    hidden, note = "", ""  # the side of the inline diff not shown, and the note after the line
+    match kind:
+        case "added":
+            t.append(cc.new.text if cc.new else "", STYLE_INS)
+            if cc.moved_from:
+                t.append(f"  ({w['came_from']} {v.node_loc(cc.moved_from, 'old')})", "cyan")
+            return t
+        case "removed":
+            t.append(cc.old.text if cc.old else "", STYLE_DEL)
+            if cc.moved_to:
+                t.append(f"  ({w['went_to']} {v.node_loc(cc.moved_to, 'new')})", "cyan")
+            return t
+        case "merged":
+            hidden, note = "+", w["merged_piece"]
+        case "split":
+            hidden, note = "-", w["split_piece"]
+        case "unchanged" | "reworded" | "condensed":
+            pass
+        case _:
+            assert_never(kind)
     for op, text in cc.inline:
         if op == "=":
             t.append(text)
-        elif op == "-" and cc.kind != "split":
+        elif op == "-" and hidden != "-":
             t.append("[-" + text + "-]", STYLE_DEL)
-        elif op == "+" and cc.kind != "merged":
+        elif op == "+" and hidden != "+":
             t.append("{+" + text + "+}", STYLE_INS)
-    if cc.kind in ("merged", "split"):
-        t.append("  " + w["merged_piece" if cc.kind == "merged" else "split_piece"], "dim")
+    if note:
+        t.append("  " + note, "dim")
     return t
 
 
@@ -416,18 +473,12 @@ def render_document(doc: Document, *, width: int = 100) -> str:
     rows: list[str] = [f"{doc.title or doc.path}  ({len(doc.text)} chars, {doc.source_format})"]
     for k, v in doc.metadata.items():
         rows.append(f"  {k}: {v}")
-    parent_role: dict[str, str | None] = {}
-
-    def walk(node: Node, inherited: str | None) -> None:
-        for child in node.children:
-            parent_role[child.id] = inherited
-            walk(child, child.role)
-
-    walk(doc.root, None)
+    parent = NodeIndex.of(doc).parent
     for n in doc.nodes():
         depth = n.id.count(".")
         kind = n.front_role if n.kind == "front" and n.front_role else n.kind
-        shown = n.role if n.role and (depth == 0 or n.role != parent_role.get(n.id)) else ""
+        up = parent[n.id]
+        shown = n.role if n.role and (up is None or n.role != up.role) else ""
         text = n.title or n.body
         room = max(10, width - 2 * depth - 43)
         rows.append(f"{'  ' * depth}{n.id:<8} {kind:<9} {shown:<10} {n.label:<5} {_clip(text, room)}  "
