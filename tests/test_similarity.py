@@ -78,3 +78,18 @@ def test_word_bigrams_keep_words_and_drop_the_seams_between_them() -> None:
 @settings(max_examples=200, deadline=None)
 def test_word_bigrams_are_bigrams_of_the_text(text: str) -> None:
     assert word_bigrams(text) <= bigram_set(text)
+
+
+def test_copies_are_looked_up_once_and_spread_by_place() -> None:
+    """Identical texts are looked up once; each copy gets the partner copy nearest its place, and swapping
+    the sides gives the transposed candidates (a report pasted many times stays near-linear, issue 21)."""
+    block = ["推进义务教育优质均衡发展。", "加强教师队伍建设。", "扩大学前教育资源。"]
+    old = block * 4
+    new = [*block * 3, "新增一项工作。"]
+    fwd = Vectors(old, new).topk(2, 0.0)
+    back = Vectors(new, old).topk(2, 0.0)
+    assert (fwd != back.T).nnz == 0
+    for r in range(len(old)):  # every copy has its own text's nearest copy as a candidate
+        cols = fwd.getrow(r).indices
+        same = [c for c in cols if new[c] == old[r]]
+        assert same and min(abs(c / len(new) - r / len(old)) for c in same) < 0.35, (r, cols)

@@ -59,6 +59,8 @@ class Vectors:
     """Bigram vectors of two lists of texts (old, new) over one shared vocabulary."""
 
     def __init__(self, old: Sequence[str], new: Sequence[str]) -> None:
+        self._copies_old = _copies(old)
+        self._copies_new = _copies(new)
         r_ix, codes, counts_arr = _bigram_entries([*old, *new])
         vocab_codes, c_ix = np.unique(codes, return_inverse=True)
         c_ix = c_ix.astype(np.int32)
@@ -109,22 +111,29 @@ class Vectors:
         old units among many new ones pays for the few). Candidates are found through rare bigrams (in large
         inputs only each unit's ``PREFIX`` rarest: prefix filtering), their scores are then the full cosine;
         each block of rows is reduced to its top entries sparsely, so no dense n × m table is ever built.
+        Identical texts are looked up once (a report pasted 64 times would otherwise multiply every rare
+        bigram's pairs by 64²): each copy then takes, of each partner text, the copy nearest its own
+        relative place (``_spread``).
         """
+        reps_o, reps_n = self._copies_old[0], self._copies_new[0]
         keep_r: list[np.ndarray] = []
         keep_c: list[np.ndarray] = []
-        passes = ((self._prefix_old, self._rare_new, False), (self._prefix_new, self._rare_old, True))
+        passes = ((self._prefix_old[reps_o], self._rare_new[reps_n], False),
+                  (self._prefix_new[reps_n], self._rare_old[reps_o], True))
         for src, dst, flip in passes if both else passes[:1]:
             for start in range(0, src.shape[0], CHUNK_ROWS):
                 rr, cc = _top_per_row(csr_matrix(src[start:start + CHUNK_ROWS] @ dst.T), k)
                 rr = rr + start
                 if flip:
                     rr, cc = cc, rr
-                keep_r.append(rr)
-                keep_c.append(cc)
+                keep_r.append(reps_o[rr])
+                keep_c.append(reps_n[cc])
         if not keep_r:
             return csr_matrix((self.n_old, self.n_new))
         rows = np.concatenate(keep_r)
         cols = np.concatenate(keep_c)
+        if len(reps_o) < self.n_old or len(reps_n) < self.n_new:
+            rows, cols = _spread(rows, cols, self._copies_old, self._copies_new, self.n_old, self.n_new)
         width = max(1, self.n_new)
         pairs = np.unique(rows.astype(np.int64) * width + cols)  # one 1-D sort, not a sort of row pairs
         rows, cols = pairs // width, pairs % width
@@ -260,6 +269,61 @@ def _prefix(m: csr_matrix, df: np.ndarray, size: int) -> csr_matrix:
     rank = np.arange(len(order)) - m.indptr[rows[order]]
     keep = order[rank < size]
     return csr_matrix((m.data[keep], (rows[keep], m.indices[keep])), shape=m.shape)
+
+
+Copies = tuple[np.ndarray, np.ndarray, dict[int, np.ndarray]]
+"""(representative unit of each distinct text in order, each unit's representative, representative →
+its copies in order)."""
+
+
+def _copies(texts: Sequence[str]) -> Copies:
+    first: dict[str, int] = {}
+    rep = np.array([first.setdefault(t, i) for i, t in enumerate(texts)], dtype=np.int64)
+    reps = np.array(sorted(first.values()), dtype=np.int64)
+    groups: dict[int, np.ndarray] = {}
+    if len(reps) < len(texts):
+        order = np.argsort(rep, kind="stable")
+        bounds = np.flatnonzero(np.diff(rep[order])) + 1
+        for chunk in np.split(order, bounds):
+            if len(chunk) > 1:
+                groups[int(rep[chunk[0]])] = chunk
+    return reps, rep, groups
+
+
+def _spread(rows: np.ndarray, cols: np.ndarray, copies_old: Copies, copies_new: Copies, n_old: int,
+            n_new: int) -> tuple[np.ndarray, np.ndarray]:
+    """Candidate pairs of representatives → pairs of copies: every copy of the row's text, each with the
+    copy of the column's text nearest its relative place (and likewise from the column's copies), so that
+    swapping the inputs gives the same pairs."""
+    out_r: list[int] = []
+    out_c: list[int] = []
+    groups_o, groups_n = copies_old[2], copies_new[2]
+    for u, v in zip(rows.tolist(), cols.tolist(), strict=True):
+        us = groups_o.get(u)
+        vs = groups_n.get(v)
+        if us is None and vs is None:
+            out_r.append(u)
+            out_c.append(v)
+            continue
+        us = np.array([u]) if us is None else us
+        vs = np.array([v]) if vs is None else vs
+        for a in us.tolist():
+            out_r.append(a)
+            out_c.append(_nearest(vs, a * n_new / max(1, n_old)))
+        for b in vs.tolist():
+            out_c.append(b)
+            out_r.append(_nearest(us, b * n_old / max(1, n_new)))
+    return np.asarray(out_r, dtype=np.int64), np.asarray(out_c, dtype=np.int64)
+
+
+def _nearest(sorted_positions: np.ndarray, at: float) -> int:
+    k = int(np.searchsorted(sorted_positions, at))
+    if k == 0:
+        return int(sorted_positions[0])
+    if k == len(sorted_positions):
+        return int(sorted_positions[-1])
+    lo, hi = int(sorted_positions[k - 1]), int(sorted_positions[k])
+    return lo if at - lo <= hi - at else hi
 
 
 def _top_per_row(m: csr_matrix, k: int) -> tuple[np.ndarray, np.ndarray]:
