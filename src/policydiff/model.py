@@ -30,6 +30,10 @@ conduct); the closing call."""
 
 ROLES: tuple[Role, ...] = ("front", "back", "review", "guidance", "tasks", "safeguards", "closing")
 
+PLAN_ROLES: frozenset[str] = frozenset(("guidance", "tasks", "safeguards"))
+"""The roles that make the plan: their sentences are commitments and their figures targets. The review's
+sentences are last year's outcomes, the front matter and closing formulas (``docs/facts.md``)."""
+
 ChangeKind = Literal["unchanged", "reworded", "split", "merged", "condensed", "added", "removed"]
 """The closed set of things that can happen to a node between two years.
 
@@ -321,6 +325,9 @@ class Terms:
 
     added: tuple[Term, ...] = ()
     removed: tuple[Term, ...] = ()
+    returning: tuple[Term, ...] = ()
+    """Terms absent from the old document but used in an earlier year (when earlier years were given):
+    back after a gap, not new (“双减”, “枫桥经验”); in the new document's order of salience."""
 
 
 @attrs.frozen

@@ -39,7 +39,18 @@ from typing import Any, TypeVar
 
 import attrs
 
-from .model import Change, CommitmentChange, Document, Node, NumberChange, Quantity, QuantityKind, Sentence, Span
+from .model import (
+    PLAN_ROLES,
+    Change,
+    CommitmentChange,
+    Document,
+    Node,
+    NumberChange,
+    Quantity,
+    QuantityKind,
+    Sentence,
+    Span,
+)
 from .text import bigrams, dice, is_blank, segmenter
 
 # --- lexicon ------------------------------------------------------------------------------------------
@@ -167,9 +178,6 @@ PAST_ROLES = frozenset(("review",))
 """Anatomy roles (``Node.role``) whose figures are outcomes, whatever the words around them: the review
 of the past year or term (its 超过预期目标 names a target reached, not a new one)."""
 
-PLAN_ROLES = frozenset(("guidance", "tasks", "safeguards"))
-"""Anatomy roles whose figures are targets unless words of the past say otherwise (去年, 增长了, 已经):
-the year's guidance, the measures and the safeguards are the plan."""
 
 MULTIYEAR_MARKERS = ("过去五年", "过去十年", "五年来", "十年来", "年来", "以来", "五年累计", "期间", "时期",
                      "年均", "今后五年", "未来五年", "今后三年", "三年内", "五年内", "十四五", "十三五", "十二五",

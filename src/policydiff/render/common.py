@@ -16,7 +16,7 @@ from collections import Counter, defaultdict
 import attrs
 
 from ..locate import locators
-from ..model import Change, Comparison, Document, Node, Sentence, Span, headline_rank
+from ..model import PLAN_ROLES, Change, Comparison, Document, Node, Sentence, Span, headline_rank
 from ..text import bigram_counts
 from .labels import WORDS
 from .safe import visible_comparison
@@ -243,15 +243,11 @@ def highlights(view: View) -> Highlights:
         totals={**totals, "numbers": len(numbers), "terms": len(cmp.terms.added)})
 
 
-PLAN_ROLES = frozenset(("guidance", "tasks", "safeguards"))
-"""Roles (``Node.role``) whose sentences are commitments: the plan. The review's sentences are last year's
-outcomes (a new one is news about the past, not a new promise), the front matter and closing are
-formulas; their rows still show them, the highlights do not list them as new or dropped commitments."""
-
-
 def is_plan(node: Node) -> bool:
-    """Whether ``node``'s sentences are commitments: a plan role, or no role at all (a tree straight from
-    ``structure.parse``, where nothing says otherwise)."""
+    """Whether ``node``'s sentences are commitments: a plan role (``model.PLAN_ROLES``), or no role at all
+    (a tree straight from ``structure.parse``, where nothing says otherwise). The review's sentences are
+    last year's outcomes (a new one is news about the past, not a new promise): their rows still show
+    them, the highlights do not list them as new or dropped commitments."""
     return node.role is None or node.role in PLAN_ROLES
 
 
