@@ -226,9 +226,24 @@ ending in one is cut from a clause."""
 
 VERB_WORDS = ("深化", "大力", "加快", "推进", "推动", "加强", "完善", "健全", "实施", "落实", "促进", "强化",
               "优化", "提升", "扩大", "坚持", "拓宽", "拓展", "培育", "壮大", "发展", "建设", "打造", "构建", "全面",
-              "持续", "积极", "稳步", "着力", "进一步")
-"""Verbs and adverbs of policy language that the tagger sometimes calls nouns (深化 as j, 大力发展 as nz,
-拓宽 as nr): a phrase never starts with one, they govern the term after them (深化体教融合 → 体教融合)."""
+              "持续", "积极", "稳步", "着力", "进一步", "依法", "依照", "严格", "充分", "广泛", "采取", "行使", "科学",
+              "努力", "切实", "认真", "不断", "有效", "明显", "弘扬", "规范", "开展", "提高", "降低", "满足", "保障")
+"""Verbs and adverbs of policy language that the tagger calls nouns (深化 as j, 大力发展 as nz, 拓宽 as nr,
+行使, 严格控制, 充分发挥 as n): a phrase never starts with one, they govern the term after them
+(深化体教融合 → 体教融合; 依法行使民主权利 is a clause, not a term)."""
+
+DROPPED_MIN_YEARS = 2
+"""Documents (the old one and the earlier years given) a dropped key phrase must appear in: a term that was
+in use and is gone is news (精准扶贫 after 2018); a phrase one year used once and the next did not is
+wording, not a dropped term. Quoted slogans and named documents need no such proof: the authors named them."""
+
+FUNCTION_CHARS = frozenset("和与及或对为在把被从向于的了之并且而")
+"""Characters that are words of grammar on their own (and, to, for, of): a term never starts with one; a
+phrase that does was cut from a coordination or a prepositional phrase."""
+
+OOV_MAX_CHARS = 3
+"""Longest word the segmenter's HMM coins that is taken for a word: its coinages are two or three
+characters (新质, 数贸会); a longer unknown run (准备充分, 前要清偿) is characters it glued across words."""
 
 PHRASE_MIN_CHARS = 3
 """Shortest key phrase: a two-character word alone (稳字, 上产, 新质) is a piece of a longer expression; the
@@ -257,12 +272,23 @@ def _extent(tokens: Sequence[tuple[str, str, int]], k: int) -> tuple[int, int] |
         return None
     before = tokens[lo - 1] if lo > 0 else None
     after = tokens[hi] if hi < len(tokens) else None
-    if before is not None and (before[1] in ("m", "q") or (not _HAN.match(before[0]) and before[0][-1:].isdigit())):
-        return None  # 1亿人出棚: a figure's unit, not a term
+    if before is not None and (before[1] in ("m", "q", "h")
+                               or (not _HAN.match(before[0]) and before[0][-1:].isdigit())):
+        return None  # 1亿人出棚: a figure's unit, not a term; 非|经济性政策: a prefix belongs to what follows
+    if after is not None and after[1] == "k":
+        return None  # a suffix belongs to the word before it
     if after is not None and len(after[0]) == 1 and _HAN.match(after[0]) and after[1] not in FUNCTION_POS:
         return None  # 外贸质升量 + 稳: a word cut in two by the segmenter
-    if tokens[hi - 1][0] in NOT_HEADS:
-        return None
+    if tokens[hi - 1][0] in NOT_HEADS or tokens[hi - 1][0].startswith(VERB_WORDS):
+        return None  # 专营机构依法, 违法者依法严惩: a clause's subject and its verb, not a term
+    if tokens[lo][0][0] in FUNCTION_CHARS:
+        return None  # 和央企股份制改革, 对小微企业: a conjunction or preposition is no part of a term
+    has_word = segmenter().has_word
+    if any(len(t[0]) > OOV_MAX_CHARS and not has_word(t[0]) for t in tokens[lo:hi]):
+        return None  # 准备充分, 前要清偿: a run of characters the segmenter glued, not a word
+    if (before is not None and has_word(before[0] + tokens[lo][0])) or (
+            after is not None and has_word(tokens[hi - 1][0] + after[0])):
+        return None  # 名义经济|增长, 应|纳税所得额, 市域社会|治理: the edge cuts through a dictionary word
     return lo, hi
 
 
@@ -391,7 +417,8 @@ def term_changes(old: Document, new: Document, history: Sequence[Document] = ())
 
     ``history`` (earlier years, optional) judges novelty against every year available: a term of the new
     document found in no earlier year is new (``added``); one absent from the old document but used in an
-    earlier year is ``returning``. Dropped terms are those of the old document absent from the new one.
+    earlier year is ``returning``. Dropped terms are those of the old document absent from the new one; with
+    ``history``, a dropped key phrase must have been in use (``DROPPED_MIN_YEARS``).
     """
     old_norm, new_norm = _normalized(old.text), _normalized(new.text)
     past = [_normalized(d.text) for d in history]
@@ -401,6 +428,9 @@ def term_changes(old: Document, new: Document, history: Sequence[Document] = ())
         fresh_keys = {normalize(t.text) for t in fresh}
         back = [t for t in _ranked(_quoted_changes(new, [old_norm]), key_phrases(new, [old_norm]), [old_norm])
                 if normalize(t.text) not in fresh_keys]
+    dropped = key_phrases(old, [new_norm])
+    if past:
+        dropped = [t for t in dropped if 1 + sum(t.text in p for p in past) >= DROPPED_MIN_YEARS]
     removed = _ranked([(tier, _swap(t)) for tier, t in _quoted_changes(old, [new_norm])],
-                      [_swap(t) for t in key_phrases(old, [new_norm])], [new_norm])
+                      [_swap(t) for t in dropped], [new_norm])
     return Terms(added=tuple(fresh), removed=tuple(removed), returning=tuple(back[:KEY_PHRASES_MAX]))
