@@ -73,11 +73,6 @@ KEY_PHRASES_MAX = 30
 """Key phrases kept per side, most salient first: a reader scans a short list of new coinages; the long
 tail (hundreds between two reports) is one-off wording, not terms."""
 
-SHORT_WORD = 2
-"""A phrase that is a single dictionary word of at most this many characters (开局, 行动, 监督) is too
-common to be a term even when the other text happens to lack it; coinages are unknown to the dictionary
-(新质) or compounds (新质生产力)."""
-
 _HAN = re.compile(r"^[\u3400-\u9fff]+$")
 
 
