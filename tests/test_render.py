@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 from importlib import resources
 from pathlib import Path
@@ -364,8 +365,8 @@ def test_highlights_rank_new_above_rephrased(corpora: Path) -> None:
     b = policydiff.read(corpora / "gov-work-report" / "2022.txt")
     h = highlights(View(compare(a, b)))
     assert h.count() <= 40 and len(h.added) > 5 and len(h.removed) > 5
-    novelty = [round(x.novelty, 2) for x in h.added]
-    assert novelty == sorted(novelty, reverse=True)
+    novelty = [x.novelty for x in h.added]  # ranked at two decimals, shown at three
+    assert all(a > b - 0.01 for a, b in itertools.pairwise(novelty))
     assert all(x.where and "¶" not in x.where and x.row is not None for x in h.added + h.removed)
     texts = {x.text for x in h.added}
     assert not texts & {x.text for x in h.removed}  # a sentence that only moved is not new

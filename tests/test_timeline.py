@@ -167,10 +167,10 @@ def test_changed_content_misses_the_cache(tmp_path: Path) -> None:
     stats: list[RunStats] = []
     timeline(sorted(folder.glob("*.txt")), jobs=1, cache_dir=tmp_path / "cache", stats=stats)
     text = (folder / "2023.txt").read_text(encoding="utf-8")
-    (folder / "2023.txt").write_text(text.replace("招聘新教师80名", "招聘新教师90名"), encoding="utf-8")
+    (folder / "2023.txt").write_text(text.replace("创建一级幼儿园4所", "创建一级幼儿园5所"), encoding="utf-8")
     tl = timeline(sorted(folder.glob("*.txt")), jobs=1, cache_dir=tmp_path / "cache", stats=stats)
     assert stats[-1] == RunStats(pairs_computed=1, pairs_cached=1, documents_parsed=1)
-    assert _series(tl, "新教师").points[-1].text == "90名"
+    assert _series(tl, "一级幼儿园").points[-1].text == "5所"  # a series needs two years (SERIES_MIN_YEARS)
 
 
 @pytest.mark.parametrize(("path", "title", "meta", "year"), [

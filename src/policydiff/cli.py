@@ -65,6 +65,13 @@ class ShowFormat(str, enum.Enum):
     json = "json"
 
 
+class CsvTable(str, enum.Enum):
+    changes = "changes"
+    numbers = "numbers"
+    terms = "terms"
+    strength = "strength"
+
+
 class DiffFormat(str, enum.Enum):
     """The names of ``policydiff.render.FORMATS`` (a test keeps the two equal)."""
 
@@ -314,6 +321,12 @@ def diff(
     role: Annotated[list[str] | None, typer.Option("--role", metavar="[old:|new:]NODE=ROLE", help=ROLE_HELP.replace(
         "NODE=ROLE", "[old:|new:]NODE=ROLE (both sides without a prefix)"))] = None,
     allow_private: Annotated[bool, typer.Option("--allow-private", help=_ALLOW_PRIVATE)] = False,
+    history: Annotated[list[Path] | None, typer.Option(
+        "--history", metavar="FILE", help="An earlier year's document (repeatable): a phrase used there is "
+                                          "'returning', not new.")] = None,
+    table: Annotated[CsvTable, typer.Option(
+        "--table", metavar="changes|numbers|terms|strength", help="CSV: which facts, one row each.")]
+    = CsvTable.changes,
 ) -> None:
     """Compare two years of a document. Exit 0: no change, 1: changes, 2: trouble."""
     from .align import AlignOptions
@@ -329,9 +342,11 @@ def diff(
     a, b = _read(old, roles["old"], allow_private), _read(new, roles["new"], allow_private)
     align = AlignOptions(pins=pins) if min_similarity is None else AlignOptions(min_similarity=min_similarity,
                                                                                 pins=pins)
-    cmp = compare(a, b, CompareOptions(align=align, strength_scale=str(strength_scale) if strength_scale else None))
+    earlier = tuple(_read(h, {}, allow_private) for h in history or [])
+    cmp = compare(a, b, CompareOptions(align=align, strength_scale=str(strength_scale) if strength_scale else None,
+                                       history=earlier))
     options = {"lang": lang.value, "width": width, "color": _use_color(color, sys.stdout, to_file=output is not None),
-               "summary": summary}
+               "summary": summary, "table": table.value}
     if format is not DiffFormat.markdown:  # Markdown always shows changes only
         options["changes_only"] = changes_only
     text = render(cmp, format.value, **options)

@@ -173,7 +173,8 @@ def comparison_dict(cmp: Comparison) -> dict[str, Any]:
         "new": document_dict(cmp.new),
         "summary": summary(cmp),
         "changes": [_change(c) for c in cmp.changes],
-        "terms": {"added": [_term(t) for t in cmp.terms.added], "removed": [_term(t) for t in cmp.terms.removed]},
+        "terms": {"added": [_term(t) for t in cmp.terms.added], "removed": [_term(t) for t in cmp.terms.removed],
+                  "returning": [_term(t) for t in cmp.terms.returning]},
         "numbers_unchanged": [_number(n) for n in cmp.numbers_unchanged],
         "strength": [_shift(s) for s in cmp.strength],
         "metadata_changes": [{"field": k, "old": o, "new": n} for k, o, n in cmp.metadata_changes],
@@ -535,7 +536,9 @@ def _comparison(v: Any) -> Comparison:
         terms=Terms(added=tuple(_term_of(t, f"$.terms.added[{i}]", new)
                                 for i, t in enumerate(_list(terms["added"], "$.terms.added"))),
                     removed=tuple(_term_of(t, f"$.terms.removed[{i}]", old)
-                                  for i, t in enumerate(_list(terms["removed"], "$.terms.removed")))),
+                                  for i, t in enumerate(_list(terms["removed"], "$.terms.removed"))),
+                    returning=tuple(_term_of(t, f"$.terms.returning[{i}]", new)
+                                    for i, t in enumerate(_list(terms.get("returning", []), "$.terms.returning")))),
         metadata_changes=tuple(metadata_changes),
         numbers_unchanged=tuple(_number_of(n, f"$.numbers_unchanged[{i}]", old, new)
                                 for i, n in enumerate(_list(d.get("numbers_unchanged", []), "$.numbers_unchanged"))),

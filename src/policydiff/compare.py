@@ -40,6 +40,9 @@ class CompareOptions:
     """Compute inline diffs and commitments (turn off for a quick structural comparison)."""
     strength_scale: str | None = None
     """A TOML file of extra strength words merged over the shipped scale (``docs/facts.md``)."""
+    history: tuple[Document, ...] = ()
+    """Earlier years than the old document, when available: a term none of them used is new, one they used
+    is returning (``Terms.returning``); without them novelty is judged against the old document alone."""
 
 
 def compare(old: Document, new: Document, options: CompareOptions | None = None) -> Comparison:
@@ -51,7 +54,7 @@ def compare(old: Document, new: Document, options: CompareOptions | None = None)
     changes = [_change(e, ot, nt, news_of_old, alignment, opts) for e in alignment.edits]
     ordered = _in_new_order(changes, alignment.edits, ot, nt, news_of_old)
     changes_with_numbers, unchanged = _with_numbers(ordered, old, new)
-    return Comparison(old=old, new=new, changes=changes_with_numbers, terms=_terms(old, new),
+    return Comparison(old=old, new=new, changes=changes_with_numbers, terms=_terms(old, new, opts.history),
                       metadata_changes=_metadata_changes(old, new), numbers_unchanged=unchanged,
                       strength=_strength(changes_with_numbers, opts))
 
@@ -71,9 +74,10 @@ def _with_numbers(changes: tuple[Change, ...], old: Document, new: Document,
     return out, facts.unchanged
 
 
-def _terms(old: Document, new: Document) -> Terms:
-    """Quoted slogans, named documents and key phrases found on one side only."""
-    return term_changes(old, new)
+def _terms(old: Document, new: Document, history: tuple[Document, ...] = ()) -> Terms:
+    """Quoted slogans, named documents and key phrases found on one side only (new against every year
+    available, ``history``)."""
+    return term_changes(old, new, history)
 
 
 def _strength(changes: tuple[Change, ...], opts: CompareOptions) -> tuple[StrengthShift, ...]:

@@ -36,6 +36,10 @@ conduct); the closing call."""
 
 ROLES: tuple[Role, ...] = ("front", "back", "review", "guidance", "tasks", "safeguards", "closing")
 
+PLAN_ROLES: frozenset[str] = frozenset(("guidance", "tasks", "safeguards"))
+"""The roles that make the plan: their sentences are commitments and their figures targets. The review's
+sentences are last year's outcomes, the front matter and closing formulas (``docs/facts.md``)."""
+
 ChangeKind = Literal["unchanged", "reworded", "split", "merged", "condensed", "added", "removed"]
 """The closed set of things that can happen to a node between two years.
 
@@ -220,6 +224,10 @@ class Quantity:
     """The sentence holding it, as a reader would quote it."""
     high: Decimal | None = None
     """For a range (``6.5%－7%``, ``3至5所``): the high end; ``value`` is then the low end."""
+    multiyear: bool = False
+    """A figure over several years, not one year's: a total or average of a term or plan period (过去五年,
+    “十四五”期间, 五年累计, 年均, 到2025年). It pairs only with another multi-year figure and never enters a
+    timeline's annual series (``docs/facts.md``)."""
 
 
 @attrs.frozen
@@ -248,6 +256,27 @@ class NumberChange:
     new_high: Decimal | None = None
     old_subject: str = ""
     """The old side's subject when both sides are present (``subject`` is the new side's)."""
+
+
+HEADLINE_INDICATORS: tuple[str, ...] = (
+    "国内生产总值", "居民消费价格", "城镇新增就业", "城镇调查失业率", "城镇登记失业率", "赤字率", "粮食产量",
+    "专项债", "特别国债", "赤字规模", "能耗", "进出口", "国际收支", "中央预算内投资", "居民收入", "M2",
+    "广义货币")
+"""The indicators every report states and the press leads with, most quoted first (growth, prices, jobs,
+the fiscal stance, grain, energy, trade): the highlights and the timeline put them first. Matched as
+substrings of a subject, so the list names indicators, not one year's wording (``国内生产总值增长``,
+``单位国内生产总值能耗降低``: the first match in this order wins)."""
+
+
+def headline_rank(subject: str) -> int:
+    """Position of ``subject``'s indicator in ``HEADLINE_INDICATORS``, or its length when it names none;
+    ``单位国内生产总值能耗`` is an energy figure, not GDP, so 能耗 is looked at before 国内生产总值."""
+    if "能耗" in subject:
+        return HEADLINE_INDICATORS.index("能耗")
+    for i, word in enumerate(HEADLINE_INDICATORS):
+        if word in subject:
+            return i
+    return len(HEADLINE_INDICATORS)
 
 
 @attrs.frozen
@@ -421,6 +450,9 @@ class Terms:
 
     added: tuple[Term, ...] = ()
     removed: tuple[Term, ...] = ()
+    returning: tuple[Term, ...] = ()
+    """Terms absent from the old document but used in an earlier year (when earlier years were given):
+    back after a gap, not new (“双减”, “枫桥经验”); in the new document's order of salience."""
 
 
 @attrs.frozen

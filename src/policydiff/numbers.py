@@ -39,7 +39,18 @@ from typing import Any, TypeVar
 
 import attrs
 
-from .model import Change, CommitmentChange, Document, Node, NumberChange, Quantity, QuantityKind, Sentence, Span
+from .model import (
+    PLAN_ROLES,
+    Change,
+    CommitmentChange,
+    Document,
+    Node,
+    NumberChange,
+    Quantity,
+    QuantityKind,
+    Sentence,
+    Span,
+)
 from .text import bigrams, dice, is_blank, segmenter
 
 # --- lexicon ------------------------------------------------------------------------------------------
@@ -69,10 +80,25 @@ QUALIFIERS_AFTER = ("左右", "以上", "以下", "以内", "之内")
 TRAILING_GRAMMAR = ("控制在", "保持在", "稳定在", "提高到", "提高至", "增加到", "增加至", "降低到", "降低至",
                     "下降到", "下降至", "降至", "增至", "达到", "达", "突破", "安排", "发行", "完成", "实现",
                     "为", "在", "按", "到", "至", "超", "共", "累计", "合计", "总计", "分别", "拟", "要", "将",
-                    "力争", "确保", "预计", "预期", "全年", "今年", "年均", "每年", "由", "从", "再", "已", "了")
+                    "力争", "确保", "预计", "预期", "全年", "今年", "年均", "每年", "由", "从", "再", "已", "了",
+                    "跃上", "迈上", "登上", "站上", "跨上", "首次", "再次", "连续", "先")
 """Words between a subject and its number that only say how the number is held (``失业率全年控制在``,
 ``赤字率拟按``): cut from the end of the clause, repeatedly, so the subject is the indicator itself.
-Change verbs (增长, 降低, 提高) are kept: ``能耗降低`` and ``能耗`` measure different things."""
+Change verbs (增长, 降低, 提高) are kept: ``能耗降低`` and ``能耗`` measure different things. Verbs of
+reaching a level (首次跃上, 迈上) go too: 粮食产量首次跃上1.4万亿斤 measures 粮食产量."""
+
+GENERIC_SUBJECTS = frozenset(("目标", "预期目标", "目标设定", "预期目标设定", "部分", "规模", "问题", "任务",
+                              "指标", "总量", "水平", "比例", "其中"))
+"""Subjects that name no indicator on their own (今年预期目标设定为6%以上 restates the growth target; 规模
+of what?): left empty, so the figure is never paired nor reported; the indicator's own sentence is."""
+
+GOAL_WORDS = ("目标", "目标设定")
+"""A subject ending in these names the goal statement, not an indicator (经济增长预期目标为5%左右
+restates the growth target given elsewhere): left empty like ``GENERIC_SUBJECTS``."""
+
+LEVEL_WORDS = ("台阶", "新高", "大关", "关口", "水平", "高位")
+"""A noun phrase after a figure that names the level reached, not the thing counted (1.4万亿斤新台阶,
+突破10万亿元大关): never a subject; the clause before the figure names it."""
 
 LEADING_POS = frozenset(("v", "vn", "vd", "d", "ad", "p", "c", "r", "t", "u", "uj", "ul", "x", "f", "zg"))
 """Parts of speech (jieba's tag set, as rjieba returns it) dropped from the start of a subject while
@@ -100,6 +126,9 @@ SUBJECT_MAX = 24
 
 CLAUSE_BREAK = re.compile(r"[，。；：、,;:！？!?（）()“”\"《》「」\s]")
 """Where a clause ends: a subject never reaches across punctuation."""
+
+CLAUSE_BREAK_NO_LIST = re.compile(r"[，。；：,;:！？!?（）()\s]")
+"""Where a clause ends when a list (甲、乙分别…) belongs to it: the enumeration comma 、 stays inside."""
 
 TARGET_MARKERS = ("预期目标", "目标", "拟", "要", "力争", "确保", "计划", "今年", "争取")
 """Words saying a figure is promised for the coming year. Not 将: in these texts it is mostly the
@@ -139,6 +168,31 @@ RELATION_MARKERS = ("比上年", "比去年", "较上年", "同比", "比年初"
                     "降至", "降到", "降低到", "增至", "从")
 """Words that make a figure an increment or an end point (比上年增加300亿元, 从20%降至16%): two figures
 pair only when their subjects carry the same ones, so a level never pairs with an increment."""
+
+NOT_MARKERS = ("主要", "重要", "需要", "要求", "要素", "要点", "必要", "纲要", "只要", "比去年", "较去年",
+               "比上年", "较上年", "目标任务", "目标要求")
+"""Words holding a marker that is not one (要 in 主要, 去年 in 比去年 before a planned increment, 目标 in
+a heading's 目标任务): blanked out before markers are searched, so 主要污染物排放量继续下降 is no promise."""
+
+PAST_ROLES = frozenset(("review",))
+"""Anatomy roles (``Node.role``) whose figures are outcomes, whatever the words around them: the review
+of the past year or term (its 超过预期目标 names a target reached, not a new one)."""
+
+
+MULTIYEAR_MARKERS = ("过去五年", "过去十年", "五年来", "十年来", "年来", "以来", "五年累计", "期间", "时期",
+                     "年均", "今后五年", "未来五年", "今后三年", "三年内", "五年内", "十四五", "十三五", "十二五",
+                     "十一五")
+"""Words before a figure in its sentence that make it a figure over several years (a term's total, a plan
+period's average or goal), not one year's: 过去五年城镇新增就业5000万人, “十四五”期间, 年均增长6.5%."""
+
+MULTIYEAR_END = re.compile(r"到(?:20|19)[0-9]{2}年")
+"""An end year (到2025年 …, 到2035年): a goal of a plan period, not this year's figure."""
+
+MULTIYEAR_OPENING = ("过去五年", "五年来", "十年来", "过去十年")
+"""A paragraph opening that makes all its figures those of a term (the review of a five-year report)."""
+
+ANNUAL_MARKERS = ("去年", "过去一年", "今年", "全年", "上年")
+"""Words that bring a sentence back to one year inside a multi-year paragraph."""
 
 SMALL_ENUMERATION = 10
 """A Chinese numeral below this before a classifier and a noun names a set (四个意识, 八项规定, 三大攻坚战),
@@ -318,19 +372,111 @@ def _pre_clause(text: str, start: int, floor: int) -> str:
     return "".join(words)
 
 
-def _subject(text: str, m: re.Match[str], unit: str, previous: str, floor: int) -> str:
+def _subject(text: str, m: re.Match[str], unit: str, previous: str, floor: int, context: str = "") -> str:
     if unit in CLASSIFIERS:
         post = _post_subject(text, m.end())
-        if post:
+        if post and not post.endswith(LEVEL_WORDS):
             return post
     clause = _pre_clause(text, m.start(), floor)
     stripped, has_content = _strip_leading(_strip_trailing(clause))
     if has_content:
-        return stripped
+        return "" if stripped in GENERIC_SUBJECTS or stripped.endswith(GOAL_WORDS) else stripped
     relation = clause.strip().strip("和及与或")
     if previous:
         return previous + relation  # 比上年增加 → 中央预算内投资比上年增加; 30元和5元: both the same subject
-    return ""  # only verbs and function words (将, 招收): nothing names what is measured
+    return _elided(context + text[:m.start() - len(clause)], clause)
+
+
+def _elided(earlier: str, clause: str) -> str:
+    """The subject of a clause that names none (``今年先发行``): the object of the same verb in an earlier
+    clause of the sentence (``拟连续几年发行超长期特别国债，…，今年先发行1万亿元`` → 超长期特别国债),
+    or ``""`` when no earlier clause has that verb: a guess would pair unrelated figures."""
+    verbs = [w for w, p in _tags(clause) if p == "v" and len(w) >= 2]
+    for verb in reversed(verbs):
+        at = earlier.rfind(verb)
+        if at >= 0:
+            found = _post_subject(earlier, at + len(verb))
+            if found and not found.endswith(LEVEL_WORDS):
+                return found
+    return ""
+
+
+_LIST_SEP = re.compile(r"^(?:、|和|与|及|以及|，)$")
+_ITEM_SEP = re.compile(r"、|和|与|及")
+
+
+def _distribute(text: str, found: list[Quantity]) -> list[Quantity]:
+    """分别: ``高技术制造业、装备制造业增加值分别增长8.9%、7.7%`` gives each listed subject its value, in
+    order (高技术制造业增加值增长 8.9%, 装备制造业增加值增长 7.7%). The list before 分别 must have as many
+    items as the run of values after it, else the subjects stay as found."""
+    out = list(found)
+    i = 0
+    while i < len(out):
+        start = out[i].span[0]
+        lead = CLAUSE_BREAK_NO_LIST.split(text[:start])[-1]
+        at = lead.rfind("分别")
+        if at < 0:
+            i += 1
+            continue
+        j = i + 1
+        while j < len(out) and _LIST_SEP.match(text[out[j - 1].span[1]:out[j].span[0]]):
+            j += 1
+        items = [x for x in _ITEM_SEP.split(_strip_trailing(lead[:at])) if x]
+        verb = _strip_trailing(lead[at + 2:])
+        if j - i >= 2 and len(items) == j - i:
+            for k, subject in enumerate(_listed_subjects(items)):
+                out[i + k] = attrs.evolve(out[i + k], subject=subject + verb)
+        elif j - i == 1 and len(items) >= 2:  # 化学需氧量、氨氮排放量分别下降2%: the one value for each
+            out[i:i + 1] = [attrs.evolve(out[i], subject=subject + verb) for subject in _listed_subjects(items)]
+            j = i + len(items)
+        else:
+            out[i:j] = [attrs.evolve(q, subject=q.subject.replace("分别", "")) for q in out[i:j]]
+        i = j
+    return out
+
+
+LIST_HEAD_TOKENS = 2
+"""Most words of the last listed item taken as the head the earlier items share when they have no word in
+common with it (进口、出口通关时间 → 进口通关时间): a measure's head is one or two words (通关时间,
+增加值, 财政补助标准)."""
+
+
+def _listed_subjects(items: list[str]) -> list[str]:
+    """The listed items with the head they share written out: 高技术制造业、装备制造业增加值 →
+    高技术制造业增加值, 装备制造业增加值. The head is what follows, in the last item, the word that ends
+    the first item (制造业); without such a word, the last item's words beyond the first item's count."""
+    last = [w for w, _ in _tags(items[-1])]
+    first_words = [w for w, _ in _tags(items[0])]
+    if first_words and first_words[-1] in last[:-1]:
+        head = last[last.index(first_words[-1]) + 1:]
+    else:
+        head = last[len(first_words):][-LIST_HEAD_TOKENS:]
+    tail = "".join(head)
+    subjects = [_strip_leading(x)[0] for x in items]
+    return [x if x.endswith(tail) else x + tail for x in subjects]
+
+
+_NOT_MARKERS = re.compile("|".join(sorted(NOT_MARKERS, key=len, reverse=True)))
+
+
+def _masked(context: str) -> str:
+    """``context`` with the words of ``NOT_MARKERS`` blanked (same length: offsets stay)."""
+    return _NOT_MARKERS.sub(lambda m: "\u3000" * len(m.group(0)), context)
+
+
+def _multiyear(before: str, opening: str, term: bool) -> bool:
+    """Whether the figure after ``before`` (its sentence up to it) is a multi-year one: the nearest of the
+    multi-year and annual markers decides; without either, the paragraph's opening (过去五年 / 去年), then
+    the part (``term``: its heading names a term or plan period)."""
+    before = _masked(before)
+    last_multi = max([before.rfind(w) + len(w) for w in MULTIYEAR_MARKERS if w in before]
+                     + [m.end() for m in MULTIYEAR_END.finditer(before)], default=-1)
+    last_annual = max([before.rfind(w) + len(w) for w in ANNUAL_MARKERS if w in before], default=-1)
+    if last_multi >= 0 or last_annual >= 0:
+        return last_multi > last_annual
+    if opening.startswith(MULTIYEAR_OPENING):
+        return True
+    return term and not opening.startswith(ANNUAL_MARKERS)
 
 
 def _marker_kind(context: str, plan: bool = False) -> QuantityKind | None:
@@ -338,6 +484,7 @@ def _marker_kind(context: str, plan: bool = False) -> QuantityKind | None:
 
     In a plan (``plan``) 实现 / 完成 / 累计 state goals (实现近视率降低1个百分点), so only words of the past
     (去年, 过去一年, 增长了 …) make an outcome there."""
+    context = _masked(context)
     best: tuple[int, int, QuantityKind] | None = None  # (end of marker, start of marker, kind)
     for words, kind in ((TARGET_MARKERS, "target"), (OUTCOME_MARKERS, "outcome")):
         for w in words:
@@ -356,16 +503,20 @@ def _marker_kind(context: str, plan: bool = False) -> QuantityKind | None:
 
 
 def quantities(text: str, context: str = "", opening: str = "", default: QuantityKind = "other",
-               ) -> list[Quantity]:
+               role: str | None = None, term: bool = False) -> list[Quantity]:
     """Every quantity of ``text`` (one sentence), spans relative to ``text``.
 
     ``context`` is the text of the same full sentence before ``text`` (earlier ``；`` pieces), where
     markers such as 预期目标 stand; ``opening`` the paragraph's first sentence (过去一年 …);
-    ``default`` the kind when nothing says (the document's genre).
+    ``default`` the kind when nothing says (the document's genre). ``role`` is the anatomy role of the
+    node (``Node.role``), which decides first: a review holds outcomes, the plan (guidance, tasks,
+    safeguards) targets unless words of the past say otherwise; markers decide only elsewhere. ``term``
+    says the text reviews a whole term (a part headed 过去五年…): its figures are multi-year unless a
+    sentence names one year.
     """
     out: list[Quantity] = []
     previous = ""
-    floor = 0
+    floor = last_floor = 0
     for m in _QUANTITY_RE.finditer(text):
         if _skip(m, text):
             continue
@@ -391,15 +542,40 @@ def quantities(text: str, context: str = "", opening: str = "", default: Quantit
         if (pct is None and unit in CLASSIFIERS and not qualifier and value < SMALL_ENUMERATION
                 and not re.match(r"[0-9０-９]", lo_text) and _post_subject(text, m.end())):
             continue  # 四个意识, 八项规定: a named set, not a figure
-        subject = _subject(text, m, unit, previous, floor)
-        floor = m.end()
+        subject = _subject(text, m, unit, previous, floor, context)
         before = context + text[:m.start()]
-        plan = default == "target"
-        kind = _marker_kind(before, plan) or _marker_kind(opening[:12], plan) or default
+        start = max(text.rfind(w, last_floor, out[-1].span[0]) for w in ("从", "由")) if out else -1
+        if start >= 0 and END_POINT.match(text[floor:m.start()]):
+            root = _strip_leading(_strip_trailing(_pre_clause(text, start, last_floor)))[0]
+            subject = "" if root in GENERIC_SUBJECTS else root
+            before = context + text[:start]
+        last_floor, floor = floor, m.end()
+        kind = _kind(before, opening, default, role)
+        multiyear = _multiyear(before, opening, term)
         out.append(Quantity(text=m.group(0), value=value, unit=unit, subject=subject, qualifier=qualifier,
-                            kind=kind, span=(m.start(), m.end()), quote=text, high=high))
+                            kind=kind, span=(m.start(), m.end()), quote=text, high=high, multiyear=multiyear))
         previous = _root_subject(subject)
-    return out
+    return _distribute(text, out)
+
+
+END_POINT = re.compile(r"^(?:再)?(?:提高|提升|增加|扩大|降低|下降|减少|压减|调整)?(?:到|至)$|^降至$|^增至$")
+"""The words between the two figures of 从X提高到Y (提高到, 降至, 到): Y is the level reached. It gets the
+plain subject (赤字率从去年的2.1%提高到2.3% → 赤字率 2.3%) and the kind its sentence gives without the
+words inside 从…到 (去年 there names the start), so the year's level joins its series; the start X keeps
+its 从 subject (a start never pairs with a level)."""
+
+
+
+
+def _kind(before: str, opening: str, default: QuantityKind, role: str | None) -> QuantityKind:
+    """Anatomy first (``PAST_ROLES``, ``PLAN_ROLES``), then the markers, then the paragraph's opening and
+    the genre's default (a tree without roles, front matter, the closing)."""
+    if role in PAST_ROLES:
+        return "outcome"
+    if role in PLAN_ROLES:
+        return _marker_kind(before, plan=True) or "target"
+    plan = default == "target"
+    return _marker_kind(before, plan) or _marker_kind(opening[:12], plan) or default
 
 
 def _at_word_end(text: str, end: int) -> bool:
@@ -443,12 +619,12 @@ def document_default_kind(doc: Document) -> QuantityKind:
     return "target" if any(g in title for g in PLAN_GENRES) else "other"
 
 
-def _node_quantities(doc: Document, node: Node, default: QuantityKind) -> list[Located]:
+def _node_quantities(doc: Document, node: Node, default: QuantityKind, term: bool = False) -> list[Located]:
     out: list[Located] = []
     context = ""
     opening = node.sentences[0].text if node.sentences else ""
     for s in node.sentences:
-        found = quantities(s.text, context, opening, default) if _has_digit(s.text) else []
+        found = quantities(s.text, context, opening, default, node.role, term) if _has_digit(s.text) else []
         if found:
             offsets = _source_offsets(doc.text, s.span, s.text)
             for q in found:
@@ -489,8 +665,36 @@ def _locate_quantities(doc: Document) -> list[Located]:
     out: list[Located] = []
     for top in doc.root.children:
         kind: QuantityKind = "outcome" if any(w in top.heading for w in REVIEW_HEADINGS) else default
-        out.extend(x for n in top.walk() for x in _node_quantities(doc, n, kind))
+        term = any(w in top.heading for w in TERM_HEADINGS)
+        out.extend(x for n in top.walk() for x in _node_quantities(doc, n, kind, term))
     return out
+
+
+TERM_HEADINGS = ("过去五年", "五年来", "五年工作", "十年来", "时期", "五年规划", "五年计划", "规划纲要")
+"""Words of a part's heading that make it about a whole term or plan period (the review of a government's
+term, “十三五”时期发展成就和“十四五”时期主要目标任务, a five-year plan's outline): its figures are
+multi-year unless their sentence or paragraph names one year (去年, 过去一年, 今年)."""
+
+
+INDICATOR_END_POS = frozenset(("p", "u", "uj", "ul", "d", "c", "r", "m", "q", "f", "x", "t", "y", "e"))
+"""Parts of speech that cannot end an indicator's name (a preposition, particle, adverb, pronoun, numeral,
+time word): a subject ending in one is a cut clause."""
+
+
+def names_indicator(subject: str) -> bool:
+    """Whether ``subject`` reads as the name of an indicator, so a series of it means something: a few
+    characters of words, no figure in it, not a generic word (问题, 规模, 目标), not starting with a verb
+    (执行企业研发费用加计扣除 is a clause) and not ending in a function word. Verbs inside are fine
+    (城镇新增就业, 赤字率 whose 率 the tagger calls a verb, 国内生产总值增长)."""
+    if len(subject) < 2 or subject in GENERIC_SUBJECTS or _DIGITISH_ARABIC.search(subject):
+        return False
+    tags = _tags(subject)
+    if not tags or tags[0][1] in ("v", "p", "c", "d", "u", "uj", "r", "f") or tags[-1][1] in INDICATOR_END_POS:
+        return False
+    return tags[-1][0] not in GENERIC_SUBJECTS
+
+
+_DIGITISH_ARABIC = re.compile(r"[0-9０-９]")
 
 
 def document_quantities(doc: Document) -> tuple[Quantity, ...]:
@@ -509,6 +713,8 @@ def _similarity(a: Quantity, b: Quantity) -> float:
         return 0.0
     if {a.kind, b.kind} == {"target", "outcome"}:
         return 0.0  # last year's outcome is not this year's target
+    if a.multiyear != b.multiyear:
+        return 0.0  # a five-year total is not one year's figure
     if not a.subject or not b.subject:
         return 0.0  # nothing says what it measures: never paired
     return _subjects_alike(a.subject, b.subject)
@@ -658,10 +864,12 @@ def pair_numbers(changes: Sequence[Change], old: Document, new: Document) -> Num
         elif 0 <= ci < len(changes):
             per_change[ci].append((j, _number_change(a, b)))
     for i, x in enumerate(oq):  # dropped targets
-        if i not in o_used and x.quantity.kind == "target" and x.quantity.subject and i in change_of_old:
+        if (i not in o_used and x.quantity.kind == "target" and x.quantity.subject and not x.quantity.multiyear
+                and i in change_of_old):
             per_change[change_of_old[i]].append((-1, _number_change(x.quantity, None)))
     for j, y in enumerate(nq):  # new targets
-        if j not in n_used and y.quantity.kind == "target" and y.quantity.subject and j in change_of_new:
+        if (j not in n_used and y.quantity.kind == "target" and y.quantity.subject and not y.quantity.multiyear
+                and j in change_of_new):
             per_change[change_of_new[j]].append((j, _number_change(None, y.quantity)))
     for lst in per_change:
         lst.sort(key=lambda t: (t[0] < 0, t[0]))

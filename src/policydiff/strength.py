@@ -5,10 +5,11 @@ Analysts read the verbs first: 探索 → 推进 → 全面推进 says a reform 
 ``docs/facts.md``): verbs with a level from 1 (explore) to 4 (guarantee), and modifiers (稳步 −0.5,
 大力 +0.5, 全面 +1) that move the verb after them. Users merge their own TOML of the same shape over it.
 
-For each aligned sentence pair that changed, the *verb of commitment* is the first chain of modifiers and
-a verb of the scale in each sentence (``继续深化`` = 继续 + 深化, ``加快推进`` = 加快 + 推进); when the two
-chains differ, their scores differ and the text after them is still about the same thing, the pair is a
-``StrengthShift`` (strengthened or weakened). Identical wording never gives a shift.
+For each aligned sentence pair that changed, each clause's *verb of commitment* is its first chain of
+modifiers and a verb of the scale (``继续深化`` = 继续 + 深化, ``加快推进`` = 加快 + 推进); clauses are paired
+by their objects, and when two paired chains differ, their scores differ, the pair is a ``StrengthShift``
+(strengthened or weakened). One changed verb among several is found; identical wording never gives a
+shift.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from pathlib import Path
 
 import attrs
 
-from .model import Change, Direction, InputError, Node, Sentence, StrengthShift
+from .model import PLAN_ROLES, Change, Direction, InputError, Node, Sentence, StrengthShift
 from .text import bigrams, containment
 
 if sys.version_info >= (3, 11):
@@ -139,7 +140,7 @@ def commitment(text: str, scale: Scale | None = None) -> Commitment | None:
 
 
 def shift(old: str, new: str, scale: Scale | None = None) -> tuple[Commitment, Commitment, Direction] | None:
-    """The strength shift between two aligned sentences, or None when the verb did not move."""
+    """The strength shift between two aligned sentences' first verbs, or None when the verb did not move."""
     a, b = commitment(old, scale), commitment(new, scale)
     if a is None or b is None or a.words == b.words or a.score == b.score:
         return None
@@ -150,6 +151,60 @@ def shift(old: str, new: str, scale: Scale | None = None) -> tuple[Commitment, C
     return a, b, direction
 
 
+CLAUSE = re.compile(r"[，；：,;:。！？!?]")
+"""Where a clause ends: each clause of a sentence carries its own verb and object (推进红船精神进校园，
+探索线上德育资源建设 has two commitments)."""
+
+
+def _clauses(text: str, scale: Scale) -> list[tuple[str, Commitment]]:
+    """Each clause of ``text`` with its verb of commitment (clauses without one are left out)."""
+    out = []
+    for clause in CLAUSE.split(text):
+        found = commitment(clause, scale) if clause else None
+        if found is not None:
+            out.append((clause, found))
+    return out
+
+
+def shifts(old: str, new: str, scale: Scale | None = None) -> list[tuple[Commitment, Commitment, Direction]]:
+    """Every clause whose verb of commitment moved between two aligned sentences, in the new sentence's order.
+
+    Clauses are paired one to one by their objects (the text after the verb: at least ``OBJECT_MIN`` of the
+    old object's bigrams found after the new verb), best first, so a sentence whose first verb stays (推进…，
+    探索线上德育资源建设 → 推进…，全面推进线上德育资源建设) still reports the one that moved, in either
+    direction. Identical clauses pair with each other and report nothing.
+
+    >>> [(a.words, b.words, d) for a, b, d in shifts("推进红船精神进校园，探索线上德育资源建设。",
+    ...                                               "推进红船精神进校园，全面推进线上德育资源建设。")]
+    [('探索', '全面推进', 'strengthened')]
+    """
+    sc = scale or load_scale()
+    if old == new:
+        return []
+    olds, news = _clauses(old, sc), _clauses(new, sc)
+    candidates = []
+    for i, (co, a) in enumerate(olds):
+        obj_old = bigrams(co[a.end:a.end + OBJECT_WINDOW])
+        for j, (cn, b) in enumerate(news):
+            same = co == cn
+            score = 2.0 if same else containment(obj_old, bigrams(cn[b.end:b.end + OBJECT_WINDOW]))
+            if same or score >= OBJECT_MIN:
+                candidates.append((score, -abs(i - j), i, j))
+    candidates.sort(reverse=True)
+    used_old: set[int] = set()
+    used_new: set[int] = set()
+    found: list[tuple[int, Commitment, Commitment, Direction]] = []
+    for _score, _near, i, j in candidates:
+        if i in used_old or j in used_new:
+            continue
+        used_old.add(i)
+        used_new.add(j)
+        a, b = olds[i][1], news[j][1]
+        if a.words != b.words and a.score != b.score:
+            found.append((j, a, b, "strengthened" if b.score > a.score else "weakened"))
+    return [(a, b, d) for _, a, b, d in sorted(found, key=lambda t: t[0])]
+
+
 def _owner(nodes: Sequence[Node], s: Sentence) -> str:
     for n in nodes:
         if n.span[0] <= s.span[0] and s.span[1] <= n.span[1]:
@@ -157,8 +212,14 @@ def _owner(nodes: Sequence[Node], s: Sentence) -> str:
     return nodes[0].id if nodes else ""
 
 
+def _role(nodes: Sequence[Node], node_id: str) -> str | None:
+    return next((n.role for n in nodes if n.id == node_id), None)
+
+
 def strength_shifts(changes: Sequence[Change], scale_path: str | None = None) -> tuple[StrengthShift, ...]:
-    """Every aligned, changed commitment whose verb got stronger or weaker, in the order of the changes."""
+    """Every clause of an aligned, changed commitment whose verb got stronger or weaker, in the order of the
+    changes. Only commitments of the plan (``model.PLAN_ROLES``, or a tree without roles): a review's
+    持续深化 → 深化 tells how last year went, not a change of resolve."""
     scale = load_scale(scale_path) if scale_path else load_scale()
     out: list[StrengthShift] = []
     for ch in changes:
@@ -167,11 +228,11 @@ def strength_shifts(changes: Sequence[Change], scale_path: str | None = None) ->
         for cc in ch.commitments:
             if cc.old is None or cc.new is None or cc.kind == "unchanged":
                 continue
-            found = shift(cc.old.text, cc.new.text, scale)
-            if found is None:
+            old_id, new_id = _owner(ch.old, cc.old), _owner(ch.new, cc.new)
+            role = _role(ch.new, new_id)
+            if role is not None and role not in PLAN_ROLES:
                 continue
-            a, b, direction = found
-            out.append(StrengthShift(old_id=_owner(ch.old, cc.old), new_id=_owner(ch.new, cc.new),
-                                     old_words=a.words, new_words=b.words, direction=direction,
-                                     old_quote=cc.old.text, new_quote=cc.new.text))
+            for a, b, direction in shifts(cc.old.text, cc.new.text, scale):
+                out.append(StrengthShift(old_id=old_id, new_id=new_id, old_words=a.words, new_words=b.words,
+                                         direction=direction, old_quote=cc.old.text, new_quote=cc.new.text))
     return tuple(out)

@@ -27,6 +27,7 @@ when given; ``term_changes(old, new, history)`` fills ``Comparison.terms``.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import itertools
 import math
@@ -36,7 +37,7 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 
-from .model import Document, Span, Term, TermKind, Terms
+from .model import PLAN_ROLES, Document, Span, Term, TermKind, Terms
 from .text import normalize, segmenter
 
 _TERM = re.compile(r"“([^“”\n]{2,40})”|《([^《》\n]{2,80})》|「([^「」\n]{2,40})」")
@@ -71,11 +72,6 @@ COMPOUND_BONUS = 1.5
 KEY_PHRASES_MAX = 30
 """Key phrases kept per side, most salient first: a reader scans a short list of new coinages; the long
 tail (hundreds between two reports) is one-off wording, not terms."""
-
-SHORT_WORD = 2
-"""A phrase that is a single dictionary word of at most this many characters (开局, 行动, 监督) is too
-common to be a term even when the other text happens to lack it; coinages are unknown to the dictionary
-(新质) or compounds (新质生产力)."""
 
 _HAN = re.compile(r"^[\u3400-\u9fff]+$")
 
@@ -218,34 +214,111 @@ def _nominal_words(text: str) -> dict[str, tuple[int, ...]]:
     return {w: tuple(ks) for w, ks in out.items()}
 
 
-def _extent(tokens: Sequence[tuple[str, str, int]], k: int) -> tuple[int, int]:
-    """The tokens of the phrase around token ``k``: nominal modifiers before it, nominal words after it,
-    within ``PHRASE_MAX_TOKENS`` and ``PHRASE_MAX_CHARS``."""
+NOT_HEADS = frozenset(("全部", "年度", "年均", "方面", "以上", "以下", "之间", "情况", "问题", "时期", "期间",
+                       "总体", "整体", "部分", "有关", "相关"))
+"""Nouns that cannot end a term: they quantify or place it (行政许可事项全部, 税收优惠政策年度); a phrase
+ending in one is cut from a clause."""
+
+VERB_WORDS = ("深化", "大力", "加快", "推进", "推动", "加强", "完善", "健全", "实施", "落实", "促进", "强化",
+              "优化", "提升", "扩大", "坚持", "拓宽", "拓展", "培育", "壮大", "发展", "建设", "打造", "构建", "全面",
+              "持续", "积极", "稳步", "着力", "进一步", "依法", "依照", "严格", "充分", "广泛", "采取", "行使", "科学",
+              "努力", "切实", "认真", "不断", "有效", "明显", "弘扬", "规范", "开展", "提高", "降低", "满足", "保障")
+"""Verbs and adverbs of policy language that the tagger calls nouns (深化 as j, 大力发展 as nz, 拓宽 as nr,
+行使, 严格控制, 充分发挥 as n): a phrase never starts with one, they govern the term after them
+(深化体教融合 → 体教融合; 依法行使民主权利 is a clause, not a term)."""
+
+DROPPED_MIN_YEARS = 2
+"""Documents (the old one and the earlier years given) a dropped key phrase must appear in: a term that was
+in use and is gone is news (精准扶贫 after 2018); a phrase one year used once and the next did not is
+wording, not a dropped term. Quoted slogans and named documents need no such proof: the authors named them."""
+
+FUNCTION_CHARS = frozenset("和与及或对为在把被从向于的了之并且而")
+"""Characters that are words of grammar on their own (and, to, for, of): a term never starts with one; a
+phrase that does was cut from a coordination or a prepositional phrase."""
+
+OOV_MAX_CHARS = 3
+"""Longest word the segmenter's HMM coins that is taken for a word: its coinages are two or three
+characters (新质, 数贸会); a longer unknown run (准备充分, 前要清偿) is characters it glued across words."""
+
+PHRASE_MIN_CHARS = 3
+"""Shortest key phrase: a two-character word alone (稳字, 上产, 新质) is a piece of a longer expression; the
+term is the compound (新质生产力)."""
+
+FUNCTION_POS = frozenset(("u", "uj", "ul", "uz", "ug", "uv", "p", "c", "x", "w", "y", "e"))
+"""Parts of speech that bound a term cleanly (particles, prepositions, conjunctions, punctuation)."""
+
+
+def _extent(tokens: Sequence[tuple[str, str, int]], k: int) -> tuple[int, int] | None:
+    """The tokens of the phrase around token ``k``: the whole run of nominal words holding it (nominal
+    modifiers before, nominal words after), or None when that run is longer than ``PHRASE_MAX_TOKENS`` /
+    ``PHRASE_MAX_CHARS`` (a clause, not a term: cutting it would give a fragment such as 妇女儿童犯罪行为
+    out of 拐卖妇女儿童犯罪行为) or is glued to a figure or to a single character that belongs with it
+    (1亿人出棚, 外贸质升量稳: the segmenter split a word, the phrase would be a piece of it)."""
     lo, hi = k, k + 1
-    while (lo > 0 and hi - lo < PHRASE_MAX_TOKENS and tokens[lo - 1][1] in _NOMINAL_NOT_VERBAL
-           and _HAN.match(tokens[lo - 1][0])
-           and sum(len(t[0]) for t in tokens[lo - 1:hi]) <= PHRASE_MAX_CHARS):
+    while lo > 0 and tokens[lo - 1][1] in _NOMINAL_NOT_VERBAL and _HAN.match(tokens[lo - 1][0]):
         lo -= 1
-    while (hi < len(tokens) and hi - lo < PHRASE_MAX_TOKENS and tokens[hi][1] in NOMINAL_POS
-           and _HAN.match(tokens[hi][0]) and sum(len(t[0]) for t in tokens[lo:hi + 1]) <= PHRASE_MAX_CHARS):
+    while hi < len(tokens) and tokens[hi][1] in NOMINAL_POS and _HAN.match(tokens[hi][0]):
         hi += 1
+    while hi - lo > 1 and (tokens[lo][1] in VERBAL or tokens[lo][0].startswith(VERB_WORDS)):
+        lo += 1  # a verbal noun before the phrase acts as its verb (发展新质生产力, 深化体教融合)
+    if len(tokens[lo][0]) == 1 or sum(len(t[0]) for t in tokens[lo:hi]) < PHRASE_MIN_CHARS:
+        return None  # 性抑制性 (of 收缩性抑制性), 稳字: pieces, not terms
+    if hi - lo > PHRASE_MAX_TOKENS or sum(len(t[0]) for t in tokens[lo:hi]) > PHRASE_MAX_CHARS:
+        return None
+    before = tokens[lo - 1] if lo > 0 else None
+    after = tokens[hi] if hi < len(tokens) else None
+    if before is not None and (before[1] in ("m", "q", "h")
+                               or (not _HAN.match(before[0]) and before[0][-1:].isdigit())):
+        return None  # 1亿人出棚: a figure's unit, not a term; 非|经济性政策: a prefix belongs to what follows
+    if after is not None and after[1] == "k":
+        return None  # a suffix belongs to the word before it
+    if after is not None and len(after[0]) == 1 and _HAN.match(after[0]) and after[1] not in FUNCTION_POS:
+        return None  # 外贸质升量 + 稳: a word cut in two by the segmenter
+    if tokens[hi - 1][0] in NOT_HEADS or tokens[hi - 1][0].startswith(VERB_WORDS):
+        return None  # 专营机构依法, 违法者依法严惩: a clause's subject and its verb, not a term
+    if tokens[lo][0][0] in FUNCTION_CHARS:
+        return None  # 和央企股份制改革, 对小微企业: a conjunction or preposition is no part of a term
+    has_word = segmenter().has_word
+    if any(len(t[0]) > OOV_MAX_CHARS and not has_word(t[0]) for t in tokens[lo:hi]):
+        return None  # 准备充分, 前要清偿: a run of characters the segmenter glued, not a word
+    if (before is not None and has_word(before[0] + tokens[lo][0])) or (
+            after is not None and has_word(tokens[hi - 1][0] + after[0])):
+        return None  # 名义经济|增长, 应|纳税所得额, 市域社会|治理: the edge cuts through a dictionary word
     return lo, hi
+
+
+def _plan_spans(doc: Document) -> list[tuple[int, int]]:
+    """Spans of the nodes whose words count for key phrases: plan roles (``model.PLAN_ROLES``), or every node
+    of a tree without roles. A year's new vocabulary is what it plans; the review's statistics (高速公路里程,
+    消费品零售总额 in a five-year review) and the closing's formulas are not new concepts."""
+    nodes = [n for n in doc.nodes() if n.role is None or n.role in PLAN_ROLES]
+    return sorted(n.span for n in nodes)
+
+
+def _inside(spans: list[tuple[int, int]], starts: list[int], at: int) -> bool:
+    i = bisect.bisect_right(starts, at) - 1
+    return i >= 0 and spans[i][0] <= at < spans[i][1]
 
 
 def key_phrases(doc: Document, others: Sequence[str]) -> list[Term]:
     """Phrases of ``doc`` built on words found in none of ``others`` (normalised texts), most salient first.
 
-    ``count_new`` holds the count in ``doc``; the caller swaps sides for dropped phrases.
+    ``count_new`` holds the count in ``doc``; the caller swaps sides for dropped phrases. Only the plan's
+    words are candidates (``PLAN_ROLES``). Ranked by ``_tier`` (coinages on a known head first, then
+    compounds, then single words and phrases whose head the dictionary lacks), then salience.
     """
     tokens = _tagged(doc.text)
     quoted = "\0".join(normalize(m.group(0)[1:-1]) for m in _TERM.finditer(doc.text))
     known = _Known(others)
     nominal = _nominal_words(doc.text)
     novel_words = known.novel(nominal)
-    found: dict[str, tuple[float, Span]] = {}
+    plan = _plan_spans(doc)
+    starts = [a for a, _ in plan]
+    found: dict[str, tuple[float, int, Span]] = {}
     counts: Counter[str] = Counter()
     seen: set[tuple[int, int]] = set()
-    spans = [_extent(tokens, k) for k in sorted(k for w in novel_words for k in nominal[w])]
+    spans = [e for k in sorted(k for w in novel_words for k in nominal[w])
+             if _inside(plan, starts, tokens[k][2]) and (e := _extent(tokens, k)) is not None]
     phrases = ["".join(t[0] for t in tokens[lo:hi]) for lo, hi in spans]
     unknown = known.novel(set(phrases))  # looked up together: one search of each index per length
     has_word = segmenter().has_word
@@ -258,8 +331,8 @@ def key_phrases(doc: Document, others: Sequence[str]) -> list[Term]:
             continue
         if tokens[hi - 1][1] not in HEAD_POS or phrase not in unknown:
             continue
-        if hi - lo == 1 and len(phrase) <= SHORT_WORD and has_word(phrase):
-            continue
+        if hi - lo == 1 and has_word(phrase):
+            continue  # one dictionary word no earlier text used: a name or a technical word, not a coinage
         if phrase in quoted:
             continue  # part of a “…” or 《…》 of this text: that term speaks for it
         start, end = tokens[lo][2], tokens[hi - 1][2] + len(tokens[hi - 1][0])
@@ -267,43 +340,92 @@ def key_phrases(doc: Document, others: Sequence[str]) -> list[Term]:
         novel = sum(len(t[0]) * (OOV_WEIGHT if not has_word(t[0]) else 1.0)
                     for t in tokens[lo:hi] if t[0] in novel_words)
         score = novel * (COMPOUND_BONUS if hi - lo > 1 else 1.0)
-        found[phrase] = (score, (start, end))
+        coined = any(t[0] in novel_words and not has_word(t[0]) for t in tokens[lo:hi - 1])
+        tier = 0 if coined and has_word(tokens[hi - 1][0]) else 1 if hi - lo > 1 and has_word(tokens[hi - 1][0]) else 2
+        found[phrase] = (score, tier, (start, end))
     out = []
-    for phrase, (score, span) in found.items():
+    tiers: dict[str, int] = {}
+    for phrase, (score, tier, span) in found.items():
         count = counts[phrase]
+        tiers[phrase] = tier
         out.append(Term(text=phrase, kind="phrase", count_old=0, count_new=count, span=span,
                         salience=round(score * (1 + math.log(count)), 4)))
     # a phrase inside a longer reported phrase adds nothing (新质 inside 新质生产力)
     every = "\0".join(t.text for t in out)
     out = [t for t in out if every.count(t.text) == 1]
-    out.sort(key=lambda t: (-t.salience, t.span or (0, 0)))
+    out.sort(key=lambda t: (tiers[t.text], -t.salience, t.span or (0, 0)))
     return out[:KEY_PHRASES_MAX]
+
+
+def _tier_of_quoted(inner: str, others: Sequence[str]) -> int:
+    """A quoted slogan is a coinage (tier 0) when one of its words is unknown to the dictionary and to the
+    other texts (“人工智能+” is not, 新质 would be), else a named term (tier 1)."""
+    has_word = segmenter().has_word
+    words = [w for w in segmenter().cut(inner) if len(w) >= NOVEL_MIN_CHARS and _HAN.match(w)]
+    oov = [w for w in words if not has_word(w)]
+    return 0 if oov and _Known(others).novel(oov) else 1
 
 
 # --- changes ------------------------------------------------------------------------------------------
 
-def _quoted_changes(side: Document, other: Document, added: bool) -> list[Term]:
-    other_norm = _normalized(other.text)
+QUOTED_WEIGHT = COMPOUND_BONUS
+"""Salience per character of a quoted slogan or named document, as for a compound phrase: the authors
+marked it as a term, so it ranks with the compounds of its tier (“新三样” 3 × 1.5 = 4.5)."""
+
+
+def _quoted_changes(side: Document, others: Sequence[str]) -> list[tuple[int, Term]]:
+    """Quoted slogans and named documents of ``side`` whose words occur in none of ``others``, with tier."""
     out = []
     for whole, (kind, count, span) in document_terms(side).items():
         inner = _inner(whole)
-        if not inner or inner in other_norm:
+        if not inner or any(inner in o for o in others):
             continue
-        out.append(Term(text=whole, kind=kind, count_old=0 if added else count, count_new=count if added else 0,
-                        span=span, salience=float(count)))
-    out.sort(key=lambda t: -t.salience)  # stable: equally frequent terms stay in document order
+        salience = round(min(len(inner), PHRASE_MAX_CHARS) * QUOTED_WEIGHT * (1 + math.log(max(count, 1))), 4)
+        out.append((_tier_of_quoted(inner, others) if kind == "quoted" else 1,
+                    Term(text=whole, kind=kind, count_old=0, count_new=count, span=span, salience=salience)))
     return out
+
+
+def _ranked(quoted: list[tuple[int, Term]], phrases: list[Term], others: Sequence[str]) -> list[Term]:
+    """Quoted terms and key phrases in one ranking: tier (coinages, then named terms and compounds, then the
+    rest), then salience; full-width and half-width forms are one term (互联网＋ = 互联网+)."""
+    has_word = segmenter().has_word
+    tiered = [*quoted]
+    for t in phrases:
+        words = segmenter().cut(t.text)
+        head_known = has_word(words[-1]) if words else False
+        coined = head_known and any(not has_word(w) and len(w) >= NOVEL_MIN_CHARS for w in words[:-1])
+        tiered.append((0 if coined else 1 if len(words) > 1 and head_known else 2, t))
+    tiered.sort(key=lambda x: (x[0], -x[1].salience, x[1].span or (0, 0)))
+    out: dict[str, Term] = {}
+    for _, t in tiered:
+        out.setdefault(normalize(t.text), t)
+    return list(out.values())
+
+
+def _swap(t: Term) -> Term:
+    return Term(text=t.text, kind=t.kind, count_old=t.count_new, count_new=0, span=t.span, salience=t.salience)
 
 
 def term_changes(old: Document, new: Document, history: Sequence[Document] = ()) -> Terms:
     """Quoted terms, named documents and key phrases found on one side only, most salient first.
 
-    ``history`` (earlier years, optional) makes key phrases new only when no earlier year used them.
+    ``history`` (earlier years, optional) judges novelty against every year available: a term of the new
+    document found in no earlier year is new (``added``); one absent from the old document but used in an
+    earlier year is ``returning``. Dropped terms are those of the old document absent from the new one; with
+    ``history``, a dropped key phrase must have been in use (``DROPPED_MIN_YEARS``).
     """
     old_norm, new_norm = _normalized(old.text), _normalized(new.text)
     past = [_normalized(d.text) for d in history]
-    added = _quoted_changes(new, old, added=True) + key_phrases(new, [old_norm, *past])
-    removed = [Term(text=t.text, kind=t.kind, count_old=t.count_new, count_new=0, span=t.span,
-                    salience=t.salience) for t in key_phrases(old, [new_norm])]
-    removed = _quoted_changes(old, new, added=False) + removed
-    return Terms(added=tuple(added), removed=tuple(removed))
+    fresh = _ranked(_quoted_changes(new, [old_norm, *past]), key_phrases(new, [old_norm, *past]), [old_norm, *past])
+    back: list[Term] = []
+    if past:
+        fresh_keys = {normalize(t.text) for t in fresh}
+        back = [t for t in _ranked(_quoted_changes(new, [old_norm]), key_phrases(new, [old_norm]), [old_norm])
+                if normalize(t.text) not in fresh_keys]
+    dropped = key_phrases(old, [new_norm])
+    if past:
+        dropped = [t for t in dropped if 1 + sum(t.text in p for p in past) >= DROPPED_MIN_YEARS]
+    removed = _ranked([(tier, _swap(t)) for tier, t in _quoted_changes(old, [new_norm])],
+                      [_swap(t) for t in dropped], [new_norm])
+    return Terms(added=tuple(fresh), removed=tuple(removed), returning=tuple(back[:KEY_PHRASES_MAX]))

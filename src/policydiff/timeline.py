@@ -30,8 +30,8 @@ import attrs
 
 from .compare import CompareOptions, compare
 from .executor import Executor
-from .model import Document, InputError
-from .numbers import document_quantities
+from .model import Document, InputError, Quantity, QuantityKind, headline_rank
+from .numbers import document_quantities, names_indicator
 from .pipeline import Source, document_of, source_of
 from .safefs import PRIVATE_MODE, write_text
 from .safefs import read_bytes as read_private
@@ -155,10 +155,17 @@ def _summarize(doc: Document) -> dict[str, Any]:
     nodes = [[n.id, n.label, n.title or n.body[:UNTITLED_NAME_CHARS], n.kind, n.text]
              for n in doc.nodes() if n.kind in TRACKED_KINDS]
     targets = [{"subject": q.subject, "text": q.text, "value": str(q.value), "unit": q.unit,
-                "qualifier": q.qualifier, "quote": q.quote}
-               for q in document_quantities(doc) if q.kind == "target" and q.subject]
+                "qualifier": q.qualifier, "quote": q.quote, "kind": q.kind}
+               for q in document_quantities(doc) if _annual_figure(q)]
     found = [[_squash(whole), kind, int(count)] for whole, (kind, count, _span) in document_terms(doc).items()]
     return {"title": doc.title, "nodes": nodes, "targets": targets, "terms": found}
+
+
+def _annual_figure(q: Quantity) -> bool:
+    """A figure that can stand in a year's series: a target of the plan or an outcome of the review (both
+    decided by anatomy first, ``numbers.py``), of one year (never a five-year total or a plan period's
+    goal), whose subject names an indicator (``numbers.names_indicator``)."""
+    return q.kind in ("target", "outcome") and not q.multiyear and names_indicator(q.subject)
 
 
 # --- pairwise comparisons -------------------------------------------------------------------------------
@@ -527,14 +534,23 @@ def _reconnect(years: list[int], summaries: list[dict[str, Any]], events: dict[s
 
 # --- series ---------------------------------------------------------------------------------------------
 
+SERIES_MIN_YEARS = 2
+"""Years a series needs: one figure is a fact of its year (the pair's comparison shows it), not a line; the
+reports' one-off figures (a programme's budget, a count of pilots) would bury the indicators."""
+
+
 def _series(years: list[int], summaries: list[dict[str, Any]]) -> tuple[Series, ...]:
-    """Targets by subject: the first target of each subject in each year (a report states it once)."""
+    """Targets and outcomes by subject, one series each: the first figure of each subject in each year (a
+    report states a target once; a later mention restates or breaks it down)."""
     by_subject: dict[str, dict[int, dict[str, Any]]] = {}
     names: dict[str, str] = {}
+    kinds: dict[str, QuantityKind] = {}
     for year, s in zip(years, summaries, strict=True):
         for t in s["targets"]:
-            key = _subject_key(t["subject"]) + "|" + normalize(t["unit"])
+            kind: QuantityKind = "outcome" if t.get("kind") == "outcome" else "target"
+            key = kind + "|" + _subject_key(t["subject"]) + "|" + normalize(t["unit"])
             names.setdefault(key, t["subject"])
+            kinds[key] = kind
             by_subject.setdefault(key, {}).setdefault(year, t)
     out = []
     for key, points in by_subject.items():
@@ -547,9 +563,10 @@ def _series(years: list[int], summaries: list[dict[str, Any]]) -> tuple[Series, 
                 continue
             pts.append(Point(year=year, text=t["text"], value=value, unit=t["unit"], qualifier=t["qualifier"],
                              quote=t["quote"]))
-        if pts:
-            out.append(Series(subject=names[key], unit=pts[0].unit, points=tuple(pts)))
-    out.sort(key=lambda s: (-len(s.points), s.points[0].year, s.subject))
+        if len(pts) >= SERIES_MIN_YEARS:
+            out.append(Series(subject=names[key], unit=pts[0].unit, points=tuple(pts), kind=kinds[key]))
+    out.sort(key=lambda s: (s.kind != "target", headline_rank(s.subject), -len(s.points), s.points[0].year,
+                            s.subject))
     return tuple(out)
 
 

@@ -2,7 +2,7 @@
 
 These types live apart from ``timeline.py`` (the stage that computes them) so that the timeline
 renderers, like every renderer, need only the model layer: this module imports nothing of ours but
-``text`` (a leaf), never a stage (``tests/test_architecture.py`` checks it, transitively).
+``model`` and ``text`` (a leaf), never a stage (``tests/test_architecture.py`` checks it, transitively).
 ``policydiff.timeline`` re-exports every name.
 """
 
@@ -14,6 +14,7 @@ from typing import Literal
 
 import attrs
 
+from .model import QuantityKind
 from .text import normalize
 
 EventKind = Literal["present", "added", "unchanged", "reworded", "split", "merged", "condensed", "removed",
@@ -103,6 +104,9 @@ class Series:
     subject: str
     unit: str
     points: tuple[Point, ...]
+    kind: QuantityKind = "target"
+    """``target`` (the plan's figures: guidance, tasks, safeguards) or ``outcome`` (the review's); an indicator
+    with both has two series, so a year's outcome never stands in a target line."""
 
 
 @attrs.frozen
@@ -175,10 +179,10 @@ class Timeline:
             out.append((year, year, False))
         return tuple(out)
 
-    def series_of(self, subject: str) -> Series | None:
-        """The series whose subject is ``subject`` (normalized comparison)."""
+    def series_of(self, subject: str, kind: QuantityKind = "target") -> Series | None:
+        """The series of this kind whose subject is ``subject`` (normalized comparison)."""
         key = _subject_key(subject)
-        return next((s for s in self.series if _subject_key(s.subject) == key), None)
+        return next((s for s in self.series if _subject_key(s.subject) == key and s.kind == kind), None)
 
     def phrase(self, text: str, kind: PhraseKind | None = None) -> Phrase | None:
         """The phrase written ``text`` (with or without its quote marks), of this kind if given."""

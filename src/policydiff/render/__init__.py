@@ -53,7 +53,7 @@ class _Formats(Mapping[str, Renderer]):
 FORMATS: Mapping[str, Renderer] = _Formats()
 """Format name → renderer (``render_comparison(cmp, **options) -> str``); read-only."""
 
-OPTIONS = frozenset({"lang", "changes_only", "width", "color", "summary"})
+OPTIONS = frozenset({"lang", "changes_only", "width", "color", "summary", "table"})
 """Every keyword option some format takes (a test keeps it equal to the union of ``options_of``): checked
 here without importing every renderer."""
 

@@ -16,7 +16,7 @@ from collections import Counter, defaultdict
 import attrs
 
 from ..locate import locators
-from ..model import Change, Comparison, Document, Node, Sentence, Span
+from ..model import PLAN_ROLES, Change, Comparison, Document, Node, Sentence, Span, headline_rank
 from ..text import bigram_counts
 from .labels import WORDS
 from .safe import visible_comparison
@@ -29,7 +29,8 @@ HIGHLIGHT_REMOVED = 8
 """Dropped commitments in the highlights; fewer than new ones, since readers ask first what is new."""
 
 HIGHLIGHT_NUMBERS = 10
-"""Changed numeric targets in the highlights (targets of the year first)."""
+"""Changed numeric targets in the highlights: targets only (an outcome is last year's news), the headline
+indicators first (``model.HEADLINE_INDICATORS``), then in document order."""
 
 HIGHLIGHT_TERMS = 10
 """New phrases in the highlights, most salient first; they print on one line."""
@@ -213,14 +214,14 @@ def highlights(view: View) -> Highlights:
     removed: list[tuple[Sentence, int, bool]] = []
     for i, c in enumerate(cmp.changes):
         if c.kind == "added":
-            added += [(s, i, False) for n in c.new for s in n.sentences]
+            added += [(s, i, False) for n in c.new if is_plan(n) for s in n.sentences]
         elif c.kind == "removed":
-            removed += [(s, i, False) for n in c.old for s in n.sentences]
+            removed += [(s, i, False) for n in c.old if is_plan(n) for s in n.sentences]
         else:
             for cc in c.commitments:
-                if cc.kind == "added" and cc.new is not None:
+                if cc.kind == "added" and cc.new is not None and _in_plan(c.new, cc.new):
                     added.append((cc.new, i, cc.moved_from is not None))
-                elif cc.kind == "removed" and cc.old is not None:
+                elif cc.kind == "removed" and cc.old is not None and _in_plan(c.old, cc.old):
                     removed.append((cc.old, i, cc.moved_to is not None))
     out: dict[str, tuple[Highlight, ...]] = {}
     totals: dict[str, int] = {}
@@ -231,7 +232,8 @@ def highlights(view: View) -> Highlights:
         ranked = sorted(novel, key=lambda t: (-round(t[0], 2), -len(t[1].text), t[2]))
         out[key] = tuple(Highlight(key, clip(s.text), _sentence_where(view, cmp.changes[row], s, side), row,
                                    round(nov, 3)) for nov, s, row in ranked[:cap])
-    numbers = [(n.kind != "target", i, n) for i, c in enumerate(cmp.changes) for n in c.numbers]
+    numbers = [(headline_rank(n.subject), i, n) for i, c in enumerate(cmp.changes) for n in c.numbers
+               if n.kind == "target"]
     numbers.sort(key=lambda t: (t[0], t[1]))
     return Highlights(
         added=out["added"], removed=out["removed"],
@@ -239,6 +241,19 @@ def highlights(view: View) -> Highlights:
                                 new=n.new or "—") for _, i, n in numbers[:HIGHLIGHT_NUMBERS]),
         terms=tuple(Highlight("term", t.text, "", None) for t in cmp.terms.added[:HIGHLIGHT_TERMS]),
         totals={**totals, "numbers": len(numbers), "terms": len(cmp.terms.added)})
+
+
+def is_plan(node: Node) -> bool:
+    """Whether ``node``'s sentences are commitments: a plan role (``model.PLAN_ROLES``), or no role at all
+    (a tree straight from ``structure.parse``, where nothing says otherwise). The review's sentences are
+    last year's outcomes (a new one is news about the past, not a new promise): their rows still show
+    them, the highlights do not list them as new or dropped commitments."""
+    return node.role is None or node.role in PLAN_ROLES
+
+
+def _in_plan(nodes: tuple[Node, ...], s: Sentence) -> bool:
+    node = node_of_sentence(nodes, s.span)
+    return is_plan(node) if node is not None else any(is_plan(n) for n in nodes)
 
 
 def _sentence_where(view: View, c: Change, s: Sentence, side: str) -> str:

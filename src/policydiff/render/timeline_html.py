@@ -46,7 +46,7 @@ WORDS: dict[str, dict[str, str]] = {
            "measures": "条措施", "added": "新增", "removed": "删除", "new_phrases": "首次出现的提法",
            "legend": "● 存在 ~ 修改 → 移动 + 新增 < 拆分 > 合并 ↩ 恢复 ○ 不在；斜纹列：缺少该年份文件",
            "heat_note": "单元格为该年出现次数，点击查看该年对比摘要。", "none": "无",
-           "compared": "与上一份文件对比"},
+           "compared": "与上一份文件对比", "outcome": "（实际）"},
     "en": {"title": "Policy timeline", "documents": "Documents", "year": "Year", "path": "Path", "doc_title": "Title",
            "lineages": "Measures over time", "targets": "Targets over time", "phrases": "Phrase heat map",
            "years": "Year by year", "measure": "Measure", "subject": "Subject", "phrase": "Phrase",
@@ -54,6 +54,7 @@ WORDS: dict[str, dict[str, str]] = {
            "removed": "removed", "new_phrases": "Phrases first seen", "none": "none",
            "legend": "● present ~ reworded → moved + added < split > merged ↩ returned ○ absent; hatched: no document",
            "heat_note": "Each cell is the count that year; it links to that year's comparison summary.",
+           "outcome": " (outcome)",
            "compared": "compared with the document before"},
 }
 _KIND_WORDS = {"zh": {"unchanged": "未变", "reworded": "修改", "split": "拆分", "merged": "合并", "condensed": "概括",
@@ -112,7 +113,7 @@ def _matrix(tl: Timeline, lang: str) -> Any:
     return E.div(E.table(E.thead(head), E.tbody(*rows), {"class": "matrix"}), {"class": "scroll"})
 
 
-def _chart(tl: Timeline, s: Series) -> Any:
+def _chart(tl: Timeline, s: Series, lang: str = "zh") -> Any:
     """A small line chart of one series: gap years shaded, the line broken where a year has no figure."""
     left, right, top, bottom = _MARGIN
     y0, y1 = tl.years[0], tl.years[-1]
@@ -163,7 +164,12 @@ def _chart(tl: Timeline, s: Series) -> Any:
     svg = E.svg(*parts, width=str(CHART_W), height=str(CHART_H), viewBox=f"0 0 {CHART_W} {CHART_H}",
                 role="img", xmlns="http://www.w3.org/2000/svg")
     svg.set("aria-label", f"{s.subject}: " + ", ".join(f"{p.year} {p.text}" for p in s.points))
-    return E.figure(svg, E.figcaption(s.subject))
+    return E.figure(svg, E.figcaption(_name(s, lang)))
+
+
+def _name(s: Series, lang: str) -> str:
+    """A series' subject, marked when it is the review's outcomes rather than the plan's targets."""
+    return s.subject + (WORDS[lang]["outcome"] if s.kind == "outcome" else "")
 
 
 def _targets(tl: Timeline, lang: str) -> Any:
@@ -176,10 +182,10 @@ def _targets(tl: Timeline, lang: str) -> Any:
         for first, _last, gap in cols:
             p = next((p for p in s.points if p.year == first), None) if not gap else None
             cells.append(E.td(p.text if p else "", {"class": "gap"} if gap else {}, title=p.quote if p else ""))
-        rows.append(E.tr(E.th(s.subject, scope="row"), *cells))
+        rows.append(E.tr(E.th(_name(s, lang), scope="row"), *cells))
     table = E.table(E.thead(E.tr(E.th(w["subject"], scope="col"), *(_year_head(*c) for c in cols))),
                     E.tbody(*rows), {"class": "series"})
-    return E.section(E.h2(w["targets"]), E.div(*(_chart(tl, s) for s in charted), {"class": "charts"}),
+    return E.section(E.h2(w["targets"]), E.div(*(_chart(tl, s, lang) for s in charted), {"class": "charts"}),
                      E.div(table, {"class": "scroll"}), id="targets")
 
 

@@ -27,7 +27,7 @@ def to_dict(tl: Timeline) -> dict[str, Any]:
         "documents": [{"year": d.year, "path": d.path, "title": d.title} for d in tl.documents],
         "gaps": list(tl.gaps),
         "lineages": [_lineage(lin) for lin in tl.lineages],
-        "series": [{"subject": s.subject, "unit": s.unit,
+        "series": [{"subject": s.subject, "unit": s.unit, "kind": s.kind,
                     "points": [{"year": p.year, "text": p.text, "value": format(p.value.normalize(), "f"),
                                 "unit": p.unit, "qualifier": p.qualifier, "quote": p.quote} for p in s.points]}
                    for s in tl.series],

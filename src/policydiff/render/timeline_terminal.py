@@ -24,9 +24,9 @@ MAX_CELL_COUNT = 99
 MAX_PHRASE_ROWS = 60
 """Phrases shown in the terminal (all are in JSON/CSV): asked-for terms first, then the most frequent."""
 WORDS = {"zh": {"lineages": "措施沿革", "targets": "目标序列", "phrases": "提法出现次数", "years": "年份",
-                "gaps": "缺", "documents": "份文件"},
+                "gaps": "缺", "documents": "份文件", "outcome": "（实际）"},
          "en": {"lineages": "Measures over time", "targets": "Targets over time", "phrases": "Phrases per year",
-                "years": "years", "gaps": "missing", "documents": "documents"}}
+                "years": "years", "gaps": "missing", "documents": "documents", "outcome": " (outcome)"}}
 
 
 def _fit(text: str, width: int) -> str:
@@ -74,7 +74,7 @@ def render_timeline(tl: Timeline, *, lang: str = "zh") -> str:
     lines += ["", f"{w['targets']} ({len(tl.series)})"]
     for s in tl.series:
         pts = "  ".join(f"{p.year} {p.text}" for p in s.points)
-        lines.append(f"{s.subject}: {pts}")
+        lines.append(f"{s.subject}{w['outcome'] if s.kind == 'outcome' else ''}: {pts}")
     asked = [p for p in tl.phrases if p.kind == "term"]
     others = sorted((p for p in tl.phrases if p.kind != "term" and len(p.counts) > 1),
                     key=lambda p: (-len(p.counts), p.first or 0))
