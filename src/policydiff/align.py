@@ -540,7 +540,8 @@ def _align_headings(st: _State, content: dict[tuple[int, int], float]) -> dict[i
         return pinned
     on, nn = st.old.nodes, st.new.nodes
     vec = Vectors([on[i].title + on[i].body for i in ho], [nn[j].title + nn[j].body for j in hn])
-    own = vec.topk(CANDIDATES, 0.0)
+    whole = Vectors([_section_text(st.old, i) for i in ho], [_section_text(st.new, j) for j in hn])
+    own = vec.topk(CANDIDATES, 0.0).maximum(whole.topk(CANDIDATES, 0.0))
     # descendants paired into each other: D_old · P · D_newᵀ
     p_rows = [i for i, _ in content]
     p_cols = [j for _, j in content]
@@ -567,6 +568,13 @@ def _align_headings(st: _State, content: dict[tuple[int, int], float]) -> dict[i
     out = {i: j for (i, j) in found}
     out.update(pinned)
     return out
+
+
+def _section_text(side: _Side, i: int) -> str:
+    """A heading's whole section as text: its own title and body and every descendant's. A section is the
+    same section when what it says is alike, whether it says it in measures under a short heading (2022's
+    （四）深入实施创新驱动发展战略…) or in the body of a run-in heading (2023's （二）加快建设现代化产业体系。…)."""
+    return "".join(n.title + n.body for n in side.nodes[i:side.end[i]])
 
 
 def _descendant_matrix(side: _Side, heads: list[int]) -> csr_matrix:
@@ -1431,7 +1439,8 @@ def _follow_sections(st: _State, groups: dict[int, tuple[list[int], list[int]]],
                 continue
             lead = where[up]
             targets = groups[lead][1] if is_old else groups[lead][0]
-            if any(other.cls[t] != "heading" and ((k, t) if is_old else (t, k)) in linked for t in targets):
+            if any((other.cls[t] != "heading" or other.nodes[t].body) and ((k, t) if is_old else (t, k)) in linked
+                   for t in targets):
                 (groups[lead][0] if is_old else groups[lead][1]).append(k)
                 where[k] = lead
 
