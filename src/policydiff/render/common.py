@@ -9,6 +9,7 @@ sentences (``text.dice``), so a sentence that only moved or was re-worded sinks.
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import os
 from collections import Counter, defaultdict
@@ -16,7 +17,7 @@ from collections import Counter, defaultdict
 import attrs
 
 from ..locate import locators
-from ..model import PLAN_ROLES, Change, Comparison, Document, Node, Sentence, Span, headline_rank
+from ..model import PLAN_ROLES, Change, Comparison, Document, Node, NumberChange, Sentence, Span, headline_rank
 from ..text import bigram_counts
 from .labels import WORDS
 from .safe import visible_comparison
@@ -85,6 +86,7 @@ class View:
         para, front = self.w["paragraph"], self.w["front"] + ("" if lang == "zh" else " ")
         self.old_loc = locators(self.cmp.old, paragraph=para, front=front)
         self.new_loc = locators(self.cmp.new, paragraph=para, front=front)
+        self._spans: dict[str, list[tuple[int, int, str]]] = {}
         self.row_of_old: dict[str, int] = {}
         self.row_of_new: dict[str, int] = {}
         for i, c in enumerate(self.cmp.changes):
@@ -101,6 +103,24 @@ class View:
     def where(self, c: Change) -> str:
         """``old locator → new locator`` of a change."""
         return f"{self.loc(c.old, 'old')} → {self.loc(c.new, 'new')}"
+
+    def span_loc(self, span: tuple[int, int] | None, side: str) -> str:
+        """Locator of the node whose own text holds ``span`` (a quantity's place), ``—`` for none: a number
+        paired across the document stands where it stands, not where the change it is listed under does."""
+        if span is None:
+            return "—"
+        if side not in self._spans:
+            doc = self.cmp.old if side == "old" else self.cmp.new
+            self._spans[side] = sorted((n.span[0], n.span[1], n.id) for n in doc.nodes())
+        starts = self._spans[side]
+        k = bisect.bisect_right(starts, (span[0], float("inf"), "")) - 1
+        while k >= 0 and not starts[k][0] <= span[0] < starts[k][1]:
+            k -= 1
+        return self.node_loc(starts[k][2], side) if k >= 0 else "—"
+
+    def number_where(self, n: NumberChange) -> str:
+        """``old locator → new locator`` of a number change, from the quantities' own places."""
+        return f"{self.span_loc(n.old_span, 'old')} → {self.span_loc(n.new_span, 'new')}"
 
     def node_loc(self, node_id: str, side: str) -> str:
         table = self.old_loc if side == "old" else self.new_loc
@@ -237,7 +257,7 @@ def highlights(view: View) -> Highlights:
     numbers.sort(key=lambda t: (t[0], t[1]))
     return Highlights(
         added=out["added"], removed=out["removed"],
-        numbers=tuple(Highlight("number", n.subject, view.where(cmp.changes[i]), i, old=n.old or "—",
+        numbers=tuple(Highlight("number", n.subject, view.number_where(n), i, old=n.old or "—",
                                 new=n.new or "—") for _, i, n in numbers[:HIGHLIGHT_NUMBERS]),
         terms=tuple(Highlight("term", t.text, "", None) for t in cmp.terms.added[:HIGHLIGHT_TERMS]),
         totals={**totals, "numbers": len(numbers), "terms": len(cmp.terms.added)})
