@@ -507,14 +507,17 @@ def _targets(old: Document, new: Document, old_year: int | None, new_year: int |
 def task_nodes(doc: Document) -> list[Node]:
     """The plan's tasks: for each path from the root, the first node of the plan (``PLAN_ROLES``) that is a
     measure, paragraph or item (``TASK_KINDS``), or a part or section holding text without children, and is
-    at least ``TASK_MIN_CHARS`` long; its descendants belong to it."""
+    at least ``TASK_MIN_CHARS`` long; its descendants belong to it. A paragraph opening on the past
+    (``PAST_CUES``: 过去五年，我国经济社会发展取得新的历史性成就, the look back a guidance part opens with)
+    promises nothing and is left out."""
     out: list[Node] = []
 
     def walk(node: Node) -> None:
         for child in node.children:
             if child.role in PLAN_ROLES and child.kind != "front" and (
                     child.kind in TASK_KINDS or (not child.children and child.body)):
-                if len("".join(n.text for n in child.walk())) >= TASK_MIN_CHARS:
+                if len("".join(n.text for n in child.walk())) >= TASK_MIN_CHARS \
+                        and not _masked(child.text).startswith(PAST_CUES):
                     out.append(child)
                 continue
             walk(child)
