@@ -348,8 +348,9 @@ def diff(
     earlier = tuple(_read(h, {}, allow_private) for h in history or [])
     cmp = compare(a, b, CompareOptions(align=align, strength_scale=str(strength_scale) if strength_scale else None,
                                        history=earlier))
-    options = {"lang": lang.value, "width": width, "color": _use_color(color, sys.stdout, to_file=output is not None),
-               "summary": summary, "table": table.value}
+    options: dict[str, Any] = {"lang": lang.value, "width": width,
+                               "color": _use_color(color, sys.stdout, to_file=output is not None),
+                               "summary": summary, "table": table.value}
     if format is not DiffFormat.markdown:  # Markdown always shows changes only
         options["changes_only"] = changes_only
     if track:

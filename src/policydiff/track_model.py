@@ -123,7 +123,7 @@ class Track:
 
     def counts(self) -> dict[str, int]:
         """Targets per status, then ``tasks reported`` and ``tasks not reported``: the summary line."""
-        out = {s: 0 for s in TARGET_STATUSES}
+        out: dict[str, int] = dict.fromkeys(TARGET_STATUSES, 0)
         for t in self.targets:
             out[t.status] += 1
         out["tasks reported"] = sum(t.status == "reported" for t in self.tasks)
