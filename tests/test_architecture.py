@@ -20,7 +20,7 @@ import policydiff.textdiff
 import policydiff.track  # the module, for its doctests: the package's ``track`` is the function
 
 SRC = Path(policydiff.__file__).parent
-LEAVES = ["model", "text", "similarity", "locate", "limits", "codec", "safefs", "timeline_model", "track_model"]
+LEAVES = ["model", "text", "similarity", "locate", "limits", "codec", "safefs", "track_model", "timeline_model"]
 STAGES = ["sources", "structure", "anatomy", "textdiff", "numbers", "terms", "strength", "align"]
 ORDER = [*LEAVES, *STAGES, "pipeline", "compare", "track", "executor", "timeline", "batch", "render", "cli"]
 """``track`` (year N's plan against year N+1's review) runs the ``numbers`` stage on two documents, as

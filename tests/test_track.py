@@ -235,3 +235,20 @@ def test_cli_track_and_diff_track(corpora: Path, tmp_path: Path, capsys: pytest.
     jsonschema.validate(json.loads(out.read_text(encoding="utf-8")), SCHEMA)
     assert main(["diff", a, b, "--track", "--summary", "--color", "never"]) == 1
     assert "城镇新增就业" in capsys.readouterr().out
+
+
+def test_timeline_pairs_targets_with_next_years_outcomes(corpora: Path, tmp_path: Path) -> None:
+    from policydiff.render import timeline_html, timeline_json, timeline_terminal
+    from policydiff.timeline import timeline
+
+    paths = [corpora / "gov-work-report" / f"{y}.txt" for y in (2021, 2022, 2023)]
+    tl = timeline(paths, jobs=1, cache_dir=tmp_path)
+    gdp = next(s for s in tl.tracked if s.subject == "国内生产总值增长")
+    assert [(p.year, p.target.text, p.outcome.text if p.outcome else None, p.status) for p in gdp.points] == [
+        (2021, "6%以上", "8.1%", "exceeded"), (2022, "5.5%左右", "3%", "missed")]
+    assert all(p.outcome is None or p.outcome.year == p.year + 1 for s in tl.tracked for p in s.points)
+    data = json.loads(timeline_json.render_timeline(tl))
+    jsonschema.validate(data, json.loads(resources.files("policydiff").joinpath("schema/timeline.schema.json")
+                                         .read_text(encoding="utf-8")))
+    assert data["tracked"] and "8.1%" in timeline_terminal.render_timeline(tl)
+    assert "does not mean failed" in timeline_html.render_timeline(tl, lang="en")

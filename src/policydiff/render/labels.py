@@ -97,7 +97,7 @@ TRACK_WORDS: dict[str, dict[str, str]] = {
            "counts": "目标 {targets} 项：完成 {met}，超额完成 {exceeded}，未完成 {missed}，有报告 {reported}，"
                      "未报告 {not_reported}；任务 {tasks} 项：有报告 {tasks_reported}，未报告 {tasks_not_reported}",
            "plan_of": "{old} 的目标和任务，对照 {new} 的回顾", "empty": "没有可对照的内容：{reason}",
-           "old_doc": "计划", "new_doc": "回顾"},
+           "old_doc": "计划", "new_doc": "回顾", "year": "年份"},
     "en": {"track": "Promises and results", "targets": "Targets and outcomes", "tasks": "Tasks in the review",
            "indicator": "indicator", "target": "target", "outcome": "outcome", "status": "status", "where": "where",
            "quote": "quote", "met": "met", "exceeded": "exceeded", "missed": "missed",
@@ -109,6 +109,6 @@ TRACK_WORDS: dict[str, dict[str, str]] = {
                      "{not_reported} not reported; {tasks} tasks: {tasks_reported} reported, "
                      "{tasks_not_reported} not reported",
            "plan_of": "targets and tasks of {old} against the review in {new}", "empty": "nothing to track: {reason}",
-           "old_doc": "plan", "new_doc": "review"},
+           "old_doc": "plan", "new_doc": "review", "year": "year"},
 }
 """The words of ``policydiff track`` and of the ``--track`` section of a diff report (``render/track.py``)."""
