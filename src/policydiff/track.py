@@ -29,6 +29,7 @@ import re
 import unicodedata
 from decimal import Decimal
 
+import attrs
 import numpy as np
 
 from .locate import locators
@@ -426,6 +427,41 @@ def _reached(q: Quantity) -> bool:
     return _nearest_cue(q.quote[:max(k, 0)], RESTATED_CUES) < 0
 
 
+def _as_level(q: Quantity) -> Quantity:
+    """A figure written as the level a change reaches (年末城镇调查失业率降到5.5%, whose subject the numbers
+    stage ends in 降) measures the indicator's level: its change word is dropped."""
+    at = q.quote.find(q.text)
+    if at > 0 and q.quote[:at].endswith(("到", "至")) and _change(indicator_key(q.subject)):
+        for word in sorted(CHANGE_WORDS, key=len, reverse=True):
+            if q.subject.endswith(word):
+                return attrs.evolve(q, subject=q.subject[:-len(word)])
+    return q
+
+
+def _unambiguous(outcomes: list[tuple[Quantity, str]]) -> list[tuple[Quantity, str]]:
+    """The outcomes without those of an indicator given two different figures in one sentence (二氧化硫、氮氧化物
+    排放量分别下降5.6%和4% read as two 氮氧化物 figures): which is which cannot be told, so neither answers."""
+    seen: dict[tuple[str, str, str], set[Decimal]] = {}
+    for q, _ in outcomes:
+        seen.setdefault((indicator_key(q.subject), q.unit, q.quote), set()).add(q.value)
+    return [(q, n) for q, n in outcomes if len(seen[(indicator_key(q.subject), q.unit, q.quote)]) == 1]
+
+
+def _in_review_part(q: Quantity, node_id: str, index: NodeIndex) -> bool:
+    """Whether a plan figure stands in a section of a top-level review part (its section given a plan role by
+    its heading's words, 2005's （三）不失时机推进经济体制改革，扩大对外开放 inside 一、过去一年工作回顾) with no word
+    of the plan before it in its paragraph: last year's figure, not a target."""
+    top = index.node[node_id]
+    while (up := index.parent[top.id]) is not None:
+        top = up
+    if top.role != "review":
+        return False
+    node = index.node[node_id]
+    at = node.text.find(q.quote)
+    before = node.text[:at + max(q.quote.find(q.text), 0)] if at >= 0 else q.quote
+    return _nearest_cue(before, PLAN_CUES) < 0
+
+
 GENERIC_MONEY = ("资金", "投入", "经费", "资助", "补助", "补贴", "投资", "支出", "债券", "国债")
 """Ends of a subject that name where money comes from, not what it is for (国债资金, 中央财政投入): two such
 figures answer each other only when their sentences say the same purpose (``CONTEXT_MIN``)."""
@@ -465,18 +501,20 @@ def track(old: Document, new: Document) -> Track:
 def _targets(old: Document, new: Document, old_year: int | None, new_year: int | None) -> tuple[TrackedTarget, ...]:
     old_index, new_index = NodeIndex.of(old), NodeIndex.of(new)
     old_where, new_where = locators(old), locators(new)
-    outcomes = [(x.quantity, x.node_id) for x in located_quantities(new)
+    outcomes = [(_as_level(x.quantity), x.node_id) for x in located_quantities(new)
                 if x.quantity.kind == "outcome" and not x.quantity.multiyear and x.quantity.subject
                 and new_index.node[x.node_id].role == "review"
                 and _of_year(x.quantity, None if new_year is None else new_year - 1, target=False)
                 and _reached(x.quantity)]
+    outcomes = _unambiguous(outcomes)
     seen: set[tuple[str, str]] = set()
     out: list[tuple[int, int, TrackedTarget]] = []
     for order, x in enumerate(located_quantities(old)):
-        q = x.quantity
+        q = _as_level(x.quantity)
         if q.kind != "target" or q.multiyear or old_index.node[x.node_id].role not in PLAN_ROLES \
                 or not names_indicator(q.subject) or not _names_something(q.subject) \
-                or not _of_year(q, old_year, target=True) or not _plan_figure(q, old_index.node[x.node_id]):
+                or not _of_year(q, old_year, target=True) or not _plan_figure(q, old_index.node[x.node_id]) \
+                or _in_review_part(q, x.node_id, old_index):
             continue
         key = (indicator_key(q.subject), normalize(q.text))
         if key in seen:
