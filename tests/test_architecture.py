@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import doctest
+import sys
 from pathlib import Path
 
 import policydiff
@@ -16,12 +17,14 @@ import policydiff.anatomy
 import policydiff.structure
 import policydiff.text
 import policydiff.textdiff
+import policydiff.track  # the module, for its doctests: the package's ``track`` is the function
 
 SRC = Path(policydiff.__file__).parent
-LEAVES = ["model", "text", "similarity", "locate", "limits", "codec", "safefs", "timeline_model"]
+LEAVES = ["model", "text", "similarity", "locate", "limits", "codec", "safefs", "track_model", "timeline_model"]
 STAGES = ["sources", "structure", "anatomy", "textdiff", "numbers", "terms", "strength", "align"]
-ORDER = [*LEAVES, *STAGES, "pipeline", "compare", "executor", "timeline", "batch", "render", "cli"]
-"""``pipeline`` (the one ``load``: sources → limits → structure → anatomy) and ``executor`` (local processes
+ORDER = [*LEAVES, *STAGES, "pipeline", "compare", "track", "executor", "timeline", "batch", "render", "cli"]
+"""``track`` (year N's plan against year N+1's review) runs the ``numbers`` stage on two documents, as
+``compare`` runs every stage: a layer above the stages, below the timeline that may use it. ``pipeline`` (the one ``load``: sources → limits → structure → anatomy) and ``executor`` (local processes
 or Dask) are the layer ``timeline``, ``batch`` and the CLI share above the stages."""
 STAGE_PACKAGES = {"readers": "sources"}
 """Packages that belong to a stage: ``readers/`` (one module per input kind) is the sources stage's."""
@@ -86,7 +89,7 @@ def test_renderers_never_import_parser_or_aligner() -> None:
 
 
 PIPELINE = frozenset({"align", "structure", "compare", "timeline", "batch", "textdiff", "numbers", "terms",
-                      "strength", "sources", "readers", "pipeline", "executor"})
+                      "strength", "sources", "readers", "pipeline", "executor", "track"})
 """The stages and the layers that run them: a renderer reads the model (``model``, ``timeline_model``) and
 the leaves, and must not reach any of these, however indirectly."""
 
@@ -168,3 +171,5 @@ def test_doctests() -> None:
         result = doctest.testmod(module)
         assert result.failed == 0
     assert doctest.testmod(policydiff.structure).attempted >= 1
+    track = sys.modules["policydiff.track"]
+    assert doctest.testmod(track).failed == 0 and doctest.testmod(track).attempted >= 4

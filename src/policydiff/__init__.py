@@ -41,6 +41,7 @@ if TYPE_CHECKING:  # what ``__getattr__`` imports on first use, for type checker
         Unchanged,
     )
     from .timeline import Timeline, timeline
+    from .track import Track, track
 
 __all__ = [
     "Added",
@@ -66,6 +67,7 @@ __all__ = [
     "Split",
     "Terms",
     "Timeline",
+    "Track",
     "Unchanged",
     "batch",
     "compare",
@@ -74,6 +76,7 @@ __all__ = [
     "parse",
     "read",
     "timeline",
+    "track",
 ]
 
 __version__ = "0.1.0"
@@ -92,6 +95,8 @@ _LAZY = {
     "loads": "codec",
     "Timeline": "timeline",
     "timeline": "timeline",
+    "Track": "track",
+    "track": "track",
 }
 """Public name → the module that defines it, imported on first use (PEP 562): ``import policydiff`` (and
 so every CLI command's start, ``--help`` included) costs nothing; the model (attrs) loads with the first
@@ -112,7 +117,7 @@ def __dir__() -> list[str]:
     return sorted({*globals(), *__all__})
 
 
-_SHADOWED = frozenset({"compare", "batch", "timeline"})
+_SHADOWED = frozenset({"compare", "batch", "timeline", "track"})
 """Public functions named like the submodule that defines them. Importing a submodule sets it as an
 attribute of the package, which would replace ``policydiff.compare`` (the function) with the module the
 first time anything imports ``policydiff.compare`` lazily; the eager imports this package used to do

@@ -44,6 +44,7 @@ Examples:
   policydiff diff 2022.txt 2023.txt -f html -o report.html
   curl -s URL | policydiff diff 2022.txt -
   policydiff timeline reports/ -f html -o timeline.html
+  policydiff track 2021.txt 2022.txt
   policydiff batch corpus/ -o dataset/
 """
 """The epilog of ``policydiff --help`` (``\\b`` keeps Click from re-flowing the lines)."""
@@ -327,6 +328,8 @@ def diff(
     table: Annotated[CsvTable, typer.Option(
         "--table", metavar="changes|numbers|terms|strength", help="CSV: which facts, one row each.")]
     = CsvTable.changes,
+    track: Annotated[bool, typer.Option("--track", help="Terminal and HTML: add OLD's targets and tasks against "
+                                                        "NEW's review (as `policydiff track`).")] = False,
 ) -> None:
     """Compare two years of a document. Exit 0: no change, 1: changes, 2: trouble."""
     from .align import AlignOptions
@@ -345,13 +348,60 @@ def diff(
     earlier = tuple(_read(h, {}, allow_private) for h in history or [])
     cmp = compare(a, b, CompareOptions(align=align, strength_scale=str(strength_scale) if strength_scale else None,
                                        history=earlier))
-    options = {"lang": lang.value, "width": width, "color": _use_color(color, sys.stdout, to_file=output is not None),
-               "summary": summary, "table": table.value}
+    options: dict[str, Any] = {"lang": lang.value, "width": width,
+                               "color": _use_color(color, sys.stdout, to_file=output is not None),
+                               "summary": summary, "table": table.value}
     if format is not DiffFormat.markdown:  # Markdown always shows changes only
         options["changes_only"] = changes_only
+    if track:
+        from .track import track as track_of
+
+        options["track"] = track_of(a, b)
     text = render(cmp, format.value, **options)
     _write(text, output)
     raise typer.Exit(1 if cmp.changed else 0)
+
+
+class TrackFormat(str, enum.Enum):
+    terminal = "terminal"
+    html = "html"
+    json = "json"
+    csv = "csv"
+
+
+@app.command("track", short_help="Last year's targets and tasks against this year's review.", epilog="""\b
+Examples:
+  policydiff track 2021.txt 2022.txt
+  policydiff track 2021.txt 2022.txt -f html -o track.html
+  policydiff track 2021.txt 2022.txt -f json > track.json
+""")
+def track_command(
+    old: Annotated[Path, typer.Argument(metavar="OLD", help="Year N's document, whose plan sets the targets (- for "
+                                                           "standard input).")],
+    new: Annotated[Path, typer.Argument(metavar="NEW", help="Year N+1's document, whose review reports on them (- "
+                                                           "for standard input).")],
+    format: Annotated[TrackFormat, typer.Option("--format", "-f", metavar="terminal|html|json|csv",
+                                                help="Output format.")] = TrackFormat.terminal,
+    output: Annotated[Path | None, typer.Option("--output", "-o", metavar="FILE",
+                                                help="Write to this file instead of stdout.")] = None,
+    lang: Annotated[Lang, typer.Option(metavar="zh|en", help="Language of labels.")] = Lang.zh,
+    role: Annotated[list[str] | None, typer.Option("--role", metavar="[old:|new:]NODE=ROLE", help=ROLE_HELP.replace(
+        "NODE=ROLE", "[old:|new:]NODE=ROLE (both sides without a prefix)"))] = None,
+    allow_private: Annotated[bool, typer.Option("--allow-private", help=_ALLOW_PRIVATE)] = False,
+) -> None:
+    """Year N's targets and tasks against year N+1's review: met, exceeded, missed, reported, not reported
+    ("not reported" is not "failed"). Exit 0, or 2 on trouble; a document without a review gives an empty
+    result that says why, exit 0."""
+    from .render.track import render_track
+    from .track import track
+
+    _working_on(old, new)
+    if str(old) == STDIN and str(new) == STDIN:
+        raise _fail("<stdin>: both OLD and NEW are -; standard input can be one side only, name the other file")
+    _check_output(output, (old, new))
+    roles = _parse_roles(role or [], ("old", "new"))
+    a, b = _read(old, roles["old"], allow_private), _read(new, roles["new"], allow_private)
+    _write(render_track(track(a, b), format.value, lang=lang.value), output)
 
 
 class TimelineFormat(str, enum.Enum):

@@ -13,6 +13,7 @@ anything is off, never unpickled.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import itertools
 import json
@@ -49,11 +50,15 @@ from .timeline_model import (
     Series,
     Timeline,
     TimelineDocument,
+    TrackedPoint,
+    TrackedSeries,
     _subject_key,
 )
+from .track import PAIR_MIN, Figure, direction, indicator_similarity, target_status
 
 __all__ = ["Event", "EventKind", "Lineage", "PairSummary", "Phrase", "PhraseKind", "Point", "RunStats", "Series",
-           "Timeline", "TimelineDocument", "collect_paths", "default_cache_dir", "document_year", "timeline"]
+           "Timeline", "TimelineDocument", "TrackedPoint", "TrackedSeries", "collect_paths", "default_cache_dir",
+           "document_year", "timeline"]
 
 TRACKED_KINDS = frozenset({"measure"})
 """Node kinds followed as lineages: measures are what a bureau promises (parts and sections are the
@@ -416,10 +421,12 @@ def timeline(documents: Sequence[Document | str | os.PathLike[str]], *, terms: I
     done_pairs = [p for p in pairs if p is not None]
     docs = tuple(TimelineDocument(year=y, path=src.path, title=s["title"], key=k)
                  for y, src, s, k in zip(years, sources, done_summaries, keys, strict=True))
+    series = _series(years, done_summaries)
     return Timeline(
         documents=docs,
         lineages=_lineages(years, done_summaries, done_pairs),
-        series=_series(years, done_summaries),
+        series=series,
+        tracked=_tracked(series, years, done_summaries),
         phrases=_phrases(years, done_summaries, sources, tuple(terms), done_pairs),
         pairs=tuple(_pair_summary(years[i], years[i + 1], done_summaries[i], done_summaries[i + 1], p, cached[i])
                     for i, p in enumerate(done_pairs)),
@@ -570,6 +577,50 @@ def _series(years: list[int], summaries: list[dict[str, Any]]) -> tuple[Series, 
     return tuple(out)
 
 
+def _figure(subject: str, p: Point) -> Figure:
+    return Figure(indicator=subject, text=p.text, value=p.value, unit=p.unit, qualifier=p.qualifier, quote=p.quote)
+
+
+def _tracked(series: tuple[Series, ...], years: list[int],
+             summaries: list[dict[str, Any]]) -> tuple[TrackedSeries, ...]:
+    """Each target series beside the outcomes of the same indicator and unit (``track.indicator_similarity`` at
+    least ``track.PAIR_MIN``, the surest and then the first of the year): year N's target with the outcome read
+    from the review of the document of year N+1, its status as ``policydiff track`` decides it. Outcomes are
+    read from every document, not only from outcome series (a figure the review states once is no series but
+    answers a target). Years without a next document are left out (nothing can report on them yet). Series
+    points keep no range's high end, so a range target is judged on its low end."""
+    by_year = dict(zip(years, summaries, strict=True))
+    out = []
+    for s in series:
+        if s.kind != "target":
+            continue
+        way = direction(s.subject)
+        points = []
+        names = []
+        for p in s.points:
+            if p.year + 1 not in by_year:
+                continue
+            best: tuple[float, int, dict[str, Any]] | None = None
+            for k, t in enumerate(by_year[p.year + 1]["targets"]):
+                if t.get("kind") != "outcome" or t["unit"] != s.unit:
+                    continue
+                score = indicator_similarity(s.subject, t["subject"])
+                if score >= PAIR_MIN and (best is None or (score, -k) > (best[0], -best[1])):
+                    best = (score, k, t)
+            q = None
+            if best is not None:
+                t = best[2]
+                with contextlib.suppress(InvalidOperation):
+                    q = Point(year=p.year + 1, text=t["text"], value=Decimal(t["value"]), unit=t["unit"],
+                              qualifier=t["qualifier"], quote=t["quote"])
+                    names.append(t["subject"])
+            status = target_status(_figure(s.subject, p), _figure(s.subject, q) if q else None, way)
+            points.append(TrackedPoint(year=p.year, target=p, outcome=q, status=status))
+        if names:
+            out.append(TrackedSeries(subject=s.subject, unit=s.unit, outcome_subject=names[0], points=tuple(points)))
+    return tuple(out)
+
+
 # --- phrases --------------------------------------------------------------------------------------------
 
 def _phrases(years: list[int], summaries: list[dict[str, Any]], sources: list[Source],
@@ -640,4 +691,5 @@ def collect_paths(args: Sequence[str | os.PathLike[str]]) -> list[Path]:
 
 
 __all__ = ["Event", "Lineage", "PairSummary", "Phrase", "Point", "RunStats", "Series", "Timeline",
-           "TimelineDocument", "collect_paths", "default_cache_dir", "document_year", "timeline"]
+           "TimelineDocument", "TrackedPoint", "TrackedSeries", "collect_paths", "default_cache_dir",
+           "document_year", "timeline"]

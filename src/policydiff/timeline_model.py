@@ -16,6 +16,7 @@ import attrs
 
 from .model import QuantityKind
 from .text import normalize
+from .track_model import TargetStatus
 
 EventKind = Literal["present", "added", "unchanged", "reworded", "split", "merged", "condensed", "removed",
                     "returned"]
@@ -110,6 +111,29 @@ class Series:
 
 
 @attrs.frozen
+class TrackedPoint:
+    """A year's target beside the outcome the next year's review reports for it (``policydiff track``)."""
+
+    year: int
+    """The plan's year (the target's document)."""
+    target: Point
+    outcome: Point | None
+    """Read from the next document's review (its ``year`` is that document's); None when the next document is
+    not the next year's or its review gives no figure."""
+    status: TargetStatus
+
+
+@attrs.frozen
+class TrackedSeries:
+    """A target series paired with the outcome series of the same indicator, year by year."""
+
+    subject: str
+    unit: str
+    outcome_subject: str
+    points: tuple[TrackedPoint, ...]
+
+
+@attrs.frozen
 class Phrase:
     """A slogan, document or phrase with its count in each year (years absent from ``counts``: 0)."""
 
@@ -155,6 +179,9 @@ class Timeline:
     series: tuple[Series, ...]
     phrases: tuple[Phrase, ...]
     pairs: tuple[PairSummary, ...]
+    tracked: tuple[TrackedSeries, ...] = ()
+    """Target series beside their outcome series (the outcome of year N read from year N+1's review), where
+    both exist: ``timeline.py`` pairs them as ``track.py`` pairs one year's figures."""
 
     @property
     def years(self) -> tuple[int, ...]:

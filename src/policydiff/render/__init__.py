@@ -53,13 +53,14 @@ class _Formats(Mapping[str, Renderer]):
 FORMATS: Mapping[str, Renderer] = _Formats()
 """Format name → renderer (``render_comparison(cmp, **options) -> str``); read-only."""
 
-OPTIONS = frozenset({"lang", "changes_only", "width", "color", "summary", "table"})
+OPTIONS = frozenset({"lang", "changes_only", "width", "color", "summary", "table", "track"})
 """Every keyword option some format takes (a test keeps it equal to the union of ``options_of``): checked
 here without importing every renderer."""
 
 
 def options_of(format: str) -> frozenset[str]:
-    """The keyword options a format takes (``lang``, ``changes_only``, ``width``, ``color``, ``summary``)."""
+    """The keyword options a format takes (``lang``, ``changes_only``, ``width``, ``color``, ``summary``, ``track``:
+    a ``track_model.Track`` whose section the terminal and HTML reports add, ``policydiff diff --track``)."""
     params = inspect.signature(FORMATS[format]).parameters.values()
     return frozenset(p.name for p in params if p.kind is inspect.Parameter.KEYWORD_ONLY)
 

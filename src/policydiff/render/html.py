@@ -18,7 +18,7 @@ line per sentence so the reader sees which sentence became which.
 from __future__ import annotations
 
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from lxml import etree
@@ -44,6 +44,9 @@ from ..model import (
 from .common import Highlight, View, clip, doc_name, highlights, node_of_sentence
 from .labels import COUNT_KINDS, FILTERS, KIND_LABELS, REASONS, filter_label, part_name
 
+if TYPE_CHECKING:
+    from ..track_model import Track
+
 _CSS = resources.files("policydiff.render").joinpath("report.css").read_text(encoding="utf-8")
 _JS = resources.files("policydiff.render").joinpath("report.js").read_text(encoding="utf-8")
 _COLORS = {"reworded": "#c98a00", "moved": "#1f6fb2", "split": "#7b4fb3", "merged": "#8a5a2b",
@@ -56,9 +59,11 @@ _META_FIELDS = ("发文字号", "成文日期", "发文机关", "发布日期")
 """Metadata fields shown in the header table (the document's own field names)."""
 
 
-def render_comparison(cmp: Comparison, *, lang: str = "zh", changes_only: bool = False) -> str:
+def render_comparison(cmp: Comparison, *, lang: str = "zh", changes_only: bool = False,
+                      track: Track | None = None) -> str:
     """The whole report as an HTML string; ``changes_only`` opens it with the 仅看变化 filter on (every row
-    is still in the file, and shown when JavaScript is off)."""
+    is still in the file, and shown when JavaScript is off). ``track`` (``diff --track``) adds the section of
+    last year's targets and tasks against this year's review after the facts."""
     v = View(cmp, lang)
     w = v.w
     title = f"{w['report']}：{doc_name(v.cmp.old)} → {doc_name(v.cmp.new)}" if lang == "zh" else \
@@ -73,6 +78,7 @@ def render_comparison(cmp: Comparison, *, lang: str = "zh", changes_only: bool =
         _numbers(v),
         _terms(v),
         _strength(v),
+        *([_track_section(track, lang)] if track is not None else []),
         E.section(E.h2(w["changes"]), _filters(v), etree.Comment(_TABLE_MARK), id="changes"),
         E.script(_JS),
     )
@@ -80,6 +86,12 @@ def render_comparison(cmp: Comparison, *, lang: str = "zh", changes_only: bool =
     page = E.html(head, body, lang="zh-CN" if lang == "zh" else "en")
     out: str = lxml_html.tostring(page, doctype="<!DOCTYPE html>", encoding="unicode", method="html")
     return out.replace(f"<!--{_TABLE_MARK}-->", _diff_table(v), 1) + "\n"
+
+
+def _track_section(track: Track, lang: str) -> Any:
+    from .track import html_section
+
+    return html_section(track, lang)
 
 
 def _css_string(text: str) -> str:

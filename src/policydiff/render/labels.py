@@ -86,3 +86,29 @@ REASONS: dict[str, dict[str, str]] = {
            "no candidate": "no candidate"},
 }
 """Why an added or removed node was not paired with its nearest candidate (``model.NearestReason``)."""
+
+TRACK_WORDS: dict[str, dict[str, str]] = {
+    "zh": {"track": "承诺与完成", "targets": "目标与实际", "tasks": "任务与回顾", "indicator": "指标",
+           "target": "目标", "outcome": "实际", "status": "结果", "where": "位置", "quote": "原文",
+           "met": "完成", "exceeded": "超额完成", "missed": "未完成", "reported": "有报告（不可比）",
+           "not reported": "未报告", "evidence": "回顾中的表述", "none": "无",
+           "task reported": "有报告", "task not reported": "未报告",
+           "not_failed": "“未报告”只表示次年回顾没有提及，不等于没有完成。",
+           "counts": "目标 {targets} 项：完成 {met}，超额完成 {exceeded}，未完成 {missed}，有报告 {reported}，"
+                     "未报告 {not_reported}；任务 {tasks} 项：有报告 {tasks_reported}，未报告 {tasks_not_reported}",
+           "plan_of": "{old} 的目标和任务，对照 {new} 的回顾", "empty": "没有可对照的内容：{reason}",
+           "old_doc": "计划", "new_doc": "回顾", "year": "年份"},
+    "en": {"track": "Promises and results", "targets": "Targets and outcomes", "tasks": "Tasks in the review",
+           "indicator": "indicator", "target": "target", "outcome": "outcome", "status": "status", "where": "where",
+           "quote": "quote", "met": "met", "exceeded": "exceeded", "missed": "missed",
+           "reported": "reported (not comparable)", "not reported": "not reported", "evidence": "in the review",
+           "task reported": "reported", "task not reported": "not reported",
+           "none": "none",
+           "not_failed": "'Not reported' means the next year's review does not mention it; it does not mean failed.",
+           "counts": "{targets} targets: {met} met, {exceeded} exceeded, {missed} missed, {reported} reported, "
+                     "{not_reported} not reported; {tasks} tasks: {tasks_reported} reported, "
+                     "{tasks_not_reported} not reported",
+           "plan_of": "targets and tasks of {old} against the review in {new}", "empty": "nothing to track: {reason}",
+           "old_doc": "plan", "new_doc": "review", "year": "year"},
+}
+"""The words of ``policydiff track`` and of the ``--track`` section of a diff report (``render/track.py``)."""

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
 
 from ..model import (
     Added,
@@ -39,6 +40,9 @@ from .cells import cell_len, chop, expand_tabs, fold_points
 from .common import View, doc_name, heading, highlights
 from .labels import COUNT_KINDS, KIND_LABELS, REASONS, SYMBOLS, WORDS, part_name
 from .safe import visible
+
+if TYPE_CHECKING:
+    from ..track_model import Track
 
 STYLE_DEL = "red strike"
 STYLE_INS = "green underline"
@@ -198,11 +202,12 @@ def _split_rows(line: Line) -> list[Line]:
 
 
 def render_comparison(cmp: Comparison, *, lang: str = "zh", changes_only: bool = False, width: int = 100,
-                      color: bool = False, summary: bool = False) -> str:
+                      color: bool = False, summary: bool = False, track: Track | None = None) -> str:
     """The comparison as terminal text; ANSI colour codes only when ``color`` is true.
 
     ``summary`` prints only the highlights (new and dropped commitments, changed targets, new phrases):
-    the one screen a reader looks at first."""
+    the one screen a reader looks at first. ``track`` (``policydiff diff --track``) adds the section of
+    last year's targets and tasks against this year's review after the highlights or the facts."""
     out = _Out(width, color)
     v = View(cmp, lang)
     w = v.w
@@ -214,10 +219,12 @@ def render_comparison(cmp: Comparison, *, lang: str = "zh", changes_only: bool =
     out.print()
     if summary:
         _highlights(v, say, out)
+        _track(track, lang, out)
         return out.text()
     out.print(Line(w["summary"], "bold"))
     out.print(summary_table(v.cmp, lang))
     _facts(v, say, out)
+    _track(track, lang, out)
     out.print()
     for change, depth in _ordered(v.cmp.changes):
         if changes_only and not is_changed(change) \
@@ -226,6 +233,18 @@ def render_comparison(cmp: Comparison, *, lang: str = "zh", changes_only: bool =
         for line in _change_lines(v, change, depth):
             say(line)
     return out.text()
+
+
+def _track(track: Track | None, lang: str, out: _Out) -> None:
+    """The ``--track`` section (``render/track.py``), lines as they are: a table must not be re-folded."""
+    if track is None:
+        return
+    from .track import terminal_lines
+
+    out.print()
+    lines = terminal_lines(track, lang)
+    out.print(Line(lines[0], "bold"))
+    out.lines.extend(lines[1:])
 
 
 def _highlights(v: View, say: Callable[[Line], None], console: _Out) -> None:

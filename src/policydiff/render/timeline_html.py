@@ -16,6 +16,7 @@ from lxml import html as lxml_html
 from lxml.builder import E  # type: ignore[import-not-found, unused-ignore]
 
 from ..timeline_model import Lineage, Phrase, Series, Timeline
+from .labels import TRACK_WORDS
 from .safe import visible
 from .timeline_terminal import SYMBOLS
 
@@ -186,7 +187,21 @@ def _targets(tl: Timeline, lang: str) -> Any:
     table = E.table(E.thead(E.tr(E.th(w["subject"], scope="col"), *(_year_head(*c) for c in cols))),
                     E.tbody(*rows), {"class": "series"})
     return E.section(E.h2(w["targets"]), E.div(*(_chart(tl, s, lang) for s in charted), {"class": "charts"}),
-                     E.div(table, {"class": "scroll"}), id="targets")
+                     E.div(table, {"class": "scroll"}), *_tracked(tl, lang), id="targets")
+
+
+def _tracked(tl: Timeline, lang: str) -> list[Any]:
+    """Targets beside the outcome the next year's review reports (``policydiff track``), one table."""
+    if not tl.tracked:
+        return []
+    tw = TRACK_WORDS[lang]
+    rows = [E.tr(E.th(ts.subject, scope="row"), E.td(str(p.year)), E.td(p.target.text, title=p.target.quote),
+                 E.td(p.outcome.text if p.outcome else "—", title=p.outcome.quote if p.outcome else ""),
+                 E.td(tw[p.status]))
+            for ts in tl.tracked for p in ts.points]
+    head = E.tr(*(E.th(tw[k], scope="col") for k in ("indicator", "year", "target", "outcome", "status")))
+    return [E.h3(tw["targets"]), E.p(tw["not_failed"]),
+            E.div(E.table(E.thead(head), E.tbody(*rows), {"class": "series tracked"}), {"class": "scroll"})]
 
 
 def heatmap_phrases(tl: Timeline) -> list[Phrase]:

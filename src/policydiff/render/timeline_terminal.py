@@ -10,6 +10,7 @@ from __future__ import annotations
 from rich.cells import cell_len
 
 from ..timeline_model import Lineage, Phrase, Timeline
+from .labels import TRACK_WORDS
 from .safe import visible
 
 SYMBOLS = {"present": "●", "unchanged": "●", "reworded": "~", "moved": "→", "added": "+", "split": "<",
@@ -75,6 +76,13 @@ def render_timeline(tl: Timeline, *, lang: str = "zh") -> str:
     for s in tl.series:
         pts = "  ".join(f"{p.year} {p.text}" for p in s.points)
         lines.append(f"{s.subject}{w['outcome'] if s.kind == 'outcome' else ''}: {pts}")
+    if tl.tracked:
+        tw = TRACK_WORDS[lang]
+        lines += ["", f"{tw['targets']} ({len(tl.tracked)})"]
+        for ts in tl.tracked:
+            lines.append(f"{ts.subject}:")
+            lines += [f"  {p.year} {tw['target']} {p.target.text} → {p.year + 1} {tw['outcome']} "
+                      f"{p.outcome.text if p.outcome else '—'}  {tw[p.status]}" for p in ts.points]
     asked = [p for p in tl.phrases if p.kind == "term"]
     others = sorted((p for p in tl.phrases if p.kind != "term" and len(p.counts) > 1),
                     key=lambda p: (-len(p.counts), p.first or 0))
