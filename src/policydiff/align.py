@@ -122,9 +122,6 @@ different topics score under 0.25."""
 FLOW_MIN = 0.45
 """Least sentence score for a dropped sentence to be reported as moved elsewhere (``moved_to``): higher
 than ``LINK_MIN`` because the claim "this content lives on there" must be safe to quote."""
-CONTAINMENT_WEIGHT = 0.8
-"""A shorter sentence contained in a longer one counts at this share of its containment: containment is
-weaker evidence than symmetric overlap (short sentences of common words are contained everywhere)."""
 GROUP_PAIRS = 250_000
 """Sentence pairs scored exhaustively inside one group (500 × 500 sentences); a larger group (a report
 pasted as one paragraph) is scored on its sentences' global candidates only."""
@@ -881,15 +878,8 @@ def _node_grams(side: _Side, i: int) -> frozenset[str]:
 
 
 def link_scores(vec: Vectors, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
-    """Sentence link score: cosine, or the containment of the shorter sentence in the longer one
-    (weighted by ``CONTAINMENT_WEIGHT``), whichever is higher — a short clause that summarises a long
-    sentence is contained in it although their cosine is low."""
-    if not len(rows):
-        return np.zeros(0)
-    cos = vec.cosine_at(rows, cols)
-    old_in_new, new_in_old = vec.containment_at(rows, cols)
-    shorter = np.where(vec.mass_old(rows) <= vec.mass_new(cols), old_in_new, new_in_old)
-    return np.asarray(np.maximum(cos, CONTAINMENT_WEIGHT * shorter))
+    """Sentence link score (``Vectors.link_at``): cosine or weighted containment, whichever is higher."""
+    return vec.link_at(rows, cols)
 
 
 class _Sentences:

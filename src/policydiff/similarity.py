@@ -50,6 +50,10 @@ the sparse graph 240 µs (a 50-pair series makes ~2,600 such calls)."""
 FEW_PAIRS = 512
 """Up to this many pairs ``_pair_sums`` works on the CSR arrays itself (4 pairs: 0.04 ms against 0.18 ms
 through sparse products; 300 pairs: 0.21 against 0.32); above, the sparse products win."""
+CONTAINMENT_WEIGHT = 0.8
+"""A shorter text contained in a longer one counts at this share of its containment in a link score
+(``Vectors.link_at``): containment is weaker evidence than symmetric overlap (short sentences of common
+words are contained everywhere)."""
 PAIR_CHUNK = 4096
 """Candidate pairs scored at a time: each copies two sparse rows, so memory stays at a few MB whatever the
 number of candidates."""
@@ -140,6 +144,19 @@ class Vectors:
         values = self.cosine_at(rows, cols)
         ok = values >= floor
         return csr_matrix((values[ok], (rows[ok], cols[ok])), shape=(self.n_old, self.n_new))
+
+    def link_at(self, rows: np.ndarray, cols: np.ndarray, containment_weight: float = CONTAINMENT_WEIGHT,
+                ) -> np.ndarray:
+        """Sentence link score of the given pairs: cosine, or the containment of the shorter text in the
+        longer one weighted by ``containment_weight``, whichever is higher — a short clause that summarises
+        a long sentence is contained in it although their cosine is low. The aligner's links and the
+        tracker's plan → review links are this one score."""
+        if not len(rows):
+            return np.zeros(0)
+        cos = self.cosine_at(rows, cols)
+        old_in_new, new_in_old = self.containment_at(rows, cols)
+        shorter = np.where(self.mass_old(rows) <= self.mass_new(cols), old_in_new, new_in_old)
+        return np.asarray(np.maximum(cos, containment_weight * shorter))
 
     def cosine_at(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
         """Cosine of the given (old row, new column) pairs (``_pair_sums`` of the unit vectors)."""

@@ -129,9 +129,6 @@ here the link alone decides. On 2021 → 2022 links of 0.40–0.44 were as often
 sentences (今年是…特殊重要性的一年 → 疫情防控成果持续巩固, 0.40) as reports. Checked by reading 20 tasks
 (``docs/track.md``)."""
 
-CONTAINMENT_WEIGHT = 0.8
-"""Containment counts at this share, as in the aligner (``align.CONTAINMENT_WEIGHT``): a short clause of
-common words is contained everywhere."""
 
 CANDIDATES = 8
 """Review sentences looked at per plan sentence (its best by cosine and containment candidates)."""
@@ -569,15 +566,8 @@ def task_nodes(doc: Document) -> list[Node]:
 
 
 def _link_scores(vec: Vectors, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
-    """Cosine, or ``CONTAINMENT_WEIGHT`` × the containment of the shorter sentence in the longer, whichever
-    is higher: the aligner's sentence link (``align.link_scores``), repeated here because ``track`` may not
-    import a stage it does not run."""
-    if not len(rows):
-        return np.zeros(0)
-    cos = vec.cosine_at(rows, cols)
-    old_in_new, new_in_old = vec.containment_at(rows, cols)
-    shorter = np.where(vec.mass_old(rows) <= vec.mass_new(cols), old_in_new, new_in_old)
-    return np.asarray(np.maximum(cos, CONTAINMENT_WEIGHT * shorter))
+    """The aligner's sentence link (``Vectors.link_at``)."""
+    return vec.link_at(rows, cols)
 
 
 def _tasks(old: Document, new: Document) -> tuple[TrackedTask, ...]:
