@@ -362,11 +362,14 @@ def diff(
     raise typer.Exit(1 if cmp.changed else 0)
 
 
-class TrackFormat(str, enum.Enum):
+class ReportFormat(str, enum.Enum):
+    """Formats of the reports that are not a diff (track, timeline)."""
+
     terminal = "terminal"
     html = "html"
     json = "json"
     csv = "csv"
+
 
 
 @app.command("track", short_help="Last year's targets and tasks against this year's review.", epilog="""\b
@@ -380,8 +383,8 @@ def track_command(
                                                            "standard input).")],
     new: Annotated[Path, typer.Argument(metavar="NEW", help="Year N+1's document, whose review reports on them (- "
                                                            "for standard input).")],
-    format: Annotated[TrackFormat, typer.Option("--format", "-f", metavar="terminal|html|json|csv",
-                                                help="Output format.")] = TrackFormat.terminal,
+    format: Annotated[ReportFormat, typer.Option("--format", "-f", metavar="terminal|html|json|csv",
+                                                help="Output format.")] = ReportFormat.terminal,
     output: Annotated[Path | None, typer.Option("--output", "-o", metavar="FILE",
                                                 help="Write to this file instead of stdout.")] = None,
     lang: Annotated[Lang, typer.Option(metavar="zh|en", help="Language of labels.")] = Lang.zh,
@@ -404,13 +407,6 @@ def track_command(
     _write(render_track(track(a, b), format.value, lang=lang.value), output)
 
 
-class TimelineFormat(str, enum.Enum):
-    terminal = "terminal"
-    html = "html"
-    json = "json"
-    csv = "csv"
-
-
 @app.command("timeline", short_help="Follow documents over the years: lineages, targets, phrases.", epilog="""\b
 Examples:
   policydiff timeline reports/
@@ -421,8 +417,8 @@ def timeline_command(
     files: Annotated[list[Path], typer.Argument(metavar="PATH",
                                                 help="Documents of one issuer, one per year, or a directory of "
                                                      "them.")],
-    format: Annotated[TimelineFormat, typer.Option("--format", "-f", metavar="terminal|html|json|csv",
-                                                   help="Output format.")] = TimelineFormat.terminal,
+    format: Annotated[ReportFormat, typer.Option("--format", "-f", metavar="terminal|html|json|csv",
+                                                   help="Output format.")] = ReportFormat.terminal,
     output: Annotated[Path | None, typer.Option("--output", "-o", metavar="FILE",
                                                 help="Write to this file instead of stdout.")] = None,
     term: Annotated[list[str] | None, typer.Option("--term", metavar="PHRASE",
@@ -472,11 +468,11 @@ def timeline_command(
                               cache_dir=None if no_cache else (cache_dir or default_cache_dir()))
     except PolicyDiffError as exc:
         raise _fail(str(exc)) from exc
-    if format is TimelineFormat.json:
+    if format is ReportFormat.json:
         text = timeline_json.render_timeline(tl)
-    elif format is TimelineFormat.csv:
+    elif format is ReportFormat.csv:
         text = timeline_csv.render_timeline(tl)
-    elif format is TimelineFormat.html:
+    elif format is ReportFormat.html:
         text = timeline_html.render_timeline(tl, lang=lang.value)
     else:
         text = timeline_terminal.render_timeline(tl, lang=lang.value)
