@@ -40,7 +40,7 @@ from scipy.sparse import coo_matrix, csr_matrix
 
 from .model import ChangeKind, Document, Link, Nearest, NearestReason, Node, OptionsError, Sentence, Span
 from .similarity import Vectors, assign, set_dice
-from .text import bigram_set, bigrams, content_key, normalize, normalize_metadata, word_bigrams
+from .text import MIN_CLAUSE, bigram_set, bigrams, clauses, content_key, normalize, normalize_metadata, word_bigrams
 
 MIN_SIMILARITY = 0.28
 """Default floor of the blended similarity for two nodes to be the same measure reworded."""
@@ -148,13 +148,6 @@ FOLLOW_LINK = 0.2
 """Least clause link by which a measure left alone follows its section into the paragraph the section
 became (``_follow_sections``): the structure says where to look, so the bar is under ``LINK_MIN``, but
 above the 0.1–0.15 that two clauses of one genre reach through 推进 and 教育 alone."""
-CLAUSE_CHARS = 40
-"""Sentences longer than this are compared clause by clause in ``_flow_leftovers``: a summary keeps one
-clause of each measure it condenses, and a 150-character sentence compared whole hides that clause's
-source."""
-_CLAUSE_END = re.compile(r"[，；：,;:]")
-MIN_CLAUSE = 6
-"""A clause shorter than this joins its neighbour (``一是``, ``同时``): alone it says nothing of its source."""
 
 
 def _unit(x: object) -> float:
@@ -1334,23 +1327,8 @@ def _dissolved_headings(st: _State, groups: dict[int, tuple[list[int], list[int]
 
 
 def _clauses(n: Node) -> list[tuple[int, str]]:
-    """(sentence index, text) of a node's units for clause flows: its sentences, each longer than
-    ``CLAUSE_CHARS`` cut at ，；： into clauses of at least ``MIN_CLAUSE`` characters."""
-    out: list[tuple[int, str]] = []
-    for k, sent in enumerate(n.sentences):
-        if len(sent.text) <= CLAUSE_CHARS:
-            out.append((k, sent.text))
-            continue
-        pieces: list[str] = []
-        for piece in _CLAUSE_END.split(sent.text):
-            if pieces and len(content_key(pieces[-1])) < MIN_CLAUSE:
-                pieces[-1] += piece
-            else:
-                pieces.append(piece)
-        if len(pieces) > 1 and len(content_key(pieces[-1])) < MIN_CLAUSE:
-            pieces[-2:] = [pieces[-2] + pieces[-1]]
-        out.extend((k, p) for p in pieces if content_key(p))
-    return out
+    """(sentence index, text) of a node's units for clause flows (``text.clauses``)."""
+    return [(k, c) for k, sent in enumerate(n.sentences) for c in clauses(sent.text)]
 
 
 def _flow_leftovers(st: _State, groups: dict[int, tuple[list[int], list[int]]], share_min: float,
