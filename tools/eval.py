@@ -44,7 +44,8 @@ def score(gold: Path, shared: Path, corpora: Path, options: AlignOptions) -> dic
     old = corpora / "gov-work-report" / f"{g['old']}.txt"
     new = corpora / "gov-work-report" / f"{g['new']}.txt"
     cmp = compare(policydiff.read(old), policydiff.read(new), CompareOptions(align=options, inline=False))
-    sys.path.insert(0, str(shared / "eval"))
+    if str(shared / "eval") not in sys.path:
+        sys.path.insert(0, str(shared / "eval"))
     import score as scorer  # the shared scorer, unchanged
 
     with tempfile.TemporaryDirectory() as tmp:

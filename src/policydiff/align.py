@@ -38,7 +38,7 @@ import attrs
 import numpy as np
 from scipy.sparse import coo_matrix, csr_matrix
 
-from .model import ChangeKind, Document, Link, Nearest, NearestReason, Node, OptionsError, Sentence, Span
+from .model import PLAN_ROLES, ChangeKind, Document, Link, Nearest, NearestReason, Node, OptionsError, Sentence, Span
 from .similarity import Vectors, assign, set_dice
 from .text import MIN_CLAUSE, bigram_set, bigrams, clauses, content_key, normalize, normalize_metadata, word_bigrams
 
@@ -211,11 +211,6 @@ class Alignment:
     """New sentence span → the old node its content came from."""
 
 
-PLAN_ROLES = frozenset({"guidance", "tasks", "safeguards"})
-"""Anatomy roles whose content may pair with each other: a target stated among the tasks one year and in
-the guidance part the next is the same commitment (``docs/anatomy.md``)."""
-
-
 def compartment(n: Node) -> str:
     """The part of the document's anatomy a node may pair within: review with review, the plan (guidance,
     tasks, safeguards) with the plan, closing with closing, front and back matter with their like. Last
@@ -224,7 +219,7 @@ def compartment(n: Node) -> str:
     role = n.role
     if n.kind == "front" and role in (None, "front"):
         return "front"
-    if role in PLAN_ROLES:
+    if role in PLAN_ROLES:  # a target stated among the tasks one year and in the guidance the next
         return "plan"
     return str(role) if role else "body"
 
@@ -408,9 +403,10 @@ def _anchors(st: _State) -> dict[int, int]:
     Text found once on each side pairs outright (patience diff's unique anchors). Repeated text pairs copy
     by copy in order among the copies that stand between the same two unique anchors on both sides, when
     they are as many on both sides or stand in one run on each (25 copies of a measure in a row against
-    24: 24 pairs, one left); the rest (``各位代表！`` three times here, twice there) is left to the
-    assignment, where place decides. Both rules read the two sides alike, so swapping the inputs pairs
-    the same copies."""
+    24: 24 pairs, one left); then copies next to anchored neighbours; then copies of six characters or
+    more, nearest relative place first. Short copies no neighbour places (``各位代表！`` three times here,
+    twice there) are left to the assignment, where place decides. Every rule reads the two sides alike,
+    so swapping the inputs pairs the same copies."""
     taken_o, taken_n = set(st.pinned), set(st.pinned.values())
     slots: dict[tuple[str, str, str], tuple[list[int], list[int]]] = {}
     for side, taken, k in ((st.old, taken_o, 0), (st.new, taken_n, 1)):
@@ -431,18 +427,20 @@ def _anchors(st: _State) -> dict[int, int]:
         for gap_olds, gap_news in gaps.values():
             if len(gap_olds) == len(gap_news) or (_run(gap_olds) and _run(gap_news)):
                 out.update(zip(gap_olds, gap_news, strict=False))
-    for step in ("neighbours", "neighbours", "place"):  # twice: copies placed by their neighbours are
-        before = dict(out)                                  # neighbours that place others; each round reads
-        taken = set(before.values())                        # the anchors as they stood before it, so the
-        for olds, news in repeated:                         # order of the slots does not matter
+    # twice by neighbours (copies placed in the first round are neighbours that place others), then by
+    # place; each round reads the anchors as they stood before it, so the order of the slots does not matter
+    for step in ("neighbours", "neighbours", "place"):
+        before = dict(out)
+        taken = set(before.values())
+        for olds, news in repeated:
             left_o = [a for a in olds if a not in before]
             left_n = [b for b in news if b not in taken]
             if not left_o or not left_n:
                 continue
             if step == "neighbours":
                 out.update(_same_neighbours(left_o, left_n, before, len(st.old.nodes), len(st.new.nodes)))
-            elif len(st.old.key[left_o[0]]) >= MIN_CLAUSE:  # 各位代表！ between unpaired neighbours: place
-                out.update(_nearest_copies(left_o, left_n, len(st.old.nodes), len(st.new.nodes)))  # decides
+            elif len(st.old.key[left_o[0]]) >= MIN_CLAUSE:  # 各位代表！ between unpaired neighbours is left
+                out.update(_nearest_copies(left_o, left_n, len(st.old.nodes), len(st.new.nodes)))  # to place
     return out
 
 
@@ -1341,9 +1339,10 @@ def _flow_leftovers(st: _State, groups: dict[int, tuple[list[int], list[int]]], 
     share in a node is the IDF mass of its clauses that flow there, weighted by their scores, over its
     whole mass. This is what an end-of-term report does to a measure: one clause of it survives in a
     summary paragraph, so the measure's best node holds a small but real share of it while every other
-    node holds next to none. Headings take part like content (a task area fused with its intro into one
-    paragraph). The leftover joins the group of that node; two leftovers that are each other's best form
-    a group of their own. Both sides are treated alike."""
+    node holds next to none. Only content nodes of six characters or more look for a node of their own
+    (a heading's one short clause reaches a share by a single link); headings follow their sections in
+    ``_follow_sections``. The leftover joins the group of that node; two leftovers that are each other's
+    best form a group of their own. Both sides are treated alike."""
     if share_min >= 1.0:
         return
     where_old, where_new = _where(groups)
