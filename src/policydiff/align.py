@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 
 import attrs
@@ -1367,13 +1367,34 @@ def _flow_leftovers(st: _State, groups: dict[int, tuple[list[int], list[int]]], 
         if j in best_n and best_n[j][0] == i and max(v, best_n[j][1]) >= share_min:
             groups[i] = ([i], [j])
             where_old[i], where_new[j] = i, i
-    for i, (j, v) in sorted(best_o.items()):  # then leftovers join the group their content flows into
-        if v >= share_min and i not in where_old and j in where_new:
-            groups[where_new[j]][0].append(i)
+    # then leftovers join the group their content flows into, as merge or split pieces: an old piece a group
+    # with one new node, a new piece a group with one old node; a group drawing pieces from both sides keeps
+    # the side with the stronger piece (a tie, neither), so no many-to-many group is made and swapping the
+    # inputs gives the mirror groups
+    pieces_o: dict[int, list[tuple[int, float]]] = defaultdict(list)
+    pieces_n: dict[int, list[tuple[int, float]]] = defaultdict(list)
+    for i, (j, v) in sorted(best_o.items()):
+        if v >= share_min and i not in where_old and j in where_new and len(groups[where_new[j]][1]) == 1:
+            pieces_o[where_new[j]].append((i, v))
     for j, (i, v) in sorted(best_n.items()):
-        if v >= share_min and j not in where_new and i in where_old:
-            groups[where_old[i]][1].append(j)
+        if v >= share_min and j not in where_new and i in where_old and len(groups[where_old[i]][0]) == 1:
+            pieces_n[where_old[i]].append((j, v))
+    _add_pieces(groups, pieces_o, pieces_n)
     _follow_sections(st, groups, near)
+
+
+def _add_pieces(groups: dict[int, tuple[list[int], list[int]]], pieces_o: dict[int, list[tuple[int, float]]],
+                pieces_n: dict[int, list[tuple[int, float]]]) -> None:
+    """Add old and new pieces (node, strength) to their groups; where a group draws pieces from both sides,
+    only the side with the strongest piece joins it (on a tie neither), so that no many-to-many group is
+    made."""
+    for lead in set(pieces_o) | set(pieces_n):
+        po, pn = pieces_o.get(lead, []), pieces_n.get(lead, [])
+        if po and pn:
+            top_o, top_n = max(v for _, v in po), max(v for _, v in pn)
+            po, pn = (po, []) if top_o > top_n else ([], pn) if top_n > top_o else ([], [])
+        groups[lead][0].extend(i for i, _ in po)
+        groups[lead][1].extend(j for j, _ in pn)
 
 
 def _follow_sections(st: _State, groups: dict[int, tuple[list[int], list[int]]], linked: set[tuple[int, int]],
@@ -1392,9 +1413,15 @@ def _follow_sections(st: _State, groups: dict[int, tuple[list[int], list[int]]],
             inside = sum(1 for k in range(h + 1, side.end[h]) if side.cls[k] == "content" and side.key[k])
             if went:
                 lead, count = max(went.items(), key=lambda kv: (kv[1], -kv[0]))
-                if 2 * count > inside:
+                other_side = groups[lead][1] if is_old else groups[lead][0]
+                if 2 * count > inside and len(other_side) == 1:  # a merge or a split, never many-to-many
                     (groups[lead][0] if is_old else groups[lead][1]).append(h)
                     where[h] = lead
+    # the groups as they stand now: what one side's measures join must not decide where the other side's go
+    # (read in the other order, swapping the inputs would then give other groups)
+    before = {lead: (tuple(olds), tuple(news)) for lead, (olds, news) in groups.items()}
+    pieces: tuple[dict[int, list[tuple[int, float]]], dict[int, list[tuple[int, float]]]] = (
+        defaultdict(list), defaultdict(list))
     for side, other, where, is_old in ((st.old, st.new, where_old, True), (st.new, st.old, where_new, False)):
         for k in range(len(side.nodes)):
             if k in where or side.comp[k] == "front":
@@ -1405,11 +1432,13 @@ def _follow_sections(st: _State, groups: dict[int, tuple[list[int], list[int]]],
             if up < 0 or side.cls[up] != "heading":
                 continue
             lead = where[up]
-            targets = groups[lead][1] if is_old else groups[lead][0]
+            targets = before[lead][1] if is_old else before[lead][0]
+            if len(targets) != 1:  # joining makes a merge (or a split), never a many-to-many group
+                continue
             if any((other.cls[t] != "heading" or other.nodes[t].body) and ((k, t) if is_old else (t, k)) in linked
                    for t in targets):
-                (groups[lead][0] if is_old else groups[lead][1]).append(k)
-                where[k] = lead
+                pieces[0 if is_old else 1][lead].append((k, 1.0))
+    _add_pieces(groups, *pieces)
 
 
 def _clause_flows(st: _State, units: list[tuple[int, str]], others: list[tuple[int, str]], alone: set[int],
