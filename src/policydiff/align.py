@@ -547,7 +547,10 @@ def _align_headings(st: _State, content: dict[tuple[int, int], float]) -> dict[i
     total = size_o[r] + size_n[c]
     overlap = np.where(total > 0, 2 * shared_v / np.where(total > 0, total, 1), 0.0)
     same_kind = np.array([1.0 if on[ho[a]].kind == nn[hn[b]].kind else OTHER_KIND for a, b in zip(r, c, strict=True)])
-    score = np.where(total > 0, (1 - HEADING_CHILD_WEIGHT) * own_v + HEADING_CHILD_WEIGHT * overlap, own_v)
+    # where descendants can be counted on both sides, their pairing is evidence; a section whose text
+    # stands in its own body (2023's run-in （一）着力扩大国内需求。…) has none, and is judged on its text
+    both = (size_o[r] > 0) & (size_n[c] > 0)
+    score = np.where(both, (1 - HEADING_CHILD_WEIGHT) * own_v + HEADING_CHILD_WEIGHT * overlap, own_v)
     equal = np.array([st.old.key[ho[a]] == st.new.key[hn[b]] for a, b in zip(r, c, strict=True)], dtype=bool)
     score = np.where(equal, np.maximum(score, 1.0), score) * same_kind
     score = score + POSITION_WEIGHT * (1 - np.abs(r / max(1, len(ho) - 1) - c / max(1, len(hn) - 1))) * (score > 0.1)
