@@ -16,17 +16,19 @@ import unicodedata
 from pathlib import Path
 
 import pytest
+import rjieba
 from hypothesis import given
 from hypothesis import strategies as st
 
 import policydiff
 from policydiff.compare import CompareOptions
-from policydiff.model import PLAN_ROLES, Comparison, Document
+from policydiff.model import PLAN_ROLES, Comparison, Document, Term
 from policydiff.numbers import document_quantities, located_quantities, quantities
 from policydiff.render import render
 from policydiff.render.common import View, highlights
 from policydiff.strength import shifts
 from policydiff.terms import term_changes
+from policydiff.text import normalize
 from policydiff.timeline import Timeline, timeline
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -164,17 +166,80 @@ def test_full_and_half_width_forms_are_one_term() -> None:
 
 
 PHRASE_FRAGMENTS = re.compile(r"^[和与及或对为在把被从向于的了]|[的了和与]$")
+BOUNDARY = set("的和与及或等、，。；：！？（）“”《》")
+GRAMMAR = {"u", "uj", "ul", "uz", "ug", "uv", "p", "c", "x", "y", "e"}
+FIXED = ("纳税所得额", "名义经济", "项目准备充分", "二十大胜利", "人民日益增长", "国家开好局", "承受能力相适应",
+         "民生雪中送炭", "手机国内长途", "前要清偿", "中小银行定向", "市域社会", "基金航空公司", "天然林商业性",
+         "国有资产保值", "团队和领军人才", "公共场所免费", "领域人才需求", "生产总值用水量", "前置性", "投机投资性")
+"""Fragments the review of the lists found before boundary evidence (docs/facts.md); none may come back."""
+PREDICATE_ENDS = re.compile(r"(充分|增长|适应|胜利|开好局|送炭|保值|定向|免费|到位|有力|明显|显著)$")
+"""Words that make a clause of the noun before them (an adjective, an adverb and verb, a verb's result)."""
 
 
-def test_phrases_start_and_end_on_word_boundaries(years: dict[int, Document]) -> None:
+@pytest.fixture(scope="module")
+def pair_terms(years: dict[int, Document]) -> dict[tuple[int, int], tuple[list[str], list[Term]]]:
+    """The new and dropped lists (top 30 each) of the ten pairs 2013 → 2014 … 2023 → 2024, earlier years
+    (from 2013) as history: computed once for the checks of the phrase lists."""
     ordered = sorted(years)
+    out = {}
     for a, b in itertools.pairwise(ordered):
         if b < 2014:
             continue
         t = term_changes(years[a], years[b], [years[y] for y in ordered if y < a])
-        for x in (*t.added[:30], *t.removed[:30]):
+        texts = [normalize(years[y].text) for y in ordered if y <= b]  # the pair and the earlier years
+        out[(a, b)] = (texts, [*t.added[:30], *t.removed[:30]])
+    assert len(out) == 10
+    return out
+
+
+def test_phrases_start_and_end_on_word_boundaries(pair_terms: dict[tuple[int, int], tuple[list[str], list[Term]]]) -> None:
+    for (a, b), (_, listed) in pair_terms.items():
+        for x in listed:
             if x.kind == "phrase":
                 assert len(x.text) >= 3 and not PHRASE_FRAGMENTS.search(x.text), (a, b, x.text)
+
+
+def _neighbours(texts: list[str], phrase: str) -> tuple[set[str], set[str]]:
+    """The character before and the word after every occurrence of ``phrase`` in ``texts`` ("" at a
+    boundary: punctuation, a particle, a conjunction, a preposition)."""
+    left: set[str] = set()
+    right: set[str] = set()
+    for text in texts:
+        for m in re.finditer(re.escape(phrase), text):
+            before = text[m.start() - 1] if m.start() else ""
+            word, pos = (rjieba.tag(text[m.end():m.end() + 8]) or [("", "x")])[0]
+            left.add("" if not re.match(r"[\u3400-\u9fff]", before) or before in BOUNDARY else before)
+            right.add("" if not re.match(r"[\u3400-\u9fff]", word) or word in BOUNDARY or pos in GRAMMAR else word)
+    return left, right
+
+
+def test_no_listed_phrase_is_always_part_of_one_longer_string(
+        pair_terms: dict[tuple[int, int], tuple[list[str], list[Term]]]) -> None:
+    """A listed phrase is found, somewhere in the documents it was judged on, at a boundary or before two different
+    characters: one always followed by the same character is part of a longer expression (名义经济|增速,
+    市域社会|治理); one always after a character that makes a dictionary word with its start cuts a word
+    (应|纳税所得额: 应纳)."""
+    has_word = rjieba.has_word
+    for (a, b), (texts, listed) in pair_terms.items():
+        for x in listed:
+            if x.kind != "phrase":
+                continue
+            left, right = _neighbours(texts, x.text)
+            assert right, (a, b, x.text)
+            assert "" in right or len(right) >= 2, (a, b, x.text, right)
+            assert not (len(left) == 1 and (c := next(iter(left))) and (
+                c == "等" or any(has_word(c + x.text[:j]) for j in (2, 3)))), (a, b, x.text, left)
+            assert not PREDICATE_ENDS.search(x.text), (a, b, x.text)
+            assert x.text not in FIXED, (a, b, x.text)
+
+
+def test_named_terms_stay_in_the_lists(pair_terms: dict[tuple[int, int], tuple[list[str], list[Term]]]) -> None:
+    _, listed = pair_terms[(2023, 2024)]
+    texts = [x.text for x in listed]
+    assert "新质生产力" in texts[:3]
+    assert {"“新三样”", "《数字经济伙伴关系协定》", "“两不愁三保障”"} - set(texts) == set()
+    quoted = sum(x.kind != "phrase" for _, lst in pair_terms.values() for x in lst)
+    assert quoted >= 250  # every pair keeps its quoted slogans and named documents
 
 
 # --- 5. strength per clause ----------------------------------------------------------------------------------

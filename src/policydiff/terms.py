@@ -15,7 +15,9 @@ than by recombining common words:
    token and are never reported: that is the "not a plain recombination of common words" rule.
 3. Around each novel token the phrase grows over adjacent nominal tokens (nouns, names, idioms,
    distinguishing words; up to ``PHRASE_MAX_TOKENS`` tokens and ``PHRASE_MAX_CHARS`` characters):
-   新质 + 生产力 → 新质生产力. The phrase itself must not occur in the old text.
+   新质 + 生产力 → 新质生产力. The phrase itself must not occur in the old text, must not end in a predicate
+   (``_predicate``: 项目准备充分) and must stand on its own: found at least once at a boundary, or next to two
+   different words, on each side (``_free``: 名义经济 is always followed by 增速).
 4. Salience ranks them: characters of novel tokens (longer new words carry more), doubled for a word the
    segmenter's dictionary does not know (a coinage, found by its HMM), times ``1 + log(count)`` and a
    bonus for a phrase that grew (a compound is a term; a lone token is often a name or a fragment).
@@ -228,9 +230,10 @@ VERB_WORDS = ("深化", "大力", "加快", "推进", "推动", "加强", "完�
 (深化体教融合 → 体教融合; 依法行使民主权利 is a clause, not a term)."""
 
 DROPPED_MIN_YEARS = 2
-"""Documents (the old one and the earlier years given) a dropped key phrase must appear in: a term that was
-in use and is gone is news (精准扶贫 after 2018); a phrase one year used once and the next did not is
-wording, not a dropped term. Quoted slogans and named documents need no such proof: the authors named them."""
+"""Consecutive documents (the old one and the latest earlier years given) a dropped key phrase must appear in:
+a term that was in use and is gone is news (精准扶贫 after 2018); a phrase one year used once and the next did
+not is wording, not a dropped term (``_in_use`` also sets recurring vocabulary aside). Quoted slogans and named
+documents need no such proof: the authors named them."""
 
 FUNCTION_CHARS = frozenset("和与及或对为在把被从向于的了之并且而")
 """Characters that are words of grammar on their own (and, to, for, of): a term never starts with one; a
@@ -246,6 +249,40 @@ term is the compound (新质生产力)."""
 
 FUNCTION_POS = frozenset(("u", "uj", "ul", "uz", "ug", "uv", "p", "c", "x", "w", "y", "e"))
 """Parts of speech that bound a term cleanly (particles, prepositions, conjunctions, punctuation)."""
+
+
+PREDICATE_POS = frozenset(("v", "vd", "vg", "a", "ad", "ag", "d", "dg", "z"))
+"""Tags of a word that is a predicate (verbs, adjectives, adverbs): a term's head is never one."""
+
+
+@functools.lru_cache(maxsize=4096)
+def _predicate(word: str) -> bool:
+    """Whether a dictionary word the tagger calls a noun ends in a predicate: its last part, as the
+    segmenter's search mode splits it, is a verb, adjective or adverb (准备|充分, 日益|增长, 国内|长途, 相|适应),
+    or a four-character word has no parts at all (雪中送炭: an idiom, a clause of its own). The tagger
+    gives many such words its default tag ``n``; their parts keep their own. A three-character word counts
+    only when its first character is not a noun or adjective (大|通道 is a noun phrase, 相|适应 is not). A word
+    the dictionary lacks ends in a predicate when its characters before the last are one (过高|时)."""
+    seg = segmenter()
+    if len(word) < 3:
+        return False
+    if not seg.has_word(word):  # 过高|时: a predicate and a character the HMM glued to it
+        start = seg.tag(word[:-1])
+        return len(start) == 1 and start[0][1] in PREDICATE_POS
+    parts = [p for p in seg.cut_for_search(word) if p != word and len(p) >= 2]
+    if not parts:
+        return len(word) >= 4
+    ends = [p for p in parts if word.endswith(p)]
+    if not ends:
+        return False
+    last = max(ends, key=len)
+    tagged = seg.tag(last)
+    if len(tagged) != 1 or tagged[0][1] not in PREDICATE_POS:
+        return False
+    if len(word) - len(last) == 1:
+        first = seg.tag(word[0])
+        return len(first) == 1 and first[0][1] in PREDICATE_POS and first[0][1] != "a"
+    return True
 
 
 def _extent(tokens: Sequence[tuple[str, str, int]], k: int) -> tuple[int, int] | None:
@@ -274,6 +311,10 @@ def _extent(tokens: Sequence[tuple[str, str, int]], k: int) -> tuple[int, int] |
         return None  # a suffix belongs to the word before it
     if after is not None and len(after[0]) == 1 and _HAN.match(after[0]) and after[1] not in FUNCTION_POS:
         return None  # 外贸质升量 + 稳: a word cut in two by the segmenter
+    if hi - lo > 1 and not segmenter().has_word(tokens[hi - 1][0]):
+        return None  # 企业助把力: a head the dictionary lacks is characters the HMM glued, not a noun
+    if _predicate(tokens[hi - 1][0]):
+        return None  # 项目准备充分, 人民日益增长, 民生雪中送炭: a subject and its predicate, not a term
     if tokens[hi - 1][0] in NOT_HEADS or tokens[hi - 1][0].startswith(VERB_WORDS):
         return None  # 专营机构依法, 违法者依法严惩: a clause's subject and its verb, not a term
     if tokens[lo][0][0] in FUNCTION_CHARS:
@@ -285,6 +326,74 @@ def _extent(tokens: Sequence[tuple[str, str, int]], k: int) -> tuple[int, int] |
             after is not None and has_word(tokens[hi - 1][0] + after[0])):
         return None  # 名义经济|增长, 应|纳税所得额, 市域社会|治理: the edge cuts through a dictionary word
     return lo, hi
+
+
+BOUNDARY_CHARS = frozenset("的和与及或等、，。；：！？")
+"""Characters after (or before) a phrase in another text that end it there: punctuation and the words of
+grammar that join noun phrases (of, and, etc.)."""
+
+
+def _right_glue(tokens: Sequence[tuple[str, str, int]], hi: int) -> str | None:
+    """The content word the phrase ending before token ``hi`` is glued to on the right, or None at a
+    boundary (punctuation, a figure, a particle or conjunction): 名义经济|增速, 市域社会|治理 are glued, a
+    term before 。 or 、 or 和 is not."""
+    if hi >= len(tokens):
+        return None
+    word, pos, _ = tokens[hi]
+    if not _HAN.match(word) or pos in FUNCTION_POS or word in BOUNDARY_CHARS:
+        return None
+    return word
+
+
+def _left_glue(tokens: Sequence[tuple[str, str, int]], lo: int) -> str | None:
+    """The word the phrase starting at token ``lo`` is glued to on the left, or None at a boundary (a
+    governing verb, punctuation, a particle): after 等 the phrase is the head of the list before it
+    (养老照护等|领域人才需求); a verbal noun after a noun is part of a compound (民航发展|基金航空公司, 政务服务|
+    事项集成化办理); a lone character or a run the HMM glued whose last character makes a dictionary word with
+    the phrase's start means the edge cuts a word (年应|纳税所得额: 应纳). Two-character dictionary words on the
+    left are not tested so: across 推动|工商, 推行|政府 the chance words 动工, 行政 would cut good terms."""
+    if lo == 0:
+        return None
+    word, pos, _ = tokens[lo - 1]
+    if not _HAN.match(word):
+        return None
+    if word == "等" or pos == "s":
+        return word  # A、B等|领域: the head of the list; 单位国内|生产总值用水量: a place word modifies what follows
+    if pos in FUNCTION_POS:
+        return None
+    if lo >= 2 and pos in VERBAL and tokens[lo - 2][1] in _NOMINAL_NOT_VERBAL and _HAN.match(tokens[lo - 2][0]):
+        return word
+    has_word = segmenter().has_word
+    if (len(word) == 1 or not has_word(word)) and any(has_word(word[-1] + tokens[lo][0][:j]) for j in (1, 2)):
+        return word  # 年应|纳税 (应纳), 大|数据中心 (大数据): a character glued to the wrong side
+    return None
+
+
+def _free(glued: Iterable[str | None]) -> bool:
+    """Whether occurrences show a phrase standing on its own on one side: once at a boundary, or glued to
+    two different characters (accessor variety: a string always followed by the same one is part of a
+    longer one)."""
+    seen: set[str] = set()
+    for g in glued:
+        if g is None:
+            return True
+        seen.add(g[0])
+    return len(seen) >= 2
+
+
+def _text_glue(text: str, phrase: str) -> tuple[list[str | None], list[str | None]]:
+    """The characters before and after each occurrence of ``phrase`` in another text (None at a boundary)."""
+    left: list[str | None] = []
+    right: list[str | None] = []
+    at = text.find(phrase)
+    while at >= 0:
+        end = at + len(phrase)
+        before = text[at - 1] if at else ""
+        after = text[end] if end < len(text) else ""
+        left.append(before if _HAN.match(before) and before not in BOUNDARY_CHARS else None)
+        right.append(after if _HAN.match(after) and after not in BOUNDARY_CHARS else None)
+        at = text.find(phrase, at + 1)
+    return left, right
 
 
 def _plan_spans(doc: Document) -> list[tuple[int, int]]:
@@ -300,12 +409,15 @@ def _inside(spans: list[tuple[int, int]], starts: list[int], at: int) -> bool:
     return i >= 0 and spans[i][0] <= at < spans[i][1]
 
 
-def key_phrases(doc: Document, others: Sequence[str]) -> list[Term]:
+def key_phrases(doc: Document, others: Sequence[str], evidence: Sequence[str] = ()) -> list[Term]:
     """Phrases of ``doc`` built on words found in none of ``others`` (normalised texts), most salient first.
 
     ``count_new`` holds the count in ``doc``; the caller swaps sides for dropped phrases. Only the plan's
-    words are candidates (``PLAN_ROLES``). Ranked by ``_tier`` (coinages on a known head first, then
-    compounds, then single words and phrases whose head the dictionary lacks), then salience.
+    words are candidates (``PLAN_ROLES``). A phrase must stand on its own on both sides (``_free``) in its
+    occurrences in ``doc`` and in ``evidence`` (other normalised texts that may hold it: the earlier years of a
+    dropped phrase): 名义经济, always before 增速, is part of 名义经济增速. Ranked by ``_tier`` (coinages on a
+    known head first, then compounds, then single words and phrases whose head the dictionary lacks), then
+    salience.
     """
     tokens = _tagged(doc.text)
     quoted = "\0".join(normalize(m.group(0)[1:-1]) for m in _TERM.finditer(doc.text))
@@ -316,6 +428,7 @@ def key_phrases(doc: Document, others: Sequence[str]) -> list[Term]:
     starts = [a for a, _ in plan]
     found: dict[str, tuple[float, int, Span]] = {}
     counts: Counter[str] = Counter()
+    where: dict[str, list[tuple[int, int]]] = {}
     seen: set[tuple[int, int]] = set()
     spans = [e for k in sorted(k for w in novel_words for k in nominal[w])
              if _inside(plan, starts, tokens[k][2]) and (e := _extent(tokens, k)) is not None]
@@ -326,6 +439,7 @@ def key_phrases(doc: Document, others: Sequence[str]) -> list[Term]:
         if (lo, hi) in seen:
             continue  # the same occurrence reached from its second novel token
         seen.add((lo, hi))
+        where.setdefault(phrase, []).append((lo, hi))
         if phrase in found:
             counts[phrase] += 1
             continue
@@ -346,6 +460,14 @@ def key_phrases(doc: Document, others: Sequence[str]) -> list[Term]:
     out = []
     tiers: dict[str, int] = {}
     for phrase, (score, tier, span) in found.items():
+        left = [_left_glue(tokens, lo) for lo, _ in where[phrase]]
+        right = [_right_glue(tokens, hi) for _, hi in where[phrase]]
+        for text in evidence:
+            more = _text_glue(text, phrase)
+            left += more[0]
+            right += more[1]
+        if not (_free(left) and _free(right)):
+            continue
         count = counts[phrase]
         tiers[phrase] = tier
         out.append(Term(text=phrase, kind="phrase", count_old=0, count_new=count, span=span,
@@ -407,13 +529,29 @@ def _swap(t: Term) -> Term:
     return Term(text=t.text, kind=t.kind, count_old=t.count_new, count_new=0, span=t.span, salience=t.salience)
 
 
+def _in_use(phrase: str, past: Sequence[str]) -> bool:
+    """Whether a phrase of the old document was a term of its time: used in the last ``DROPPED_MIN_YEARS``
+    documents without a break (``past`` oldest first, the old document after it), and mostly there: a phrase
+    the earlier years used more often outside that run than in it is recurring vocabulary (社会保障制度 in 15
+    reports from 1988 on, 兴边富民行动 in 12 since 2002), whose absence one year is not news; 精准扶贫, in every
+    report from 2014 to 2018 and in none before, is."""
+    run = 1
+    for text in reversed(past):
+        if phrase not in text:
+            break
+        run += 1
+    uses = 1 + sum(phrase in text for text in past)
+    return run >= DROPPED_MIN_YEARS and uses - run < run
+
+
 def term_changes(old: Document, new: Document, history: Sequence[Document] = ()) -> Terms:
     """Quoted terms, named documents and key phrases found on one side only, most salient first.
 
-    ``history`` (earlier years, optional) judges novelty against every year available: a term of the new
-    document found in no earlier year is new (``added``); one absent from the old document but used in an
-    earlier year is ``returning``. Dropped terms are those of the old document absent from the new one; with
-    ``history``, a dropped key phrase must have been in use (``DROPPED_MIN_YEARS``).
+    ``history`` (earlier years, oldest first, optional) judges novelty against every year available: a term of
+    the new document found in no earlier year is new (``added``); one absent from the old document but used in
+    an earlier year is ``returning``. Dropped terms are those of the old document absent from the new one; with
+    ``history``, a dropped key phrase must have been in use up to the old year and not be recurring vocabulary
+    (``_in_use``), and its occurrences there count as evidence that it stands on its own.
     """
     old_norm, new_norm = _normalized(old.text), _normalized(new.text)
     past = [_normalized(d.text) for d in history]
@@ -423,9 +561,9 @@ def term_changes(old: Document, new: Document, history: Sequence[Document] = ())
         fresh_keys = {normalize(t.text) for t in fresh}
         back = [t for t in _ranked(_quoted_changes(new, [old_norm]), key_phrases(new, [old_norm]), [old_norm])
                 if normalize(t.text) not in fresh_keys]
-    dropped = key_phrases(old, [new_norm])
+    dropped = key_phrases(old, [new_norm], past)
     if past:
-        dropped = [t for t in dropped if 1 + sum(t.text in p for p in past) >= DROPPED_MIN_YEARS]
+        dropped = [t for t in dropped if _in_use(t.text, past)]
     removed = _ranked([(tier, _swap(t)) for tier, t in _quoted_changes(old, [new_norm])],
                       [_swap(t) for t in dropped], [new_norm])
     return Terms(added=tuple(fresh), removed=tuple(removed), returning=tuple(back[:KEY_PHRASES_MAX]))
