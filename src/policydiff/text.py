@@ -322,3 +322,32 @@ def clauses(sentence: str) -> list[str]:
     if len(pieces) > 1 and len(content_key(pieces[-1])) < MIN_CLAUSE:
         pieces[-2:] = [pieces[-2] + pieces[-1]]
     return [p for p in pieces if content_key(p)]
+
+
+def clause_spans(sentence: str) -> list[tuple[int, int]]:
+    """Where each clause of ``clauses(sentence)`` stands in ``sentence``: ``(start, end)`` offsets, the same
+    grouping (a short piece joins its neighbour), so ``sentence[start:end]`` with its clause marks (，；：)
+    taken out is the clause. Lets a caller quote a clause as the text writes it and locate it.
+
+    >>> s = "一是同时，完善金融监管，坚决守住不发生区域性系统性风险的底线，这是关键，也是我们必须长期坚持的。"
+    >>> [s[a:b] for a, b in clause_spans(s)]
+    ['一是同时，完善金融监管', '坚决守住不发生区域性系统性风险的底线', '这是关键，也是我们必须长期坚持的。']
+    """
+    if len(sentence) <= CLAUSE_CHARS:
+        return [(0, len(sentence))] if content_key(sentence) else []
+    pieces: list[tuple[int, int]] = []
+    start = 0
+    for m in [*_CLAUSE_MARKS.finditer(sentence), None]:
+        end = m.start() if m else len(sentence)
+        if pieces and len(content_key(_unmarked(sentence, pieces[-1]))) < MIN_CLAUSE:
+            pieces[-1] = (pieces[-1][0], end)
+        else:
+            pieces.append((start, end))
+        start = m.end() if m else len(sentence)
+    if len(pieces) > 1 and len(content_key(_unmarked(sentence, pieces[-1]))) < MIN_CLAUSE:
+        pieces[-2:] = [(pieces[-2][0], pieces[-1][1])]
+    return [(a, b) for a, b in pieces if content_key(sentence[a:b])]
+
+
+def _unmarked(sentence: str, span: tuple[int, int]) -> str:
+    return _CLAUSE_MARKS.sub("", sentence[span[0]:span[1]])
