@@ -80,15 +80,17 @@ class TrackedTarget:
 
 @attrs.frozen
 class Evidence:
-    """One review sentence of year N+1 that reports on a task of year N."""
+    """One review sentence of year N+1 (or one clause of it, found by key terms) that reports on a task of
+    year N."""
 
     node_id: str
     locator: str
     quote: str
     span: Span
-    """The sentence in the new document's text."""
+    """The sentence (or clause) in the new document's text."""
     score: float
-    """Link score of the best sentence of the task against this one (cosine or weighted containment)."""
+    """A sentence's link score against the task's best sentence (cosine or weighted containment); a clause's
+    share of IDF-weighted words that the task holds."""
     task_quote: str = ""
     """The sentence of the task it takes up."""
 
@@ -103,7 +105,7 @@ class TrackedTask:
     """The measure's run-in title, else its opening words."""
     status: TaskStatus
     evidence: tuple[Evidence, ...] = ()
-    """Review sentences taking up the measure, best first (at most ``track.EVIDENCE_MAX``)."""
+    """Review sentences (then clauses) taking up the measure, best first (at most ``track.EVIDENCE_MAX``)."""
     span: Span = (0, 0)
 
 
