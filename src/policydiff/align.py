@@ -144,10 +144,6 @@ FLOW_SHARE = 0.3
 the other year for the leftover to join it. Calibrated on chance: between measures that the development
 golds do not pair, nine in ten shares stay under 0.15; between the pairs they do, half are over 0.23. The
 sweep is in ``docs/alignment.md``."""
-FOLLOW_LINK = 0.2
-"""Least clause link by which a measure left alone follows its section into the paragraph the section
-became (``_follow_sections``): the structure says where to look, so the bar is under ``LINK_MIN``, but
-above the 0.1–0.15 that two clauses of one genre reach through 推进 and 教育 alone."""
 
 
 def _unit(x: object) -> float:
@@ -174,9 +170,6 @@ class AlignOptions:
     flow_share: float = attrs.field(default=FLOW_SHARE, converter=_unit)
     """Share of a node's content that must flow into one node of the other year for a node the passes
     left alone to join it (``_flow_leftovers``); 1 turns the step off."""
-    follow_link: float = attrs.field(default=FOLLOW_LINK, converter=_unit)
-    """Least clause link by which a measure left alone follows its section into the paragraph the section
-    became (``_follow_sections``); 1 turns that off."""
 
 
 @attrs.frozen
@@ -370,7 +363,7 @@ def align(old: Document, new: Document, options: AlignOptions | None = None) -> 
     groups = _attach(st, sentences)
     _demoted_intros(st, groups)
     _dissolved_headings(st, groups)
-    _flow_leftovers(st, groups, opts.flow_share, opts.follow_link)
+    _flow_leftovers(st, groups, opts.flow_share)
     edits = _edits(st, groups, sentences)
     return Alignment(edits=edits, old_flows=sentences.old_flows, new_flows=sentences.new_flows)
 
@@ -1332,8 +1325,7 @@ def _clauses(n: Node) -> list[tuple[int, str]]:
     return [(k, c) for k, sent in enumerate(n.sentences) for c in clauses(sent.text)]
 
 
-def _flow_leftovers(st: _State, groups: dict[int, tuple[list[int], list[int]]], share_min: float,
-                    follow_link: float) -> None:
+def _flow_leftovers(st: _State, groups: dict[int, tuple[list[int], list[int]]], share_min: float) -> None:
     """Step 6c: a node the passes left alone joins the node of the other year that most of its content
     flows into, when that is at least ``share_min`` of it.
 
@@ -1353,17 +1345,12 @@ def _flow_leftovers(st: _State, groups: dict[int, tuple[list[int], list[int]]], 
               and len(st.old.key[i]) >= MIN_CLAUSE]  # 各位代表！ says nothing of where it went
     free_n = [j for j in range(len(st.new.nodes)) if j not in where_new and st.new.cls[j] == "content"
               and len(st.new.key[j]) >= MIN_CLAUSE]
-    if not free_o and not free_n:
-        return
-    alone_o = {i for i in range(len(st.old.nodes)) if i not in where_old and st.old.comp[i] != "front"}
-    alone_n = {j for j in range(len(st.new.nodes)) if j not in where_new and st.new.comp[j] != "front"}
     units_o = [(i, t) for i, n in enumerate(st.old.nodes) if st.old.comp[i] != "front" for _, t in _clauses(n)]
     units_n = [(j, t) for j, n in enumerate(st.new.nodes) if st.new.comp[j] != "front" for _, t in _clauses(n)]
     # only the clauses of nodes left alone look for a partner, among every clause of the other year: the
     # cost follows the leftovers, not the documents (a report concatenated 64 times has few)
-    shares_o, near_o = _clause_flows(st, units_o, units_n, alone_o, follow_link, old_side=True)
-    shares_n, near_n = _clause_flows(st, units_n, units_o, alone_n, follow_link, old_side=False)
-    near = near_o | near_n
+    shares_o = _clause_flows(st, units_o, units_n, set(free_o), old_side=True)
+    shares_n = _clause_flows(st, units_n, units_o, set(free_n), old_side=False)
     best_o = {i: max(shares_o[i].items(), key=lambda kv: (kv[1], -kv[0])) for i in free_o if shares_o.get(i)}
     best_n = {j: max(shares_n[j].items(), key=lambda kv: (kv[1], -kv[0])) for j in free_n if shares_n.get(j)}
     for i, (j, v) in sorted(best_o.items()):  # two leftovers that are each other's best: a group of their own
@@ -1383,7 +1370,7 @@ def _flow_leftovers(st: _State, groups: dict[int, tuple[list[int], list[int]]], 
         if v >= share_min and j not in where_new and i in where_old and len(groups[where_old[i]][0]) == 1:
             pieces_n[where_old[i]].append((j, v))
     _add_pieces(groups, pieces_o, pieces_n)
-    _follow_sections(st, groups, near)
+    _follow_sections(st, groups)
 
 
 def _add_pieces(groups: dict[int, tuple[list[int], list[int]]], pieces_o: dict[int, list[tuple[int, float]]],
@@ -1400,13 +1387,15 @@ def _add_pieces(groups: dict[int, tuple[list[int], list[int]]], pieces_o: dict[i
         groups[lead][1].extend(j for j, _ in pn)
 
 
-def _follow_sections(st: _State, groups: dict[int, tuple[list[int], list[int]]], linked: set[tuple[int, int]],
-                     ) -> None:
+def _follow_sections(st: _State, groups: dict[int, tuple[list[int], list[int]]]) -> None:
     """Step 6d: a section that became one paragraph of the other year takes its measures with it. A node
-    still alone whose nearest placed ancestor (a heading) went into content nodes joins that group when
-    one of its clauses links to one of them: in a condensed year the section's measures survive as
-    clauses of the paragraph their heading opens, paraphrased too far for a share of their own, and the
-    structure says where they went. A measure none of whose clauses reaches that paragraph stays removed."""
+    still alone whose nearest placed ancestor (a heading) went into one content node — or into a run-in
+    section, whose text is its heading's own body (2023's （一）着力扩大国内需求。…) — joins that group when
+    that node is also the text of the other year closest to its own (``_best_other``): the structure says
+    where to look, the content has to agree. In a condensed year a section's measures survive as clauses
+    of the paragraph their heading opens, paraphrased too far for a link of their own; a measure that is
+    closer to anything else, or shares nothing with anything, stays where it is (removed). No threshold:
+    the bar is relative, each document pair's own."""
     where_old, where_new = _where(groups)
     for side, where, is_old in ((st.old, where_old, True), (st.new, where_new, False)):
         for h in range(len(side.nodes)):  # a heading left alone goes where most of its section went
@@ -1425,6 +1414,7 @@ def _follow_sections(st: _State, groups: dict[int, tuple[list[int], list[int]]],
     before = {lead: (tuple(olds), tuple(news)) for lead, (olds, news) in groups.items()}
     pieces: tuple[dict[int, list[tuple[int, float]]], dict[int, list[tuple[int, float]]]] = (
         defaultdict(list), defaultdict(list))
+    maybe: list[tuple[int, int, int, bool]] = []
     for side, other, where, is_old in ((st.old, st.new, where_old, True), (st.new, st.old, where_new, False)):
         for k in range(len(side.nodes)):
             if k in where or side.comp[k] == "front":
@@ -1438,19 +1428,47 @@ def _follow_sections(st: _State, groups: dict[int, tuple[list[int], list[int]]],
             targets = before[lead][1] if is_old else before[lead][0]
             if len(targets) != 1:  # joining makes a merge (or a split), never a many-to-many group
                 continue
-            if any((other.cls[t] != "heading" or other.nodes[t].body) and ((k, t) if is_old else (t, k)) in linked
-                   for t in targets):
+            t = targets[0]
+            if not (other.cls[t] != "heading" or other.nodes[t].body):
+                continue
+            maybe.append((k, t, lead, is_old))
+    if maybe:
+        best = _best_other(st, [(k, is_old) for k, _, _, is_old in maybe])
+        for (k, t, lead, is_old), b in zip(maybe, best, strict=True):
+            if b == t:
                 pieces[0 if is_old else 1][lead].append((k, 1.0))
     _add_pieces(groups, *pieces)
 
 
+def _best_other(st: _State, nodes: list[tuple[int, bool]]) -> list[int]:
+    """For each (node, is old): among its candidates of the other year (``CANDIDATES`` nearest by cosine of
+    bigram TF-IDF over both years' own texts, same compartment, front matter aside), the one whose own text
+    is closest; -1 when it has none."""
+    out: dict[tuple[int, bool], int] = {}
+    for is_old in (True, False):
+        side, other = (st.old, st.new) if is_old else (st.new, st.old)
+        mine = [k for k, o in nodes if o is is_old and (side.nodes[k].title + side.nodes[k].body)]
+        theirs = [j for j, n in enumerate(other.nodes) if (n.title + n.body) and other.comp[j] != "front"]
+        if not mine or not theirs:
+            continue
+        vec = Vectors([side.nodes[k].title + side.nodes[k].body for k in mine],
+                      [other.nodes[j].title + other.nodes[j].body for j in theirs])
+        cand = vec.topk(CANDIDATES, CANDIDATE_FLOOR, both=False).tocoo()
+        best: dict[int, tuple[float, int]] = {}
+        for a, b, v in zip(cand.row.tolist(), cand.col.tolist(), cand.data.tolist(), strict=True):
+            k, j = mine[a], theirs[b]
+            if other.comp[j] == side.comp[k] and (v, -j) > best.get(k, (-1.0, 0)):
+                best[k] = (v, -j)
+        out.update({(k, is_old): -negj for k, (_, negj) in best.items()})
+    return [out.get(key, -1) for key in nodes]
+
+
 def _clause_flows(st: _State, units: list[tuple[int, str]], others: list[tuple[int, str]], alone: set[int],
-                  follow_link: float, old_side: bool) -> tuple[dict[int, dict[int, float]], set[tuple[int, int]]]:
-    """Shares of the nodes in ``alone`` (see ``_shares``) from their clauses' best links among ``others``,
-    and the (old node, new node) pairs linked at ``follow_link`` or more."""
+                  old_side: bool) -> dict[int, dict[int, float]]:
+    """Shares of the nodes in ``alone`` (see ``_shares``) from their clauses' best links among ``others``."""
     mine = [u for u in units if u[0] in alone]
     if not mine or not others:
-        return {}, set()
+        return {}
     vec = Vectors([t for _, t in mine], [t for _, t in others])
     cand = vec.topk(CANDIDATES, CANDIDATE_FLOOR, both=False).tocoo()
     rows, cols = cand.row.astype(np.int64), cand.col.astype(np.int64)
@@ -1459,12 +1477,10 @@ def _clause_flows(st: _State, units: list[tuple[int, str]], others: list[tuple[i
     same = _together(st, *((a_nodes, b_nodes) if old_side else (b_nodes, a_nodes)))
     rows, cols = rows[same], cols[same]
     scores = link_scores(vec, rows, cols)
-    near = {(mine[a][0], others[b][0]) if old_side else (others[b][0], mine[a][0])
-            for a, b, v in zip(rows.tolist(), cols.tolist(), scores.tolist(), strict=True) if v >= follow_link}
     ok = scores >= LINK_MIN
     shares = _shares(rows[ok], cols[ok], scores[ok], vec.mass_old(np.arange(len(mine))), [i for i, _ in mine],
                      [j for j, _ in others])
-    return shares, near
+    return shares
 
 
 def _shares(rows: np.ndarray, cols: np.ndarray, scores: np.ndarray, mass: np.ndarray, node_of_row: list[int],
