@@ -364,6 +364,7 @@ def align(old: Document, new: Document, options: AlignOptions | None = None) -> 
     _demoted_intros(st, groups)
     _dissolved_headings(st, groups)
     _flow_leftovers(st, groups, opts.flow_share)
+    _short_copies(st, groups)
     edits = _edits(st, groups, sentences)
     return Alignment(edits=edits, old_flows=sentences.old_flows, new_flows=sentences.new_flows)
 
@@ -1438,6 +1439,48 @@ def _follow_sections(st: _State, groups: dict[int, tuple[list[int], list[int]]])
             if b == t:
                 pieces[0 if is_old else 1][lead].append((k, 1.0))
     _add_pieces(groups, *pieces)
+
+
+def _short_copies(st: _State, groups: dict[int, tuple[list[int], list[int]]]) -> None:
+    """Step 6e: copies of a short line (under ``MIN_CLAUSE`` characters: ``各位代表！``) that the anchors left to
+    the assignment are paired again by their neighbours, now that those are placed: a copy whose next (or
+    previous) node is in one group with the other copy's next (previous) node is that copy — the
+    ``各位代表！`` opening the same paragraph in both years. Copies that both neighbours place pair first,
+    then one, then the rest nearest relative place; only copies alone or paired one to one with a copy are
+    touched. Read alike from both sides, so swapping the inputs mirrors the result."""
+    where_old, where_new = _where(groups)
+    slots: dict[tuple[str, str], tuple[list[int], list[int]]] = {}
+    for side, k in ((st.old, 0), (st.new, 1)):
+        for i, key in enumerate(side.key):
+            if key and len(key) < MIN_CLAUSE and side.cls[i] == "content":
+                slots.setdefault((side.comp[i], key), ([], []))[k].append(i)
+    n_old, n_new = len(st.old.nodes), len(st.new.nodes)
+
+    def same(x: int, y: int) -> bool:
+        return 0 <= x < n_old and 0 <= y < n_new and x in where_old and y in where_new \
+            and where_old[x] == where_new[y]
+
+    for olds, news in slots.values():
+        copy_pairs = {lead for lead, (go, gn) in groups.items()
+                      if len(go) == len(gn) == 1 and go[0] in olds and gn[0] in news}
+        free_o = [a for a in olds if a not in where_old or where_old[a] in copy_pairs]
+        free_n = [b for b in news if b not in where_new or where_new[b] in copy_pairs]
+        score = {(a, b): int(same(a + 1, b + 1)) + int(same(a - 1, b - 1)) for a in free_o for b in free_n}
+        if not any(score.values()):
+            continue
+        for lead in copy_pairs:  # dissolve the copies' pairs, then pair again
+            st.pairs.pop(groups.pop(lead)[0][0], None)
+        out: dict[int, int] = {}
+        for level in (2, 1, 0):
+            left_o = [a for a in free_o if a not in out]
+            left_n = [b for b in free_n if b not in out.values()]
+            allowed = {(a, b) for a in left_o for b in left_n if score[(a, b)] == level}
+            if allowed:
+                out.update(_nearest_copies(left_o, left_n, n_old, n_new, allowed=allowed))
+        for a, b in out.items():
+            groups[a] = ([a], [b])
+            st.pairs[a] = b
+            st.sims[(a, b)] = 1.0
 
 
 def _best_other(st: _State, nodes: list[tuple[int, bool]]) -> list[int]:
