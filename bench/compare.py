@@ -1,12 +1,19 @@
 """Full comparison of the 2021 → 2022 reports against diff-match-patch and difflib on the whole texts
-(measured in the same run), then every consecutive pair of the 1954–2024 series; peak memory."""
+(measured in the same run), then every consecutive pair of the 1954–2024 series; peak memory.
+
+``--memory``: instead, one series under ``tracemalloc``: what is still allocated after it (documents kept,
+caches) by the line that allocated it, and the peak (several times slower; no timings)."""
 
 from __future__ import annotations
 
 import difflib
 import gc
+import importlib
 import itertools
+import linecache
+import sys
 import time
+import tracemalloc
 from collections.abc import Callable
 from pathlib import Path
 
@@ -51,6 +58,13 @@ def main() -> None:
     print(f"compare 2021→2022 CPU: {cpu * 1000:.0f} ms; numpy floor (read, normalise, bigram both) {fl * 1000:.1f} ms; "
           f"{cpu / fl:.1f}x the floor (target ≤ {COMPARE_FLOOR_RATIO}x: "
           f"{'ok' if cpu / fl <= COMPARE_FLOOR_RATIO else 'MISSED'}); warm per-document memos, as in a series")
+    align_mod, terms_mod = importlib.import_module("policydiff.align"), importlib.import_module("policydiff.terms")
+    al = best_cpu(3, lambda: align_mod.align(a, b, align_mod.AlignOptions()))
+    te = best_cpu(3, lambda: terms_mod.term_changes(a, b, ()))
+    rest = max(cpu - al - te, 0.0)
+    print(f"  of which (best of 3 each) the aligner {al * 1000:.0f} ms ({al / fl:.1f}x the floor), terms "
+          f"{te * 1000:.0f} ms ({te / fl:.1f}x), the rest (commitments, inline diffs, numbers, strength) "
+          f"{rest * 1000:.0f} ms ({rest / fl:.1f}x)")
     ours, _ = best_of(3, lambda: policydiff.compare(a, b))
     dmp = diff_match_patch()
     dmp.Diff_Timeout = 0
@@ -89,5 +103,38 @@ def main() -> None:
           f"{peak_mb():.0f} MB after both")
 
 
+def memory(top: int = 15) -> None:
+    """One series of freshly read documents under ``tracemalloc`` (after a first comparison has paid the
+    imports): what stays allocated after it, by the line that allocated it, and the traced peak."""
+    folder = corpora() / "gov-work-report"
+    files = sorted(folder.glob("*.txt"))
+    policydiff.compare(policydiff.read(folder / "2021.txt"), policydiff.read(folder / "2022.txt"))
+    gc.collect()
+    tracemalloc.start()
+    docs = [policydiff.read(f) for f in files]
+    read_mb = tracemalloc.get_traced_memory()[0] / 2**20
+    for x, y in itertools.pairwise(docs):
+        policydiff.compare(x, y)
+    gc.collect()
+    current, peak = (v / 2**20 for v in tracemalloc.get_traced_memory())
+    snapshot = tracemalloc.take_snapshot().filter_traces([tracemalloc.Filter(True, "*/policydiff/*")])
+    tracemalloc.stop()
+    print(f"traced during one series of {len(files) - 1} pairs (allocations since the first comparison): "
+          f"{read_mb:.0f} MB after reading the documents, {current:.0f} MB after the series (documents still "
+          f"held), peak {peak:.0f} MB; peak RSS {peak_mb():.0f} MB")
+    print(f"still allocated, by line of policydiff (top {top}):")
+    for stat in snapshot.statistics("lineno")[:top]:
+        frame = stat.traceback[0]
+        line = linecache.getline(frame.filename, frame.lineno).strip()
+        print(f"  {stat.size / 2**20:6.1f} MB {stat.count:8d} blocks  {frame.filename.split('/policydiff/')[-1]}:"
+              f"{frame.lineno}  {line[:70]}")
+    caches = [(f"{name.removeprefix('policydiff.')}.{attr}", fn.cache_info())
+              for name, mod in sorted(sys.modules.items()) if name.startswith("policydiff")
+              for attr, fn in sorted(vars(mod).items())
+              if callable(getattr(fn, "cache_info", None)) and getattr(fn, "__module__", None) == name]
+    print("functools caches of policydiff (entries / bound): " + ", ".join(
+        f"{label} {info.currsize}/{info.maxsize}" for label, info in caches if info.currsize))
+
+
 if __name__ == "__main__":
-    main()
+    memory() if "--memory" in sys.argv[1:] else main()

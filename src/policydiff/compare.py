@@ -20,6 +20,7 @@ from .model import (
     Node,
     NodeIndex,
     NumberChange,
+    Sentence,
     StrengthShift,
     Terms,
     make_change,
@@ -28,7 +29,7 @@ from .numbers import pair_numbers
 from .strength import strength_shifts
 from .terms import term_changes
 from .text import normalize_metadata
-from .textdiff import align_sentences, inline_diff, join_inline
+from .textdiff import Overlap, align_sentences, inline_diff, join_inline, sentence_overlaps
 
 
 @attrs.frozen
@@ -51,7 +52,9 @@ def compare(old: Document, new: Document, options: CompareOptions | None = None)
     alignment = align(old, new, opts.align)
     ot, nt = NodeIndex.of(old), NodeIndex.of(new)
     news_of_old = {i: e.new for e in alignment.edits for i in e.old}
-    changes = [_change(e, ot, nt, news_of_old, alignment, opts) for e in alignment.edits]
+    overlaps = _overlaps(alignment.edits, ot, nt) if opts.inline else {}
+    changes = [_change(e, ot, nt, news_of_old, alignment, opts, overlaps.get(k))
+               for k, e in enumerate(alignment.edits)]
     ordered = _in_new_order(changes, alignment.edits, ot, nt, news_of_old)
     changes_with_numbers, unchanged = _with_numbers(ordered, old, new)
     return Comparison(old=old, new=new, changes=changes_with_numbers, terms=_terms(old, new, opts.history),
@@ -116,15 +119,39 @@ def _in_new_order(changes: list[Change], edits: tuple[Edit, ...], ot: NodeIndex,
     return tuple(c for _, c in keyed)
 
 
+def _sentences(e: Edit, ot: NodeIndex, nt: NodeIndex) -> tuple[list[Sentence], list[Sentence]]:
+    """The sentences of an edit's old nodes and of its new nodes, in order."""
+    return ([x for i in e.old for x in ot.node[i].sentences], [x for j in e.new for x in nt.node[j].sentences])
+
+
+def _aligns_sentences(e: Edit, osents: list[Sentence], nsents: list[Sentence]) -> bool:
+    """Whether ``_commitments`` pairs the edit's sentences (``align_sentences``): both sides present and not
+    an unchanged pair of as many sentences, which pair in order."""
+    return bool(e.old and e.new) and not (e.kind == "unchanged" and len(osents) == len(nsents))
+
+
+def _overlaps(edits: tuple[Edit, ...], ot: NodeIndex, nt: NodeIndex) -> dict[int, Overlap]:
+    """The sentence overlaps of every edit whose sentences ``align_sentences`` will pair, by edit index,
+    computed in one pass over all of them (``textdiff.sentence_overlaps``)."""
+    todo: list[int] = []
+    blocks: list[tuple[list[str], list[str]]] = []
+    for k, e in enumerate(edits):
+        osents, nsents = _sentences(e, ot, nt)
+        if _aligns_sentences(e, osents, nsents):
+            todo.append(k)
+            blocks.append(([x.text for x in osents], [x.text for x in nsents]))
+    return dict(zip(todo, sentence_overlaps(blocks), strict=True))
+
+
 def _change(e: Edit, ot: NodeIndex, nt: NodeIndex, news_of_old: dict[str, tuple[str, ...]], alignment: Alignment,
-            opts: CompareOptions) -> Change:
+            opts: CompareOptions, overlap: Overlap | None = None) -> Change:
     olds = tuple(ot.node[i] for i in e.old)
     news = tuple(nt.node[j] for j in e.new)
     level = (news[0] if news else olds[0]).kind
     commitments: tuple[CommitmentChange, ...] = ()
     inline: tuple[tuple[str, str], ...] = ()
     if olds and news and opts.inline:
-        commitments = _commitments(e, olds, news, alignment)
+        commitments = _commitments(e, olds, news, alignment, overlap)
         inline = join_inline(cc.inline for cc in commitments) if commitments else inline_diff(
             "".join(n.title + n.body for n in olds), "".join(n.title + n.body for n in news))
     op = ot.parent[olds[0].id] if olds else None
@@ -142,17 +169,18 @@ def _change(e: Edit, ot: NodeIndex, nt: NodeIndex, news_of_old: dict[str, tuple[
 
 
 def _commitments(e: Edit, olds: tuple[Node, ...], news: tuple[Node, ...],
-                 alignment: Alignment) -> tuple[CommitmentChange, ...]:
+                 alignment: Alignment, overlap: Overlap | None = None) -> tuple[CommitmentChange, ...]:
     """Sentence-level changes of a pair; dropped / added sentences whose content lives in another node
-    say where (``moved_to`` / ``moved_from``), so that "removed" means gone."""
+    say where (``moved_to`` / ``moved_from``), so that "removed" means gone. ``overlap``: the sentences'
+    overlaps when already computed (``_overlaps``)."""
     osents = [x for n in olds for x in n.sentences]
     nsents = [x for n in news for x in n.sentences]
-    if e.kind == "unchanged" and len(osents) == len(nsents):
+    if not _aligns_sentences(e, osents, nsents):
         return tuple(CommitmentChange("unchanged", a, b, (("=", b.text),)) for a, b in zip(osents, nsents, strict=True))
     mine_new = set(e.new)
     mine_old = set(e.old)
     out = []
-    for cc in align_sentences(osents, nsents):
+    for cc in align_sentences(osents, nsents, overlap):
         if cc.kind == "removed" and cc.old is not None:
             flow = alignment.old_flows.get(cc.old.span)
             if flow is not None and flow.node_id not in mine_new:
