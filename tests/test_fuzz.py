@@ -205,6 +205,10 @@ MIRROR_FAILURES: list[tuple[str, list[EditOp]]] = [
      "\x1b]0;title\x07国内生产总值增长5.5%左右\t\u200f\u2069\x9b！\u2028（1）\xa0强化党建引领工作。。\u2028（2）\u200b；\u2028"
      "\u2069\ufffe；。\u200d\ufeff强化党建引领工作。教师；。\u2028二、\uffff\u2028三、\u2068\u2028\u202c\u2068。\u3000！\u2028",
      [("dup", 525, "坚持党的领导")]),
+    # a text appended to itself: its part heading 二、强化党建引领工作。。 twice against once, both copies scoring
+    # alike; the assignment's solver took the first copy one way, the second the other (ties now go by place)
+    ("青溪县2023年教育工作要点\r强化党建引领工作。。\r一、强化党建引领工作。。\r（一），。\r（二）“双减”。\r二、强化党建引领工作。。",
+     [("dup", 0, "强化党建引领工作。")]),
 ]
 """Pairs this test once found not to mirror, kept as explicit examples."""
 

@@ -146,6 +146,14 @@ golds do not pair, nine in ten shares stay under 0.15; between the pairs they do
 sweep is in ``docs/alignment.md``."""
 
 
+TIE_DIGITS = 6
+"""Decimals to which scores are equal for the assignment's tie-break (``_match``)."""
+TIE_STEP = 1e-8
+"""Scale of the tie-break taken off assignment scores: the squared difference of the two nodes' relative
+places times this, and their summed places times a hundredth of it. A hundredth of the least score
+difference that counts (``TIE_DIGITS``), and well above the rounding error of the solver's sums."""
+
+
 def _unit(x: object) -> float:
     v = float(x)  # type: ignore[arg-type]
     if not 0.0 <= v <= 1.0:
@@ -287,14 +295,20 @@ def _at_many(m: csr_matrix, a: int, cols: np.ndarray) -> np.ndarray:
 
 
 def _match(rows: np.ndarray, cols: np.ndarray, vals: np.ndarray, n_rows: int, n_cols: int,
-           floor: float, strict: np.ndarray | None = None) -> dict[int, tuple[int, float]]:
+           floor: float, strict: np.ndarray | None = None,
+           places: tuple[np.ndarray, np.ndarray] | None = None) -> dict[int, tuple[int, float]]:
     """Optimal one-to-one pairs among candidate entries (row → (col, score)).
 
     An entry is allowed when it reaches ``floor``, or half of it when the two are each other's best
     (unless ``strict`` marks it: two measures named apart get no benefit of the doubt).
     Every row also has an "unpaired" option worth 0, so the matching always exists and maximises the
     summed score of the pairs it makes.
-    """
+
+    ``places`` (each entry's old and new relative place in its document) break ties between equal
+    scores (two copies of one heading): scores equal to ``TIE_DIGITS`` decimals count as equal, then the
+    nearer relative places win, then the earlier ones. Both keys read the same from either side, so
+    swapping the inputs makes the same choice (the solver's own tie-break follows row order, which does
+    not)."""
     if not len(vals) or not n_rows or not n_cols:
         return {}
     row_best = np.full(n_rows, -np.inf)
@@ -305,7 +319,14 @@ def _match(rows: np.ndarray, cols: np.ndarray, vals: np.ndarray, n_rows: int, n_
     if strict is not None:
         mutual &= ~strict
     ok = (vals >= floor) | ((vals >= floor * MUTUAL_FLOOR_RATIO) & mutual)
-    return assign(rows[ok], cols[ok], vals[ok], n_rows, n_cols)
+    rows, cols, vals = rows[ok], cols[ok], vals[ok]
+    if places is None:
+        return assign(rows, cols, vals, n_rows, n_cols)
+    po, pn = places[0][ok], places[1][ok]
+    keyed = np.round(vals, TIE_DIGITS) - TIE_STEP * ((po - pn) ** 2 + 0.01 * (po + pn))
+    found = assign(rows, cols, keyed, n_rows, n_cols)
+    score = {(int(a), int(b)): float(v) for a, b, v in zip(rows, cols, vals, strict=True)}
+    return {a: (b, score[(a, b)]) for a, (b, _) in found.items()}
 
 
 # --- the steps -----------------------------------------------------------------------------------
@@ -509,8 +530,11 @@ def _assign(st: _State, scores: csr_matrix, rows_ix: list[int], cols_ix: list[in
     apart = st.apart if apart is None else apart
     if apart is not None and apart.shape == scores.shape and len(r):
         strict = np.asarray(apart[r[keep], c[keep]]).ravel().astype(bool)
-    found = _match(r[keep], c[keep], v[keep], len(rows_ix), len(cols_ix), st.floor if floor is None else floor,
-                   strict)
+    rk, ck = r[keep], c[keep]
+    places = (np.array([rows_ix[a] for a in rk.tolist()], dtype=float) / max(1, len(st.old.nodes)),
+              np.array([cols_ix[b] for b in ck.tolist()], dtype=float) / max(1, len(st.new.nodes)))
+    found = _match(rk, ck, v[keep], len(rows_ix), len(cols_ix), st.floor if floor is None else floor,
+                   strict, places)
     return {(rows_ix[a], cols_ix[b]): s for a, (b, s) in found.items()}
 
 
