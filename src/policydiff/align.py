@@ -1307,39 +1307,66 @@ def _dissolved_headings(st: _State, groups: dict[int, tuple[list[int], list[int]
     ↔ new measure), or a measure expanded into a section (old measure ↔ new section).
 
     "Mostly" is a strict majority of at least ``DISSOLVED_MIN_CHILDREN`` paired descendants: a section
-    whose measures scattered to several places is dissolved, not condensed, and stays removed."""
+    whose measures scattered to several places is dissolved, not condensed, and stays removed. Each round
+    (sections that became a paired node, then the rest) reads the groups as they stood before it for both
+    sides, and a group that would take headings from both sides takes them from neither or the stronger
+    (``_join_headings``), so swapping the inputs mirrors the groups."""
     where_old, where_new = _where(groups)
-    for h, c in st.heading_into_old.items():  # a section that became a paired measure
-        into = where_new.get(c)
-        if into is not None and h not in where_old and len(groups[into][1]) == 1:
-            groups[into][0].append(h)
-            where_old[h] = into
-    for h, c in st.heading_into_new.items():
-        into = where_old.get(c)
-        if into is not None and h not in where_new and len(groups[into][0]) == 1:
-            groups[into][1].append(h)
-            where_new[h] = into
+    joins: list[tuple[int, bool, int, float]] = []
+    for into_map, where, where_other, is_old in ((st.heading_into_old, where_old, where_new, True),
+                                                 (st.heading_into_new, where_new, where_old, False)):
+        for h, c in into_map.items():  # a section that became a paired measure
+            into = where_other.get(c)
+            if into is not None and h not in where and len(groups[into][1 if is_old else 0]) == 1:
+                joins.append((into, is_old, h, 1.0))
+    _join_headings(groups, joins, where_old, where_new)
+    joins = []
     for side, where, is_old in ((st.old, where_old, True), (st.new, where_new, False)):
         for h, cls in enumerate(side.cls):
             if cls != "heading" or h in where:
                 continue
             if (h, is_old) in st.intro_of:  # its intro pairs with a lead-in (``_demoted_intros``)
-                lead = st.intro_of[(h, is_old)]
-                groups[lead][0 if is_old else 1].append(h)
-                where[h] = lead
+                joins.append((st.intro_of[(h, is_old)], is_old, h, 2.0))  # not a vote: always joins
                 continue
-            votes: dict[int, int] = {}
-            for d in range(h + 1, side.end[h]):
-                if side.cls[d] == "content" and d in where:
-                    votes[where[d]] = votes.get(where[d], 0) + 1
+            votes: Counter[int] = Counter(where[d] for d in range(h + 1, side.end[h])
+                                          if side.cls[d] == "content" and d in where)
             if not votes:
                 continue
-            lead, n = max(votes.items(), key=lambda kv: (kv[1], -kv[0]))
+            lead, n = _most_votes(votes, groups, is_old)
             total = sum(votes.values())
-            olds, news = groups[lead]
-            if n >= DISSOLVED_MIN_CHILDREN and 2 * n > total and (len(news) == 1 if is_old else len(olds) == 1):
-                (olds if is_old else news).append(h)
-                where[h] = lead
+            if n >= DISSOLVED_MIN_CHILDREN and 2 * n > total and len(groups[lead][1 if is_old else 0]) == 1:
+                joins.append((lead, is_old, h, n / total))
+    _join_headings(groups, joins, where_old, where_new, always=2.0)
+
+
+def _most_votes(votes: Counter[int], groups: dict[int, tuple[list[int], list[int]]], is_old: bool,
+                ) -> tuple[int, int]:
+    """The group (lead) with most votes, and its votes; among equals, the group whose first node on the
+    voters' side comes first. Groups are keyed by an old index, which swapping the inputs changes; the
+    voters' own document is the same either way."""
+    k = 0 if is_old else 1
+    lead = max(votes, key=lambda g: (votes[g], -min(groups[g][k])))
+    return lead, votes[lead]
+
+
+def _join_headings(groups: dict[int, tuple[list[int], list[int]]], joins: Sequence[tuple[int, bool, int, float]],
+                   where_old: dict[int, int], where_new: dict[int, int], always: float = 0.0) -> None:
+    """Headings join groups: (lead, is old, heading, strength), all decided on the groups as they were
+    before. A group drawing headings from both sides takes those of the side with the strongest one (on
+    a tie neither), so that no many-to-many group is made and the decision does not depend on which
+    side is read first; joins of strength ``always`` or more (a heading whose intro was paired) are kept
+    whatever the other side does."""
+    best: dict[tuple[int, bool], float] = {}
+    for lead, is_old, _, v in joins:
+        best[(lead, is_old)] = max(v, best.get((lead, is_old), 0.0))
+    for lead, is_old, h, v in joins:
+        rival = best.get((lead, not is_old))
+        if always and v >= always:
+            pass
+        elif rival is not None and (rival >= always > 0 or rival >= best[(lead, is_old)]):
+            continue
+        groups[lead][0 if is_old else 1].append(h)
+        (where_old if is_old else where_new)[h] = lead
 
 
 # --- edits ---------------------------------------------------------------------------------------
@@ -1422,6 +1449,7 @@ def _follow_sections(st: _State, groups: dict[int, tuple[list[int], list[int]]])
     closer to anything else, or shares nothing with anything, stays where it is (removed). No threshold:
     the bar is relative, each document pair's own."""
     where_old, where_new = _where(groups)
+    joins: list[tuple[int, bool, int, float]] = []
     for side, where, is_old in ((st.old, where_old, True), (st.new, where_new, False)):
         for h in range(len(side.nodes)):  # a heading left alone goes where most of its section went
             if h in where or side.cls[h] != "heading":
@@ -1429,11 +1457,11 @@ def _follow_sections(st: _State, groups: dict[int, tuple[list[int], list[int]]])
             went = Counter(where[k] for k in range(h + 1, side.end[h]) if k in where and side.cls[k] == "content")
             inside = sum(1 for k in range(h + 1, side.end[h]) if side.cls[k] == "content" and side.key[k])
             if went:
-                lead, count = max(went.items(), key=lambda kv: (kv[1], -kv[0]))
+                lead, count = _most_votes(went, groups, is_old)
                 other_side = groups[lead][1] if is_old else groups[lead][0]
                 if 2 * count > inside and len(other_side) == 1:  # a merge or a split, never many-to-many
-                    (groups[lead][0] if is_old else groups[lead][1]).append(h)
-                    where[h] = lead
+                    joins.append((lead, is_old, h, count / max(1, inside)))
+    _join_headings(groups, joins, where_old, where_new)
     # the groups as they stand now: what one side's measures join must not decide where the other side's go
     # (read in the other order, swapping the inputs would then give other groups)
     before = {lead: (tuple(olds), tuple(news)) for lead, (olds, news) in groups.items()}
