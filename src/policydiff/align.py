@@ -1067,8 +1067,8 @@ def _attach(st: _State, sentences: _Sentences) -> dict[int, tuple[list[int], lis
     (``CONDENSING_RATIO``).
 
     Both sides are treated alike, so that comparing the years the other way round gives the mirror
-    groups; when a pair attracts pieces on both sides, the side with the stronger piece wins (no
-    many-to-many groups).
+    groups; when a pair attracts pieces on both sides, the side with the stronger piece wins, on a tie
+    neither (no many-to-many groups).
 
     Returns groups keyed by the old index of their one-to-one pair: (olds, news)."""
     groups: dict[int, tuple[list[int], list[int]]] = {i: ([i], [j]) for i, j in st.pairs.items()}
@@ -1088,11 +1088,9 @@ def _attach(st: _State, sentences: _Sentences) -> dict[int, tuple[list[int], lis
             extra_old.setdefault(back[j], []).append((i, v))
     for lead in sorted(set(extra_new) | set(extra_old)):
         news_, olds_ = extra_new.get(lead, []), extra_old.get(lead, [])
-        if news_ and olds_:
-            if max(v for _, v in news_) >= max(v for _, v in olds_):
-                olds_ = []
-            else:
-                news_ = []
+        if news_ and olds_:  # the side with the stronger piece; on a tie neither, whichever side is old
+            top_n, top_o = max(v for _, v in news_), max(v for _, v in olds_)
+            news_, olds_ = (news_ if top_n > top_o else []), (olds_ if top_o > top_n else [])
         groups[lead][0].extend(i for i, _ in olds_)
         groups[lead][1].extend(j for j, _ in news_)
     return groups
