@@ -231,10 +231,6 @@ def _with_examples(test: Callable[..., None]) -> Callable[..., None]:
     return test
 
 
-@pytest.mark.xfail(strict=False, reason="short repeated lines (under 6 characters) in unequal numbers that no "
-                                        "neighbour places are left to the assignment, whose choice among equal "
-                                        "copies depends on the direction (docs/alignment.md, limits); the stored "
-                                        "examples all mirror since round 3")
 @settings(SETTINGS, max_examples=40 * SCALE, phases=[Phase.explicit, Phase.generate])
 @given(structured(), edit_ops)
 @_with_examples

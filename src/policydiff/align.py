@@ -10,7 +10,8 @@ The method, as named steps of ``align``:
    for candidate pairs that share a rare bigram (sub-quadratic), blended with run-in title similarity
    and a small position tie-breaker.
 3. **First assignment.** A global one-to-one assignment on the sparse candidate graph
-   (``min_weight_full_bipartite_matching`` with one "unpaired" option per row), floors applied first.
+   (``min_weight_full_bipartite_matching`` with one "unpaired" option per row), floors applied first;
+   equal scores go to the pair nearer in relative place (a key the same from either side).
 4. **Headings** are paired on their own text blended with how many of their descendants were paired
    into each other (a renamed section that keeps its measures is the same section).
 5. **Second assignment** with context: bonuses when the nodes' top-level parts, their parents or their
