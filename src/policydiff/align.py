@@ -10,7 +10,8 @@ The method, as named steps of ``align``:
    for candidate pairs that share a rare bigram (sub-quadratic), blended with run-in title similarity
    and a small position tie-breaker.
 3. **First assignment.** A global one-to-one assignment on the sparse candidate graph
-   (``min_weight_full_bipartite_matching`` with one "unpaired" option per row), floors applied first.
+   (``min_weight_full_bipartite_matching`` with one "unpaired" option per row), floors applied first;
+   equal scores go to the pair nearer in relative place (a key the same from either side).
 4. **Headings** are paired on their own text blended with how many of their descendants were paired
    into each other (a renamed section that keeps its measures is the same section).
 5. **Second assignment** with context: bonuses when the nodes' top-level parts, their parents or their
@@ -144,6 +145,14 @@ FLOW_SHARE = 0.3
 the other year for the leftover to join it. Calibrated on chance: between measures that the development
 golds do not pair, nine in ten shares stay under 0.15; between the pairs they do, half are over 0.23. The
 sweep is in ``docs/alignment.md``."""
+
+
+TIE_DIGITS = 6
+"""Decimals to which scores are equal for the assignment's tie-break (``_match``)."""
+TIE_STEP = 1e-8
+"""Scale of the tie-break taken off assignment scores: the squared difference of the two nodes' relative
+places times this, and their summed places times a hundredth of it. A hundredth of the least score
+difference that counts (``TIE_DIGITS``), and well above the rounding error of the solver's sums."""
 
 
 def _unit(x: object) -> float:
@@ -287,14 +296,20 @@ def _at_many(m: csr_matrix, a: int, cols: np.ndarray) -> np.ndarray:
 
 
 def _match(rows: np.ndarray, cols: np.ndarray, vals: np.ndarray, n_rows: int, n_cols: int,
-           floor: float, strict: np.ndarray | None = None) -> dict[int, tuple[int, float]]:
+           floor: float, strict: np.ndarray | None = None,
+           places: tuple[np.ndarray, np.ndarray] | None = None) -> dict[int, tuple[int, float]]:
     """Optimal one-to-one pairs among candidate entries (row → (col, score)).
 
     An entry is allowed when it reaches ``floor``, or half of it when the two are each other's best
     (unless ``strict`` marks it: two measures named apart get no benefit of the doubt).
     Every row also has an "unpaired" option worth 0, so the matching always exists and maximises the
     summed score of the pairs it makes.
-    """
+
+    ``places`` (each entry's old and new relative place in its document) break ties between equal
+    scores (two copies of one heading): scores equal to ``TIE_DIGITS`` decimals count as equal, then the
+    nearer relative places win, then the earlier ones. Both keys read the same from either side, so
+    swapping the inputs makes the same choice (the solver's own tie-break follows row order, which does
+    not)."""
     if not len(vals) or not n_rows or not n_cols:
         return {}
     row_best = np.full(n_rows, -np.inf)
@@ -305,7 +320,14 @@ def _match(rows: np.ndarray, cols: np.ndarray, vals: np.ndarray, n_rows: int, n_
     if strict is not None:
         mutual &= ~strict
     ok = (vals >= floor) | ((vals >= floor * MUTUAL_FLOOR_RATIO) & mutual)
-    return assign(rows[ok], cols[ok], vals[ok], n_rows, n_cols)
+    rows, cols, vals = rows[ok], cols[ok], vals[ok]
+    if places is None:
+        return assign(rows, cols, vals, n_rows, n_cols)
+    po, pn = places[0][ok], places[1][ok]
+    keyed = np.round(vals, TIE_DIGITS) - TIE_STEP * ((po - pn) ** 2 + 0.01 * (po + pn))
+    found = assign(rows, cols, keyed, n_rows, n_cols)
+    score = {(int(a), int(b)): float(v) for a, b, v in zip(rows, cols, vals, strict=True)}
+    return {a: (b, score[(a, b)]) for a, (b, _) in found.items()}
 
 
 # --- the steps -----------------------------------------------------------------------------------
@@ -509,8 +531,11 @@ def _assign(st: _State, scores: csr_matrix, rows_ix: list[int], cols_ix: list[in
     apart = st.apart if apart is None else apart
     if apart is not None and apart.shape == scores.shape and len(r):
         strict = np.asarray(apart[r[keep], c[keep]]).ravel().astype(bool)
-    found = _match(r[keep], c[keep], v[keep], len(rows_ix), len(cols_ix), st.floor if floor is None else floor,
-                   strict)
+    rk, ck = r[keep], c[keep]
+    places = (np.array([rows_ix[a] for a in rk.tolist()], dtype=float) / max(1, len(st.old.nodes)),
+              np.array([cols_ix[b] for b in ck.tolist()], dtype=float) / max(1, len(st.new.nodes)))
+    found = _match(rk, ck, v[keep], len(rows_ix), len(cols_ix), st.floor if floor is None else floor,
+                   strict, places)
     return {(rows_ix[a], cols_ix[b]): s for a, (b, s) in found.items()}
 
 
@@ -1043,8 +1068,8 @@ def _attach(st: _State, sentences: _Sentences) -> dict[int, tuple[list[int], lis
     (``CONDENSING_RATIO``).
 
     Both sides are treated alike, so that comparing the years the other way round gives the mirror
-    groups; when a pair attracts pieces on both sides, the side with the stronger piece wins (no
-    many-to-many groups).
+    groups; when a pair attracts pieces on both sides, the side with the stronger piece wins, on a tie
+    neither (no many-to-many groups).
 
     Returns groups keyed by the old index of their one-to-one pair: (olds, news)."""
     groups: dict[int, tuple[list[int], list[int]]] = {i: ([i], [j]) for i, j in st.pairs.items()}
@@ -1064,11 +1089,9 @@ def _attach(st: _State, sentences: _Sentences) -> dict[int, tuple[list[int], lis
             extra_old.setdefault(back[j], []).append((i, v))
     for lead in sorted(set(extra_new) | set(extra_old)):
         news_, olds_ = extra_new.get(lead, []), extra_old.get(lead, [])
-        if news_ and olds_:
-            if max(v for _, v in news_) >= max(v for _, v in olds_):
-                olds_ = []
-            else:
-                news_ = []
+        if news_ and olds_:  # the side with the stronger piece; on a tie neither, whichever side is old
+            top_n, top_o = max(v for _, v in news_), max(v for _, v in olds_)
+            news_, olds_ = (news_ if top_n > top_o else []), (olds_ if top_o > top_n else [])
         groups[lead][0].extend(i for i, _ in olds_)
         groups[lead][1].extend(j for j, _ in news_)
     return groups
@@ -1283,39 +1306,66 @@ def _dissolved_headings(st: _State, groups: dict[int, tuple[list[int], list[int]
     ↔ new measure), or a measure expanded into a section (old measure ↔ new section).
 
     "Mostly" is a strict majority of at least ``DISSOLVED_MIN_CHILDREN`` paired descendants: a section
-    whose measures scattered to several places is dissolved, not condensed, and stays removed."""
+    whose measures scattered to several places is dissolved, not condensed, and stays removed. Each round
+    (sections that became a paired node, then the rest) reads the groups as they stood before it for both
+    sides, and a group that would take headings from both sides takes them from neither or the stronger
+    (``_join_headings``), so swapping the inputs mirrors the groups."""
     where_old, where_new = _where(groups)
-    for h, c in st.heading_into_old.items():  # a section that became a paired measure
-        into = where_new.get(c)
-        if into is not None and h not in where_old and len(groups[into][1]) == 1:
-            groups[into][0].append(h)
-            where_old[h] = into
-    for h, c in st.heading_into_new.items():
-        into = where_old.get(c)
-        if into is not None and h not in where_new and len(groups[into][0]) == 1:
-            groups[into][1].append(h)
-            where_new[h] = into
+    joins: list[tuple[int, bool, int, float]] = []
+    for into_map, where, where_other, is_old in ((st.heading_into_old, where_old, where_new, True),
+                                                 (st.heading_into_new, where_new, where_old, False)):
+        for h, c in into_map.items():  # a section that became a paired measure
+            into = where_other.get(c)
+            if into is not None and h not in where and len(groups[into][1 if is_old else 0]) == 1:
+                joins.append((into, is_old, h, 1.0))
+    _join_headings(groups, joins, where_old, where_new)
+    joins = []
     for side, where, is_old in ((st.old, where_old, True), (st.new, where_new, False)):
         for h, cls in enumerate(side.cls):
             if cls != "heading" or h in where:
                 continue
             if (h, is_old) in st.intro_of:  # its intro pairs with a lead-in (``_demoted_intros``)
-                lead = st.intro_of[(h, is_old)]
-                groups[lead][0 if is_old else 1].append(h)
-                where[h] = lead
+                joins.append((st.intro_of[(h, is_old)], is_old, h, 2.0))  # not a vote: always joins
                 continue
-            votes: dict[int, int] = {}
-            for d in range(h + 1, side.end[h]):
-                if side.cls[d] == "content" and d in where:
-                    votes[where[d]] = votes.get(where[d], 0) + 1
+            votes: Counter[int] = Counter(where[d] for d in range(h + 1, side.end[h])
+                                          if side.cls[d] == "content" and d in where)
             if not votes:
                 continue
-            lead, n = max(votes.items(), key=lambda kv: (kv[1], -kv[0]))
+            lead, n = _most_votes(votes, groups, is_old)
             total = sum(votes.values())
-            olds, news = groups[lead]
-            if n >= DISSOLVED_MIN_CHILDREN and 2 * n > total and (len(news) == 1 if is_old else len(olds) == 1):
-                (olds if is_old else news).append(h)
-                where[h] = lead
+            if n >= DISSOLVED_MIN_CHILDREN and 2 * n > total and len(groups[lead][1 if is_old else 0]) == 1:
+                joins.append((lead, is_old, h, n / total))
+    _join_headings(groups, joins, where_old, where_new, always=2.0)
+
+
+def _most_votes(votes: Counter[int], groups: dict[int, tuple[list[int], list[int]]], is_old: bool,
+                ) -> tuple[int, int]:
+    """The group (lead) with most votes, and its votes; among equals, the group whose first node on the
+    voters' side comes first. Groups are keyed by an old index, which swapping the inputs changes; the
+    voters' own document is the same either way."""
+    k = 0 if is_old else 1
+    lead = max(votes, key=lambda g: (votes[g], -min(groups[g][k])))
+    return lead, votes[lead]
+
+
+def _join_headings(groups: dict[int, tuple[list[int], list[int]]], joins: Sequence[tuple[int, bool, int, float]],
+                   where_old: dict[int, int], where_new: dict[int, int], always: float = 0.0) -> None:
+    """Headings join groups: (lead, is old, heading, strength), all decided on the groups as they were
+    before. A group drawing headings from both sides takes those of the side with the strongest one (on
+    a tie neither), so that no many-to-many group is made and the decision does not depend on which
+    side is read first; joins of strength ``always`` or more (a heading whose intro was paired) are kept
+    whatever the other side does."""
+    best: dict[tuple[int, bool], float] = {}
+    for lead, is_old, _, v in joins:
+        best[(lead, is_old)] = max(v, best.get((lead, is_old), 0.0))
+    for lead, is_old, h, v in joins:
+        rival = best.get((lead, not is_old))
+        if always and v >= always:
+            pass
+        elif rival is not None and (rival >= always > 0 or rival >= best[(lead, is_old)]):
+            continue
+        groups[lead][0 if is_old else 1].append(h)
+        (where_old if is_old else where_new)[h] = lead
 
 
 # --- edits ---------------------------------------------------------------------------------------
@@ -1398,6 +1448,7 @@ def _follow_sections(st: _State, groups: dict[int, tuple[list[int], list[int]]])
     closer to anything else, or shares nothing with anything, stays where it is (removed). No threshold:
     the bar is relative, each document pair's own."""
     where_old, where_new = _where(groups)
+    joins: list[tuple[int, bool, int, float]] = []
     for side, where, is_old in ((st.old, where_old, True), (st.new, where_new, False)):
         for h in range(len(side.nodes)):  # a heading left alone goes where most of its section went
             if h in where or side.cls[h] != "heading":
@@ -1405,11 +1456,11 @@ def _follow_sections(st: _State, groups: dict[int, tuple[list[int], list[int]]])
             went = Counter(where[k] for k in range(h + 1, side.end[h]) if k in where and side.cls[k] == "content")
             inside = sum(1 for k in range(h + 1, side.end[h]) if side.cls[k] == "content" and side.key[k])
             if went:
-                lead, count = max(went.items(), key=lambda kv: (kv[1], -kv[0]))
+                lead, count = _most_votes(went, groups, is_old)
                 other_side = groups[lead][1] if is_old else groups[lead][0]
                 if 2 * count > inside and len(other_side) == 1:  # a merge or a split, never many-to-many
-                    (groups[lead][0] if is_old else groups[lead][1]).append(h)
-                    where[h] = lead
+                    joins.append((lead, is_old, h, count / max(1, inside)))
+    _join_headings(groups, joins, where_old, where_new)
     # the groups as they stand now: what one side's measures join must not decide where the other side's go
     # (read in the other order, swapping the inputs would then give other groups)
     before = {lead: (tuple(olds), tuple(news)) for lead, (olds, news) in groups.items()}
