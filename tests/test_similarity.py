@@ -144,3 +144,22 @@ def test_cached_bigram_codes_are_the_codes_of_the_text(texts: list[str]) -> None
     finally:
         similarity.GRAM_CACHE = saved
     assert len(similarity._grams_young) <= 3 + len(texts)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.integers(1, 40))
+def test_few_pair_sums_add_the_shared_columns_in_column_order(seed: int, n_pairs: int) -> None:
+    """Whichever side's rows are listed and looked up in the other (the one with fewer entries), each pair's
+    products are added one by one in column order: the same floats, to the bit, as the plain loop."""
+    rng = np.random.default_rng(seed)
+    a = csr_matrix(rng.random((6, 30)) * (rng.random((6, 30)) < rng.random()))
+    b = csr_matrix(rng.random((7, 30)) * (rng.random((7, 30)) < rng.random()))
+    rows, cols = rng.integers(0, 6, n_pairs), rng.integers(0, 7, n_pairs)
+    got = similarity._pair_sums(similarity._Rows(a.indptr.astype(np.int64), a.indices, a.data, 30), rows,
+                                similarity._Rows(b.indptr.astype(np.int64), b.indices, b.data, 30), cols)
+    for k, (r, c) in enumerate(zip(rows, cols, strict=True)):
+        total = 0.0
+        for j in range(30):
+            if a[r, j] and b[c, j]:
+                total += float(a[r, j]) * float(b[c, j])
+        assert got[k] == total
