@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from scipy.sparse import csr_matrix
 
 import policydiff
 from policydiff import similarity
@@ -93,3 +94,72 @@ def test_copies_are_looked_up_once_and_spread_by_place() -> None:
         cols = fwd.getrow(r).indices
         same = [c for c in cols if new[c] == old[r]]
         assert same and min(abs(c / len(new) - r / len(old)) for c in same) < 0.35, (r, cols)
+
+
+def _top_one_by_one(m: csr_matrix, k: int) -> set[tuple[int, int]]:
+    """The reference ``_top_per_row``: one ``np.argpartition`` per row with more than k entries."""
+    out: set[tuple[int, int]] = set()
+    for r in range(m.shape[0]):
+        s, e = int(m.indptr[r]), int(m.indptr[r + 1])
+        keep = range(s, e) if e - s <= k else np.argpartition(-m.data[s:e], k - 1)[:k] + s
+        out |= {(r, int(m.indices[i])) for i in keep}
+    return out
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(1, 12), st.integers(1, 30), st.integers(1, 5), st.integers(0, 2**32 - 1), st.booleans())
+def test_top_per_row_keeps_what_one_partial_sort_per_row_keeps(n_rows: int, n_cols: int, k: int, seed: int,
+                                                                 few_values: bool) -> None:
+    # few distinct values: many ties at the k-th place, which must fall back to the row's own partial sort
+    rng = np.random.default_rng(seed)
+    dense = rng.integers(0, 4, (n_rows, n_cols)) / 4 if few_values else rng.random((n_rows, n_cols))
+    dense[rng.random((n_rows, n_cols)) < 0.4] = 0
+    m = csr_matrix(dense)
+    for table in (similarity.TOP_TABLE, 0):  # the table, and (too sparse for it) the row-by-row path
+        saved = similarity.TOP_TABLE
+        try:
+            similarity.TOP_TABLE = table
+            rows, cols = similarity._top_per_row(csr_matrix(dense), k)
+        finally:
+            similarity.TOP_TABLE = saved
+        assert len(rows) == len(set(zip(rows.tolist(), cols.tolist(), strict=True)))
+        assert set(zip(rows.tolist(), cols.tolist(), strict=True)) == _top_one_by_one(m, k)
+
+
+@given(st.lists(st.text(alphabet="推进教育改革发展，。一二3a \u200b😀", max_size=12), max_size=12))
+@settings(max_examples=200, deadline=None)
+def test_cached_bigram_codes_are_the_codes_of_the_text(texts: list[str]) -> None:
+    """Cached (``_text_grams``, in any order of first sight, across the generations' turnover) or computed
+    for the whole list at once, each text gets the same (code, count) entries."""
+    saved = similarity.GRAM_CACHE
+    try:
+        similarity.GRAM_CACHE = 3
+        rows, codes, counts = similarity._grams_of(texts)
+        for _ in range(2):
+            grams = similarity._text_grams(texts[::-1])[::-1]
+            for i, g in enumerate(grams):
+                assert np.array_equal(g[0], codes[rows == i]) and np.array_equal(g[1], counts[rows == i])
+        entries = similarity._bigram_entries(texts)
+        assert all(np.array_equal(x, y) for x, y in zip(entries, (rows, codes, counts), strict=True))
+    finally:
+        similarity.GRAM_CACHE = saved
+    assert len(similarity._grams_young) <= 3 + len(texts)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.integers(1, 40))
+def test_few_pair_sums_add_the_shared_columns_in_column_order(seed: int, n_pairs: int) -> None:
+    """Whichever side's rows are listed and looked up in the other (the one with fewer entries), each pair's
+    products are added one by one in column order: the same floats, to the bit, as the plain loop."""
+    rng = np.random.default_rng(seed)
+    a = csr_matrix(rng.random((6, 30)) * (rng.random((6, 30)) < rng.random()))
+    b = csr_matrix(rng.random((7, 30)) * (rng.random((7, 30)) < rng.random()))
+    rows, cols = rng.integers(0, 6, n_pairs), rng.integers(0, 7, n_pairs)
+    got = similarity._pair_sums(similarity._Rows(a.indptr.astype(np.int64), a.indices, a.data, 30), rows,
+                                similarity._Rows(b.indptr.astype(np.int64), b.indices, b.data, 30), cols)
+    for k, (r, c) in enumerate(zip(rows, cols, strict=True)):
+        total = 0.0
+        for j in range(30):
+            if a[r, j] and b[c, j]:
+                total += float(a[r, j]) * float(b[c, j])
+        assert got[k] == total

@@ -54,17 +54,56 @@ CONTAINMENT_WEIGHT = 0.8
 """A shorter text contained in a longer one counts at this share of its containment in a link score
 (``Vectors.link_at``): containment is weaker evidence than symmetric overlap (short sentences of common
 words are contained everywhere)."""
+TOP_TABLE = 1 << 16
+"""Padding cells ``_top_per_row`` may add (beyond four times a block's entries) to partially sort the long rows
+of a block as one table rather than one call per row."""
 PAIR_CHUNK = 4096
 """Candidate pairs scored at a time: each copies two sparse rows, so memory stays at a few MB whatever the
 number of candidates."""
 
 
+class _Rows:
+    """One half (old or new) of a CSR structure as plain arrays: few pair sums read them directly, and the
+    ``csr_matrix`` over them is only built when a sparse product needs one (``csr``), once."""
+
+    __slots__ = ("_csr", "_keys", "data", "indices", "indptr", "width")
+
+    def __init__(self, indptr: np.ndarray, indices: np.ndarray, data: np.ndarray, width: int) -> None:
+        self.indptr, self.indices, self.data, self.width = indptr, indices, data, width
+        self._csr: csr_matrix | None = None
+        self._keys: np.ndarray | None = None
+
+    def keys(self) -> np.ndarray:
+        """Each entry's ``row * width + column``: sorted, since rows are in order and so are their columns."""
+        if self._keys is None:
+            n = len(self.indptr) - 1
+            self._keys = (np.repeat(np.arange(n, dtype=np.int64), np.diff(self.indptr)) * np.int64(self.width)
+                          + self.indices)
+        return self._keys
+
+    def csr(self) -> csr_matrix:
+        if self._csr is None:
+            self._csr = csr_matrix((self.data, self.indices, self.indptr), shape=(len(self.indptr) - 1, self.width),
+                                   copy=False)
+        return self._csr
+
+
+def _split(indptr: np.ndarray, indices: np.ndarray, data: np.ndarray, k: int, width: int) -> tuple[_Rows, _Rows]:
+    """Rows [0, k) and [k, n) of CSR arrays as views (CSR row slices are contiguous)."""
+    at = int(indptr[k])
+    return (_Rows(indptr[:k + 1], indices[:at], data[:at], width),
+            _Rows(indptr[k:] - at, indices[at:], data[at:], width))
+
+
 class Vectors:
-    """Bigram vectors of two lists of texts (old, new) over one shared vocabulary."""
+    """Bigram vectors of two lists of texts (old, new) over one shared vocabulary.
+
+    A build costs one concatenation of the texts' cached bigram codes (``_text_grams``), one sort of them
+    into the shared vocabulary and the weights; the sparse matrices the candidate lookup multiplies and the
+    groups of identical texts are only made by ``topk``, which most builds never call."""
 
     def __init__(self, old: Sequence[str], new: Sequence[str]) -> None:
-        self._copies_old = _copies(old)
-        self._copies_new = _copies(new)
+        self._texts_old, self._texts_new = old, new
         r_ix, codes, counts_arr = _bigram_entries([*old, *new])
         vocab_codes, c_ix = np.unique(codes, return_inverse=True)
         c_ix = c_ix.astype(np.int32)
@@ -84,21 +123,38 @@ class Vectors:
         unit = weighted / norms[r_ix]
         setw = idf[c_ix]
         self._set_mass = np.bincount(r_ix, weights=setw, minlength=n)
-        common = df > max(2, COMMON_DF * n)
-        keep = ~common[c_ix]
-        kept_per_row = np.bincount(r_ix[keep], minlength=n)
-        keep |= (kept_per_row == 0)[r_ix]  # a unit made only of common bigrams looks up with all of them
-        rare = _csr(unit[keep], c_ix[keep], np.concatenate([[0], np.cumsum(np.bincount(r_ix[keep], minlength=n))]),
-                    n, width)
-        exact = len(old) * len(new) <= EXACT_PAIRS
-        prefix = rare if exact else _prefix(rare, np.where(df >= 2, df, np.iinfo(np.int64).max), PREFIX)
-        self._rare_old, self._rare_new = _halves(rare, k)
-        self._prefix_old, self._prefix_new = _halves(prefix, k)
-        self._unit_old, self._unit_new = _halves(_csr(unit, c_ix, indptr, n, width), k)
-        self._setw_old, _ = _halves(_csr(setw, c_ix, indptr, n, width), k)
-        _, self._ones_new = _halves(_csr(np.ones(len(c_ix)), c_ix, indptr, n, width), k)
+        self._r_ix, self._c_ix, self._indptr, self._df, self._width = r_ix, c_ix, indptr, df, width
+        self._unit = unit
+        self._unit_old, self._unit_new = _split(indptr, c_ix, unit, k, width)
+        self._setw_old, _ = _split(indptr, c_ix, setw, k, width)
+        _, self._ones_new = _split(indptr, c_ix, np.ones(len(c_ix)), k, width)
         self._mass_old, self._mass_new = self._set_mass[:k], self._set_mass[k:]
         self._codes, self._idf = vocab_codes, idf
+        self._lookup: tuple[csr_matrix, csr_matrix, csr_matrix, csr_matrix] | None = None
+        self._groups: tuple[Copies, Copies] | None = None
+
+    def _lookup_matrices(self) -> tuple[csr_matrix, csr_matrix, csr_matrix, csr_matrix]:
+        """(prefix old, prefix new, rare old, rare new): the rows candidates are looked up with (made once)."""
+        if self._lookup is None:
+            r_ix, c_ix, df, width, k = self._r_ix, self._c_ix, self._df, self._width, self.n_old
+            n = self.n_old + self.n_new
+            common = df > max(2, COMMON_DF * n)
+            keep = ~common[c_ix]
+            kept_per_row = np.bincount(r_ix[keep], minlength=n)
+            keep |= (kept_per_row == 0)[r_ix]  # a unit made only of common bigrams looks up with all of them
+            rare = _csr(self._unit[keep], c_ix[keep],
+                        np.concatenate([[0], np.cumsum(np.bincount(r_ix[keep], minlength=n))]), n, width)
+            exact = self.n_old * self.n_new <= EXACT_PAIRS
+            prefix = rare if exact else _prefix(rare, np.where(df >= 2, df, np.iinfo(np.int64).max), PREFIX)
+            rare_old, rare_new = _halves(rare, k)
+            prefix_old, prefix_new = (rare_old, rare_new) if exact else _halves(prefix, k)
+            self._lookup = prefix_old, prefix_new, rare_old, rare_new
+        return self._lookup
+
+    def _copies(self) -> tuple[Copies, Copies]:
+        if self._groups is None:
+            self._groups = _copies(self._texts_old), _copies(self._texts_new)
+        return self._groups
 
     def idf(self, gram: str) -> float:
         """Weight of one bigram; one unseen in both lists weighs as the rarest."""
@@ -119,25 +175,34 @@ class Vectors:
         bigram's pairs by 64²): each copy then takes, of each partner text, the copy nearest its own
         relative place (``_spread``).
         """
-        reps_o, reps_n = self._copies_old[0], self._copies_new[0]
+        copies_old, copies_new = self._copies()
+        reps_o, reps_n = copies_old[0], copies_new[0]
+        all_o, all_n = len(reps_o) == self.n_old, len(reps_n) == self.n_new
+        prefix_old, prefix_new, rare_old, rare_new = self._lookup_matrices()
         keep_r: list[np.ndarray] = []
         keep_c: list[np.ndarray] = []
-        passes = ((self._prefix_old[reps_o], self._rare_new[reps_n], False),
-                  (self._prefix_new[reps_n], self._rare_old[reps_o], True))
+
+        def reps(m: csr_matrix, ix: np.ndarray, every: bool) -> csr_matrix:
+            return m if every else m[ix]  # every text distinct: the rows as they are, not a copy of them
+
+        passes = ((reps(prefix_old, reps_o, all_o), reps(rare_new, reps_n, all_n), False),
+                  (reps(prefix_new, reps_n, all_n), reps(rare_old, reps_o, all_o), True))
         for src, dst, flip in passes if both else passes[:1]:
+            dst_t = dst.T.tocsr()  # what each product would convert, once for all chunks
             for start in range(0, src.shape[0], CHUNK_ROWS):
-                rr, cc = _top_per_row(csr_matrix(src[start:start + CHUNK_ROWS] @ dst.T), k)
+                block = src if src.shape[0] <= CHUNK_ROWS else src[start:start + CHUNK_ROWS]
+                rr, cc = _top_per_row(block @ dst_t, k)
                 rr = rr + start
                 if flip:
                     rr, cc = cc, rr
-                keep_r.append(reps_o[rr])
-                keep_c.append(reps_n[cc])
+                keep_r.append(rr if all_o else reps_o[rr])
+                keep_c.append(cc if all_n else reps_n[cc])
         if not keep_r:
             return csr_matrix((self.n_old, self.n_new))
         rows = np.concatenate(keep_r)
         cols = np.concatenate(keep_c)
-        if len(reps_o) < self.n_old or len(reps_n) < self.n_new:
-            rows, cols = _spread(rows, cols, self._copies_old, self._copies_new, self.n_old, self.n_new)
+        if not (all_o and all_n):
+            rows, cols = _spread(rows, cols, copies_old, copies_new, self.n_old, self.n_new)
         width = max(1, self.n_new)
         pairs = np.unique(rows.astype(np.int64) * width + cols)  # one 1-D sort, not a sort of row pairs
         rows, cols = pairs // width, pairs % width
@@ -191,9 +256,61 @@ _ROWS_IN_KEY = 1 << (63 - _CODE_BITS)
 """Texts that fit beside a code in one int64 sort key (4 million)."""
 
 
+GRAM_CACHE = 4096
+"""Texts whose bigram codes ``_text_grams`` keeps in each of its two generations: the aligner builds nine
+``Vectors`` a comparison, mostly of the same texts (nodes, sentences, sections), and the next pair of a series
+shares one document. A pair asks for 3,500-5,000 distinct texts; an entry is two int64 per distinct bigram
+(the two generations held ~15 MB over a 50-pair series at 8,192)."""
+
+_grams_young: dict[str, np.ndarray] = {}
+_grams_old: dict[str, np.ndarray] = {}
+
+
+def _text_grams(texts: Sequence[str]) -> list[np.ndarray]:
+    """Each text's (bigram code, count) as a 2 × k int64 array, codes sorted: computed for the texts not yet
+    seen in one vectorised pass (``_grams_of``), then kept. Two generations bound the cache: when the
+    young one holds ``GRAM_CACHE`` texts it becomes the old one, and a text found in the old one moves back,
+    so what one comparison and the next still use stays and the rest goes."""
+    global _grams_young, _grams_old
+    young, older = _grams_young, _grams_old
+    out: list[np.ndarray | None] = []
+    missing: dict[str, None] = {}
+    for t in texts:
+        g = young.get(t)
+        if g is None:
+            g = older.pop(t, None)
+            if g is None:
+                missing[t] = None
+            else:
+                young[t] = g
+        out.append(g)
+    if missing:
+        fresh = list(missing)
+        rows, codes, counts = _grams_of(fresh)
+        both = np.stack([codes, counts])
+        bounds = np.searchsorted(rows, np.arange(len(fresh) + 1))
+        for i, t in enumerate(fresh):
+            young[t] = both[:, bounds[i]:bounds[i + 1]]
+        out = [young[t] if g is None else g for t, g in zip(texts, out, strict=True)]
+    if len(young) > GRAM_CACHE:
+        _grams_old, _grams_young = young, {}
+    return out  # type: ignore[return-value]  # every None was filled
+
+
 def _bigram_entries(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(text index, bigram code, count) of every distinct bigram of each text's ``content_key``, sorted by
-    text then code: ``bigram_counts`` for a whole list at once, in numpy rather than a loop per bigram."""
+    text then code: ``bigram_counts`` for a whole list at once, from the texts' cached codes."""
+    grams = _text_grams(texts)
+    if not grams:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, empty
+    lens = np.fromiter((g.shape[1] for g in grams), dtype=np.int64, count=len(grams))
+    both = np.concatenate(grams, axis=1)
+    return np.repeat(np.arange(len(grams), dtype=np.int64), lens), both[0], both[1]
+
+
+def _grams_of(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``_bigram_entries`` computed: in numpy rather than a loop per bigram."""
     keys = [content_key(t) for t in texts]
     lens = np.fromiter((len(k) for k in keys), dtype=np.int64, count=len(keys))
     cp = np.frombuffer("".join(keys).encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.int64)
@@ -217,10 +334,13 @@ def _bigram_entries(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.nd
     return rows[at], codes[at], counts
 
 
-def _pair_sums(a: csr_matrix, rows: np.ndarray, b: csr_matrix, cols: np.ndarray) -> np.ndarray:
+def _pair_sums(a: _Rows, rows: np.ndarray, b: _Rows, cols: np.ndarray) -> np.ndarray:
     """For each pair k, the dot product of row ``rows[k]`` of ``a`` and row ``cols[k]`` of ``b`` (a cosine of
     unit vectors, or with ``b`` all ones, a's weight of the shared bigrams)."""
-    return _few_pair_sums(a, rows, b, cols) if len(rows) <= FEW_PAIRS else _many_pair_sums(a, rows, b, cols)
+    if len(rows) <= FEW_PAIRS:
+        pair, prod = _pair_products(a, np.asarray(rows, dtype=np.int64), b, np.asarray(cols, dtype=np.int64))
+        return np.bincount(pair, weights=prod, minlength=len(rows))
+    return _many_pair_sums(a.csr(), rows, b.csr(), cols)
 
 
 def _many_pair_sums(a: csr_matrix, rows: np.ndarray, b: csr_matrix, cols: np.ndarray) -> np.ndarray:
@@ -232,24 +352,29 @@ def _many_pair_sums(a: csr_matrix, rows: np.ndarray, b: csr_matrix, cols: np.nda
     return out
 
 
-def _few_pair_sums(a: csr_matrix, rows: np.ndarray, b: csr_matrix, cols: np.ndarray) -> np.ndarray:
-    """``_pair_sums`` on the CSR arrays directly, for up to ``FEW_PAIRS`` pairs: the entries of each pair's
-    two rows get the key (pair, column), sorted by construction (rows have sorted indices), and the shared
-    keys are found by one binary search. Slicing and multiplying sparse matrices builds four matrices per
-    call (~0.2 ms), which the evidence and leftover checks of a comparison paid a hundred times; for many
-    pairs the sparse products are faster (3,000 pairs: 1.3 ms against 5.4 ms)."""
-    rows = np.asarray(rows, dtype=np.int64)
-    cols = np.asarray(cols, dtype=np.int64)
-    pos_a, pair_a = _spans(a.indptr, rows)
-    pos_b, pair_b = _spans(b.indptr, cols)
-    if not len(pos_a) or not len(pos_b):
-        return np.zeros(len(rows))
-    width = np.int64(max(1, a.shape[1]))
-    key_a = pair_a * width + a.indices[pos_a]
-    key_b = pair_b * width + b.indices[pos_b]
-    at = np.minimum(np.searchsorted(key_b, key_a), len(key_b) - 1)
-    hit = key_b[at] == key_a
-    return np.bincount(pair_a[hit], weights=a.data[pos_a[hit]] * b.data[pos_b[at[hit]]], minlength=len(rows))
+def _pair_products(a: _Rows, rows: np.ndarray, b: _Rows, cols: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(pair, product) of every column the two rows of each pair share, in pair then column order: the
+    entries of each pair's row on the side with fewer of them are listed in that order, and each is looked
+    up, by one binary search, among all entries of the other side (``_Rows.keys``). Slicing and multiplying
+    sparse matrices builds four matrices per call (~0.2 ms), which the evidence and leftover checks of a
+    comparison paid a hundred times; for many pairs the sparse products are faster."""
+    if not len(rows):
+        return np.zeros(0, dtype=np.int64), np.zeros(0)
+    if _span_total(a.indptr, rows) > _span_total(b.indptr, cols):
+        pair, prod = _pair_products(b, cols, a, rows)
+        return pair, prod  # x * y == y * x in floating point: the same products
+    pos, pair = _spans(a.indptr, rows)
+    keys = b.keys()
+    if not len(pos) or not len(keys):
+        return np.zeros(0, dtype=np.int64), np.zeros(0)
+    query = cols[pair] * np.int64(b.width) + a.indices[pos]
+    at = np.minimum(np.searchsorted(keys, query), len(keys) - 1)
+    hit = keys[at] == query
+    return pair[hit], a.data[pos[hit]] * b.data[at[hit]]
+
+
+def _span_total(indptr: np.ndarray, rows: np.ndarray) -> int:
+    return int((indptr[rows + 1] - indptr[rows]).sum())
 
 
 def _spans(indptr: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -267,11 +392,8 @@ def _csr(data: np.ndarray, indices: np.ndarray, indptr: np.ndarray, n: int, widt
 
 def _halves(m: csr_matrix, k: int) -> tuple[csr_matrix, csr_matrix]:
     """Rows [0, k) and [k, n) of a CSR matrix as views of its arrays (CSR row slices are contiguous)."""
-    p = m.indptr
-    top = csr_matrix((m.data[: p[k]], m.indices[: p[k]], p[: k + 1]), shape=(k, m.shape[1]), copy=False)
-    bottom = csr_matrix((m.data[p[k]:], m.indices[p[k]:], p[k:] - p[k]), shape=(m.shape[0] - k, m.shape[1]),
-                        copy=False)
-    return top, bottom
+    top, bottom = _split(m.indptr, m.indices, m.data, k, m.shape[1])
+    return top.csr(), bottom.csr()
 
 
 def _prefix(m: csr_matrix, df: np.ndarray, size: int) -> csr_matrix:
@@ -300,10 +422,10 @@ def _copies(texts: Sequence[str]) -> Copies:
     groups: dict[int, np.ndarray] = {}
     if len(reps) < len(texts):
         order = np.argsort(rep, kind="stable")
+        order = order[(np.bincount(rep, minlength=len(texts)) > 1)[rep[order]]]  # only texts with copies
         bounds = np.flatnonzero(np.diff(rep[order])) + 1
         for chunk in np.split(order, bounds):
-            if len(chunk) > 1:
-                groups[int(rep[chunk[0]])] = chunk
+            groups[int(rep[chunk[0]])] = chunk
     return reps, rep, groups
 
 
@@ -311,17 +433,19 @@ def _spread(rows: np.ndarray, cols: np.ndarray, copies_old: Copies, copies_new: 
             n_new: int) -> tuple[np.ndarray, np.ndarray]:
     """Candidate pairs of representatives → pairs of copies: every copy of the row's text, each with the
     copy of the column's text nearest its relative place (and likewise from the column's copies), so that
-    swapping the inputs gives the same pairs."""
+    swapping the inputs gives the same pairs. Pairs of two texts without copies stay as they are (in any
+    order: the caller sorts the pairs)."""
+    groups_o, groups_n = copies_old[2], copies_new[2]
+    copied_o = np.zeros(n_old, dtype=bool)
+    copied_o[list(groups_o)] = True
+    copied_n = np.zeros(n_new, dtype=bool)
+    copied_n[list(groups_n)] = True
+    plain = ~(copied_o[rows] | copied_n[cols])
     out_r: list[int] = []
     out_c: list[int] = []
-    groups_o, groups_n = copies_old[2], copies_new[2]
-    for u, v in zip(rows.tolist(), cols.tolist(), strict=True):
+    for u, v in zip(rows[~plain].tolist(), cols[~plain].tolist(), strict=True):
         us = groups_o.get(u)
         vs = groups_n.get(v)
-        if us is None and vs is None:
-            out_r.append(u)
-            out_c.append(v)
-            continue
         us = np.array([u]) if us is None else us
         vs = np.array([v]) if vs is None else vs
         for a in us.tolist():
@@ -330,7 +454,8 @@ def _spread(rows: np.ndarray, cols: np.ndarray, copies_old: Copies, copies_new: 
         for b in vs.tolist():
             out_c.append(b)
             out_r.append(_nearest(us, b * n_old / max(1, n_new)))
-    return np.asarray(out_r, dtype=np.int64), np.asarray(out_c, dtype=np.int64)
+    return (np.concatenate([rows[plain], np.asarray(out_r, dtype=np.int64)]).astype(np.int64),
+            np.concatenate([cols[plain], np.asarray(out_c, dtype=np.int64)]).astype(np.int64))
 
 
 def _nearest(sorted_positions: np.ndarray, at: float) -> int:
@@ -344,14 +469,30 @@ def _nearest(sorted_positions: np.ndarray, at: float) -> int:
 
 
 def _top_per_row(m: csr_matrix, k: int) -> tuple[np.ndarray, np.ndarray]:
-    """(row, column) of each row's ``k`` largest positive entries of a sparse matrix: rows with at most ``k``
-    entries keep them all at once; the others get a partial sort of their own entries (linear in them)."""
+    """(row, column) of each row's ``k`` largest positive entries of a sparse matrix, in no set order: rows
+    with at most ``k`` entries keep them all at once; the others are laid out as a table (padded, when it is
+    at most a few times their entries) and partially sorted row by row in one call. A row whose ``k``-th and
+    ``k+1``-th values tie, or every long row when the table would be too sparse, gets a partial sort of its
+    own entries, so the entries kept are exactly those ``np.argpartition`` of each row keeps."""
     m.eliminate_zeros()
     indptr, data, indices = m.indptr, m.data, m.indices
     counts = np.diff(indptr)
     rows = np.repeat(np.arange(m.shape[0]), counts)
     picks = [np.flatnonzero((counts <= k)[rows])]
-    for r in np.flatnonzero(counts > k):
+    long_rows = np.flatnonzero(counts > k)
+    alone = long_rows
+    if len(long_rows) and len(long_rows) * int(counts[long_rows].max()) <= 4 * len(data) + TOP_TABLE:
+        sizes = counts[long_rows]
+        starts = indptr[long_rows].astype(np.int64)
+        offsets = np.arange(int(sizes.sum())) - np.repeat(np.cumsum(sizes) - sizes, sizes)
+        table = np.full((len(long_rows), int(sizes.max())), np.inf)  # -value: the k smallest; padding never
+        table[np.repeat(np.arange(len(long_rows)), sizes), offsets] = -data[np.repeat(starts, sizes) + offsets]
+        part = np.argpartition(table, (k - 1, k), axis=1)
+        at = np.arange(len(long_rows))
+        tied = table[at, part[:, k - 1]] == table[at, part[:, k]]
+        picks.append((part[~tied, :k] + starts[~tied, None]).ravel())
+        alone = long_rows[tied]
+    for r in alone:
         s = int(indptr[r])
         picks.append(np.argpartition(-data[s:int(indptr[r + 1])], k - 1)[:k] + s)
     keep = np.concatenate(picks)
