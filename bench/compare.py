@@ -14,28 +14,17 @@ import linecache
 import sys
 import time
 import tracemalloc
-from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 from diff_match_patch import diff_match_patch
 
 import policydiff
-from _common import best_of, corpora, peak_mb
+from _common import best_cpu, best_of, corpora, peak_mb
 from policydiff.text import normalize
 
 COMPARE_FLOOR_RATIO = 10
 """Issue 22's target: one comparison within 10x the least any comparison does (``floor``)."""
-
-
-def best_cpu(n: int, fn: Callable[[], object]) -> float:
-    """Best CPU time (this process) of n runs: on a shared machine wall time mostly measures the neighbours."""
-    best = float("inf")
-    for _ in range(n):
-        t = time.process_time()
-        fn()
-        best = min(best, time.process_time() - t)
-    return best
 
 
 def floor(paths: list[Path]) -> int:

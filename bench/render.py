@@ -9,11 +9,9 @@ shared machine counts less than in wall time.
 from __future__ import annotations
 
 import html as html_escape
-import time
-from collections.abc import Callable
 
 import policydiff
-from _common import corpora
+from _common import best_cpu, corpora
 from policydiff.model import Comparison
 from policydiff.render import html, terminal
 from policydiff.render import json as json_render
@@ -24,15 +22,6 @@ TERMINAL_TARGET_S = 0.015
 HTML_TARGET_S = 0.040
 
 
-def best_cpu(fn: Callable[[], object]) -> float:
-    out = float("inf")
-    for _ in range(RUNS):
-        t = time.process_time()
-        fn()
-        out = min(out, time.process_time() - t)
-    return out
-
-
 def floor(cmp: Comparison) -> str:
     return "".join(html_escape.escape(s.text) for doc in (cmp.old, cmp.new) for n in doc.nodes() for s in n.sentences)
 
@@ -40,10 +29,10 @@ def floor(cmp: Comparison) -> str:
 def main() -> None:
     folder = corpora() / "gov-work-report"
     cmp = policydiff.compare(policydiff.read(folder / "2021.txt"), policydiff.read(folder / "2022.txt"))
-    f = best_cpu(lambda: floor(cmp))
-    t = best_cpu(lambda: terminal.render_comparison(cmp))
-    h = best_cpu(lambda: html.render_comparison(cmp))
-    j = best_cpu(lambda: json_render.render_comparison(cmp))
+    f = best_cpu(RUNS, lambda: floor(cmp))
+    t = best_cpu(RUNS, lambda: terminal.render_comparison(cmp))
+    h = best_cpu(RUNS, lambda: html.render_comparison(cmp))
+    j = best_cpu(RUNS, lambda: json_render.render_comparison(cmp))
     size = len(html.render_comparison(cmp)) // 1024
     print(f"render 2021→2022 (CPU, best of {RUNS}; floor {f * 1000:.1f} ms = every sentence escaped once): "
           f"terminal {t * 1000:.1f} ms ({t / f:.0f}× floor; target ≤ {TERMINAL_TARGET_S * 1000:.0f} ms: "

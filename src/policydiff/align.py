@@ -1396,12 +1396,15 @@ def _flow_leftovers(st: _State, groups: dict[int, tuple[list[int], list[int]]], 
               and len(st.old.key[i]) >= MIN_CLAUSE]  # 各位代表！ says nothing of where it went
     free_n = [j for j in range(len(st.new.nodes)) if j not in where_new and st.new.cls[j] == "content"
               and len(st.new.key[j]) >= MIN_CLAUSE]
-    units_o = [(i, t) for i, n in enumerate(st.old.nodes) if st.old.comp[i] != "front" for _, t in _clauses(n)]
-    units_n = [(j, t) for j, n in enumerate(st.new.nodes) if st.new.comp[j] != "front" for _, t in _clauses(n)]
-    # only the clauses of nodes left alone look for a partner, among every clause of the other year: the
-    # cost follows the leftovers, not the documents (a report concatenated 64 times has few)
-    shares_o = _clause_flows(st, units_o, units_n, set(free_o), old_side=True)
-    shares_n = _clause_flows(st, units_n, units_o, set(free_n), old_side=False)
+    shares_o: dict[int, dict[int, float]] = {}
+    shares_n: dict[int, dict[int, float]] = {}
+    if free_o or free_n:
+        units_o = [(i, t) for i, n in enumerate(st.old.nodes) if st.old.comp[i] != "front" for _, t in _clauses(n)]
+        units_n = [(j, t) for j, n in enumerate(st.new.nodes) if st.new.comp[j] != "front" for _, t in _clauses(n)]
+        # only the clauses of nodes left alone look for a partner, among every clause of the other year: the
+        # cost follows the leftovers, not the documents (a report concatenated 64 times has few)
+        shares_o = _clause_flows(st, units_o, units_n, set(free_o), old_side=True)
+        shares_n = _clause_flows(st, units_n, units_o, set(free_n), old_side=False)
     best_o = {i: max(shares_o[i].items(), key=lambda kv: (kv[1], -kv[0])) for i in free_o if shares_o.get(i)}
     best_n = {j: max(shares_n[j].items(), key=lambda kv: (kv[1], -kv[0])) for j in free_n if shares_n.get(j)}
     for i, (j, v) in sorted(best_o.items()):  # two leftovers that are each other's best: a group of their own
@@ -1511,9 +1514,9 @@ def _short_copies(st: _State, groups: dict[int, tuple[list[int], list[int]]]) ->
         return 0 <= x < n_old and 0 <= y < n_new and x in where_old and y in where_new \
             and where_old[x] == where_new[y]
 
-    for olds, news in slots.values():
-        copy_pairs = {lead for lead, (go, gn) in groups.items()
-                      if len(go) == len(gn) == 1 and go[0] in olds and gn[0] in news}
+    one_to_one = {go[0]: (lead, gn[0]) for lead, (go, gn) in groups.items() if len(go) == len(gn) == 1}
+    for olds, news in slots.values():  # a slot's re-pairing touches only its own copies' groups
+        copy_pairs = {one_to_one[a][0] for a in olds if a in one_to_one and one_to_one[a][1] in news}
         free_o = [a for a in olds if a not in where_old or where_old[a] in copy_pairs]
         free_n = [b for b in news if b not in where_new or where_new[b] in copy_pairs]
         score = {(a, b): int(same(a + 1, b + 1)) + int(same(a - 1, b - 1)) for a in free_o for b in free_n}

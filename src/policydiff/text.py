@@ -317,18 +317,11 @@ _CLAUSE_MARKS = re.compile(r"[，；：,;:]")
 
 def clauses(sentence: str) -> list[str]:
     """A sentence as units of comparison: itself when it has at most ``CLAUSE_CHARS`` characters, else its
-    clauses (cut at ，；：), each of at least ``MIN_CLAUSE`` characters of content."""
+    clauses (cut at ，；：, the marks dropped), each of at least ``MIN_CLAUSE`` characters of content: the
+    pieces ``clause_spans`` finds, read without their marks."""
     if len(sentence) <= CLAUSE_CHARS:
         return [sentence] if content_key(sentence) else []
-    pieces: list[str] = []
-    for piece in _CLAUSE_MARKS.split(sentence):
-        if pieces and len(content_key(pieces[-1])) < MIN_CLAUSE:
-            pieces[-1] += piece
-        else:
-            pieces.append(piece)
-    if len(pieces) > 1 and len(content_key(pieces[-1])) < MIN_CLAUSE:
-        pieces[-2:] = [pieces[-2] + pieces[-1]]
-    return [p for p in pieces if content_key(p)]
+    return [_unmarked(sentence, span) for span in clause_spans(sentence)]
 
 
 def clause_spans(sentence: str) -> list[tuple[int, int]]:
