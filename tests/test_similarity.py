@@ -15,7 +15,7 @@ from scipy.sparse import csr_matrix
 import policydiff
 from policydiff import similarity
 from policydiff.similarity import Vectors, assign
-from policydiff.text import bigram_counts, bigram_set, word_bigrams
+from policydiff.text import bigram_counts, bigram_set, content_key, is_punct_or_symbol, normalize, word_bigrams
 
 
 @pytest.fixture(scope="module")
@@ -61,6 +61,13 @@ def test_dense_and_sparse_assignment_reach_the_same_total(n_rows: int, n_cols: i
         assert len({c for c, _ in found.values()}) == len(found)  # one-to-one
         assert all((r, c) in set(chosen) for r, (c, _) in found.items())  # candidates only
     assert sum(v for _, v in dense.values()) == pytest.approx(sum(v for _, v in sparse.values()))
+
+
+@given(st.text(max_size=40))
+def test_content_key_drops_exactly_punctuation_and_symbols(text: str) -> None:
+    """The translation table, filled on first sight of a character, keeps what testing each character keeps
+    (in and beyond the BMP)."""
+    assert content_key(text) == "".join(c for c in normalize(text) if not is_punct_or_symbol(c))
 
 
 @given(st.text(max_size=30))

@@ -17,9 +17,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from lxml import etree
-from lxml import html as lxml_html
-
 from ..model import InputError
 from ..text import METADATA_FIELDS
 from . import layout
@@ -145,6 +142,9 @@ def check_markup(text: str, path: str) -> None:
 
 
 def _parse(text: str, path: str) -> Any:
+    from lxml import etree  # here: a plain-text input (most of them) never needs lxml (~15 ms to import)
+    from lxml import html as lxml_html
+
     try:
         return lxml_html.document_fromstring(text, parser=lxml_html.HTMLParser(huge_tree=True))
     except (etree.ParserError, ValueError) as exc:
@@ -260,6 +260,8 @@ def _is_label(cell: str) -> bool:
 
 def _find_article(root: Any) -> Any:
     """The element with the highest content score, computed bottom-up in one pass (no per-element rescans)."""
+    from lxml import etree
+
     body = root.find(".//body")
     top = body if body is not None else root
     text_len: dict[Any, int] = {}
@@ -286,6 +288,8 @@ def _find_article(root: Any) -> Any:
 
 def block_text(el: Any) -> str:
     """Text of an element with block elements on their own lines (iterative: any nesting depth)."""
+    from lxml import etree
+
     out: list[str] = []
     for event, node in etree.iterwalk(el, events=("start", "end")):
         tag = node.tag if isinstance(node.tag, str) else ""
