@@ -765,6 +765,8 @@ def _assign(olds: Sequence[Quantity], news: Sequence[Quantity], minimum: float) 
                 # equal values first among equally named subjects: a repeated figure stays with its twin
                 score[i, j] = s + (0.01 if (a.value, a.high, a.qualifier) == (b.value, b.high, b.qualifier)
                                    else 0.0) + 0.001 / (1 + abs(i - j))
+    if not score.any():
+        return []  # no pair of alike subjects (two thirds of the tables of a series): nothing to solve
     rows, cols = linear_sum_assignment(-score)
     return [(int(r), int(c)) for r, c in zip(rows, cols, strict=True) if score[r, c] > 0]
 
