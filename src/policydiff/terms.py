@@ -35,7 +35,7 @@ import itertools
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
 import numpy as np
 
@@ -405,6 +405,41 @@ def _left_cohesive(phrase: str, first: str, lefts: set[str | None], texts: Seque
     return glued >= LEFT_COHESION_MIN and glued >= LEFT_COHESION_SHARE * outside
 
 
+WORD_WINDOW = 4
+"""Characters on each side of an occurrence segmented to tell whether it is a word there: enough for the
+words around it (2–4 characters), so 五保供养 is 五保|供养 and holds no word 保供."""
+
+
+def _as_word(text: str, word: str, at: int) -> bool:
+    """Whether ``word``, found at offset ``at`` of ``text``, stands there as a word of its own (not inside
+    五保供养 for 保供): the occurrence is segmented with ``WORD_WINDOW`` characters around it."""
+    lo = max(0, at - WORD_WINDOW)
+    edges = set(itertools.accumulate(map(len, segmenter().cut(text[lo:at + len(word) + WORD_WINDOW])), initial=lo))
+    return at in edges and at + len(word) in edges
+
+
+def _found(text: str, word: str) -> Iterator[int]:
+    at = text.find(word)
+    while at >= 0:
+        yield at
+        at = text.find(word, at + 1)
+
+
+def _never_apart(lefts: set[str | None], first: str, texts: Callable[[], str]) -> bool:
+    """Whether the one word before every occurrence of a phrase and the phrase's first word are never seen
+    apart in ``texts()`` (every text available, joined; built only when needed): wherever the first word
+    stands as a word it follows the left word, and wherever the left word stands as a word the first word
+    follows it, so the texts attest no boundary between them (控辍|保学专项行动; 保供|稳价机制, 保供 not
+    counting 五保供养). One side alone is no evidence: a coinage used once is always after the same word
+    (发展|新质生产力), but 发展 is followed by many."""
+    if len(lefts) != 1 or (left := next(iter(lefts))) is None:
+        return False
+    text, n = texts(), len(left)
+    if any(text[max(0, at - n):at] != left and _as_word(text, first, at) for at in _found(text, first)):
+        return False
+    return not any(text[at + n:at + n + len(first)] != first and _as_word(text, left, at) for at in _found(text, left))
+
+
 def _text_glue(text: str, phrase: str) -> tuple[list[str | None], list[str | None]]:
     """The characters before and after each occurrence of ``phrase`` in another text (None at a boundary)."""
     left: list[str | None] = []
@@ -502,10 +537,14 @@ def key_phrases(doc: Document, others: Sequence[str], evidence: Sequence[str] = 
     out = [t for t in out if every.count(t.text) == 1]
     out.sort(key=lambda t: (tiers[t.text], -t.salience, t.span or (0, 0)))
     kept = []
+    every_text = functools.cache(lambda: "\0".join([_normalized(doc.text), *others, *evidence]))
     for t in out:  # in order, until the list is full: only the listed phrases are counted
         before = {tokens[lo - 1][0] if lo and _HAN.match(tokens[lo - 1][0]) and tokens[lo - 1][1] not in FUNCTION_POS
                   else None for lo, _ in where[t.text]}
-        if not _left_cohesive(t.text, tokens[where[t.text][0][0]][0], before, texts):
+        first = tokens[where[t.text][0][0]][0]
+        if _never_apart(before, first, every_text):  # the texts attest no boundary before the phrase
+            continue
+        if not _left_cohesive(t.text, first, before, texts):
             kept.append(t)  # else 特别|行政区宪制秩序: the word before it and its first word are one compound
             if len(kept) == KEY_PHRASES_MAX:
                 break
