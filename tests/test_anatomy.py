@@ -17,6 +17,7 @@ import policydiff
 from conftest import ROOT, SAMPLES
 from policydiff.anatomy import annotate
 from policydiff.cli import main
+from policydiff.codec import dump_document, load_document
 from policydiff.model import ROLES, Document, OptionsError
 from policydiff.structure import parse as parse_tree
 from test_properties import texty
@@ -169,6 +170,28 @@ def test_unnumbered_review_before_the_task_parts() -> None:
             "根据党中央部署，今年工作的总体要求是：坚持扩大内需。\n一、扩大内需\n要扩大投资。\n二、深化改革\n要推进改革。\n")
     roles = [(n.text[:6], n.role) for n in policydiff.parse(text).root.children]
     assert [r for _, r in roles] == ["front", "review", "review", "guidance", "tasks", "tasks"]
+
+
+def test_term_parts_are_the_five_year_plans_beside_the_year(reports: dict[str, Document]) -> None:
+    """The reports that open a five-year plan state it in a part of its own beside the year's tasks; only
+    those parts (and everything in them) are ``term``. A report that is about a plan as a whole (1955,
+    1986, 2001: no part for the year beside it) has none."""
+    got = {year: sorted((n.label, n.title[:8]) for n in doc.root.children if n.term)
+           for year, doc in reports.items() if any(n.term for n in doc.nodes())}
+    assert got == {"2006": [("三、", "关于《国民经济和")], "2011": [("二、", "“十二五”时期的")],
+                   "2016": [("二、", "“十三五”时期主")], "2021": [("二、", "“十三五”时期发")]}
+    for doc in (reports["2021"], reports["2016"]):
+        for part in doc.root.children:
+            assert all(n.term == part.term for n in part.walk())
+
+
+def test_term_part_needs_a_year_part_beside_it() -> None:
+    beside = policydiff.parse("一、2025年工作回顾\n去年经济增长了5%。\n二、“十五五”时期主要目标任务\n要推进现代化。\n"
+                              "三、2026年重点工作\n要扩大内需。\n")
+    assert [n.term for n in beside.root.children] == [False, True, False]
+    alone = policydiff.parse("一、“十五五”时期主要目标任务\n要推进现代化。\n二、“十五五”时期的改革\n要深化改革。\n")
+    assert not any(n.term for n in alone.nodes())
+    assert load_document(dump_document(beside)) == beside  # the flag goes through the JSON and back
 
 
 # --- overrides ---------------------------------------------------------------------------------

@@ -261,6 +261,7 @@ class _Side:
         self.index = {n.id: i for i, n in enumerate(self.nodes)}
         self.cls = [node_class(n) for n in self.nodes]
         self.comp = [compartment(n) for n in self.nodes]
+        self.term = [n.term for n in self.nodes]
         self.key = [content_key(n.title + n.body) for n in self.nodes]
         self.grams: dict[int, frozenset[str]] = {}  # filled by ``_node_grams``
 
@@ -387,6 +388,7 @@ def align(old: Document, new: Document, options: AlignOptions | None = None) -> 
     _dissolved_headings(st, groups)
     _flow_leftovers(st, groups, opts.flow_share)
     _short_copies(st, groups)
+    _restated_leftovers(st, groups, sentences)
     edits = _edits(st, groups, sentences)
     return Alignment(edits=edits, old_flows=sentences.old_flows, new_flows=sentences.new_flows)
 
@@ -917,6 +919,7 @@ class _Sentences:
         self.new_flows: dict[Span, Flow] = {}
         self._between: dict[tuple[tuple[int, ...], tuple[int, ...]], list[tuple[int, int, float]]] = {}
         self._restates: dict[tuple[int, int, bool], bool] = {}  # asked again in every sweep of the leftovers
+        self._unexplained: dict[tuple[int, int, bool], bool] = {}  # asked again in every round of step 6f
         self._clause_weights: dict[tuple[int, int], list[tuple[dict[str, float], float]]] = {}
         self._paired_into: dict[int, set[int]] = {}  # new node → old nodes paired with it
         for i, j in st.pairs.items():
@@ -968,7 +971,19 @@ class _Sentences:
             found = self._restates[key] = self._restates_now(st, piece, target, piece_is_old)
         return found
 
-    def _restates_now(self, st: _State, piece: int, target: int, piece_is_old: bool) -> bool:
+    def restates_unexplained(self, st: _State, piece: int, target: int, members: Sequence[int],
+                             piece_is_old: bool) -> bool:
+        """``restates`` by a clause that the ``members`` (the target's group, on the piece's side) do not
+        already hold: less than ``CLAUSE_SOURCE_MIN`` of its weighted word bigrams, and less than the piece."""
+        key = (piece, target, piece_is_old)
+        found = self._unexplained.get(key)
+        if found is None:  # asked once: a "no" stays no as the group grows (more of the clause is held)
+            held = frozenset().union(*(_node_grams(st.old if piece_is_old else st.new, m) for m in members))
+            found = self._unexplained[key] = self._restates_now(st, piece, target, piece_is_old, held)
+        return found
+
+    def _restates_now(self, st: _State, piece: int, target: int, piece_is_old: bool,
+                      held: frozenset[str] | None = None) -> bool:
         mine, theirs = (st.old, st.new) if piece_is_old else (st.new, st.old)
         grams = _node_grams(mine, piece)
         their_top = theirs.top[target]
@@ -977,6 +992,10 @@ class _Sentences:
         tops.add(mine.top[piece])
         for weights, total in self._clauses(theirs, target):
             here = sum(w for g, w in weights.items() if g in grams)
+            if held is not None and here >= CLAUSE_SOURCE_MIN * total:
+                had = sum(w for g, w in weights.items() if g in held)
+                if had >= CLAUSE_SOURCE_MIN * total or had >= here:
+                    continue
             if here >= CLAUSE_SOURCE_MIN * total \
                     and self._best_source(mine, self._content_by_top[0 if piece_is_old else 1], weights,
                                           tops) == piece:
@@ -1495,6 +1514,104 @@ def _follow_sections(st: _State, groups: dict[int, tuple[list[int], list[int]]])
     _add_pieces(groups, *pieces)
 
 
+def _restated_leftovers(st: _State, groups: dict[int, tuple[list[int], list[int]]], sentences: _Sentences) -> None:
+    """Step 6f: what is still alone after the passes is explained by the other year where it can be. A
+    content node left alone joins the group of the node of the other year whose text is closest to its
+    own (``_best_other``: relative, no threshold), in the same role, when that node is the only node of
+    its side in its group (a merge or split, never many-to-many) and either
+
+    * **restated**: a clause of that node restates the leftover (``CLAUSE_SOURCE_MIN`` of its weighted word
+      bigrams are in the leftover, more than in any other node of the leftover's side in place,
+      ``_Sentences.restates``) and the group's members on the leftover's side do not already hold that
+      clause (less than ``CLAUSE_SOURCE_MIN`` of it, and less than the leftover): the clause is content the
+      group does not explain without it. In a condensed year (2003 after 2002, 124 plan paragraphs become
+      32) a summary keeps one clause of each measure it absorbs — 加快形成…国际竞争力强的大公司大企业集团 of
+      尽快形成和发展一批具有国际竞争力的大公司和企业集团 — while in a stable year the one-to-one partner of
+      the closest node already holds what a removed neighbour shares with it; or
+    * **between**: the nearest placed content nodes before and after it in its own part are both in that
+      group: measures read in a row went into one paragraph, and the one between them, whose closest text
+      is that paragraph too, went with them.
+
+    Rounds repeat until nothing joins (a leftover's neighbours may join in the round before), then
+    headings follow their sections again (``_follow_sections``). Nodes of a term's plan
+    (``Node.term``: the five-year plan's targets beside the year's tasks) take no part: their
+    echo in the next year's tasks is not their continuation. Both sides are treated alike and each round
+    reads the groups as they stood before it, so swapping the inputs mirrors the result."""
+    where_old, where_new = _where(groups)
+    alone: list[tuple[int, bool]] = []
+    for side, where, is_old in ((st.old, where_old, True), (st.new, where_new, False)):
+        alone.extend((k, is_old) for k in range(len(side.nodes))
+                     if k not in where and (side.cls[k] == "content" or side.nodes[k].body) and side.comp[k] != "front"
+                     and not side.term[k] and len(side.key[k]) >= MIN_CLAUSE)
+    if not alone:
+        return
+    closest = dict(zip(alone, _best_other(st, alone, content_only=True), strict=True))
+    joined = False
+    while True:
+        where_old, where_new = _where(groups)
+        pieces: tuple[dict[int, list[tuple[int, float]]], dict[int, list[tuple[int, float]]]] = (
+            defaultdict(list), defaultdict(list))
+        between = _between_placed(st, groups, where_old, where_new)
+        for (k, is_old), t in closest.items():
+            mine, theirs = (st.old, st.new) if is_old else (st.new, st.old)
+            where, where_t = (where_old, where_new) if is_old else (where_new, where_old)
+            if k in where or t < 0 or t not in where_t or theirs.term[t] or mine.nodes[k].role != theirs.nodes[t].role:
+                continue
+            lead = where_t[t]
+            olds, news = groups[lead]
+            if (news if is_old else olds) != [t]:
+                continue
+            if between.get((k, is_old)) == t or sentences.restates_unexplained(st, k, t, olds if is_old else news,
+                                                                               is_old):
+                pieces[0 if is_old else 1][lead].append((k, 1.0))
+        size = sum(len(olds) + len(news) for olds, news in groups.values())
+        _add_pieces(groups, *pieces)  # a group drawing pieces from both sides takes neither (a tie)
+        if sum(len(olds) + len(news) for olds, news in groups.values()) == size \
+                and not _mutual_leftovers(st, groups, closest, where_old, where_new, sentences):
+            break
+        joined = True
+    if joined:
+        _follow_sections(st, groups)
+
+
+def _mutual_leftovers(st: _State, groups: dict[int, tuple[list[int], list[int]]],
+                      closest: dict[tuple[int, bool], int], where_old: dict[int, int], where_new: dict[int, int],
+                      sentences: _Sentences) -> bool:
+    """A measure and a run-in section still alone, each the other's closest text, in the same role, where a
+    clause of one restates the other, form a group of their own: the measure became that section (2022's
+    防范化解重大风险。… and 2023's （五）有效防范化解重大经济金融风险。…). The assignment pairs nodes of one
+    class only, so it never weighed these two; two measures left alone it did weigh, and left apart.
+    True when a group was formed."""
+    formed = False
+    for (k, is_old), t in sorted(closest.items()):
+        if not is_old or t < 0 or k in where_old or t in where_new or closest.get((t, False)) != k:
+            continue
+        if st.old.cls[k] == st.new.cls[t] or st.old.nodes[k].role != st.new.nodes[t].role or st.new.term[t]:
+            continue  # two content nodes alone were the assignment's to pair, and it did not
+        if sentences.restates(st, k, t, True) or sentences.restates(st, t, k, False):
+            groups[k] = ([k], [t])
+            where_old[k] = where_new[t] = k
+            formed = True
+    return formed
+
+
+def _between_placed(st: _State, groups: dict[int, tuple[list[int], list[int]]], where_old: dict[int, int],
+                    where_new: dict[int, int]) -> dict[tuple[int, bool], int]:
+    """(node, is old) → the one node of the other year that the nearest placed content nodes before and
+    after it in its part both went to (as the only node of that side of their group)."""
+    out: dict[tuple[int, bool], int] = {}
+    for side, where, is_old in ((st.old, where_old, True), (st.new, where_new, False)):
+        placed = [k for k in range(len(side.nodes)) if k in where and side.cls[k] == "content"]
+        for a, b in itertools.pairwise(placed):
+            if b - a < 2 or where[a] != where[b] or side.top[a] != side.top[b]:
+                continue
+            olds, news = groups[where[a]]
+            targets = news if is_old else olds
+            if len(targets) == 1:
+                out.update({(k, is_old): targets[0] for k in range(a + 1, b) if k not in where})
+    return out
+
+
 def _short_copies(st: _State, groups: dict[int, tuple[list[int], list[int]]]) -> None:
     """Step 6e: copies of a short line (under ``MIN_CLAUSE`` characters: ``各位代表！``) that the anchors left to
     the assignment are paired again by their neighbours, now that those are placed: a copy whose next (or
@@ -1537,15 +1654,17 @@ def _short_copies(st: _State, groups: dict[int, tuple[list[int], list[int]]]) ->
             st.sims[(a, b)] = 1.0
 
 
-def _best_other(st: _State, nodes: list[tuple[int, bool]]) -> list[int]:
+def _best_other(st: _State, nodes: list[tuple[int, bool]], content_only: bool = False) -> list[int]:
     """For each (node, is old): among its candidates of the other year (``CANDIDATES`` nearest by cosine of
-    bigram TF-IDF over both years' own texts, same compartment, front matter aside), the one whose own text
-    is closest; -1 when it has none."""
+    bigram TF-IDF over both years' own texts, same compartment, front matter aside; with ``content_only``,
+    content nodes and run-in sections only, the nodes a measure's text can live in), the one whose own
+    text is closest; -1 when it has none."""
     out: dict[tuple[int, bool], int] = {}
     for is_old in (True, False):
         side, other = (st.old, st.new) if is_old else (st.new, st.old)
         mine = [k for k, o in nodes if o is is_old and (side.nodes[k].title + side.nodes[k].body)]
-        theirs = [j for j, n in enumerate(other.nodes) if (n.title + n.body) and other.comp[j] != "front"]
+        theirs = [j for j, n in enumerate(other.nodes) if (n.title + n.body) and other.comp[j] != "front"
+                  and (not content_only or other.cls[j] == "content" or n.body)]
         if not mine or not theirs:
             continue
         vec = Vectors([side.nodes[k].title + side.nodes[k].body for k in mine],

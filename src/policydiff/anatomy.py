@@ -37,7 +37,7 @@ from collections.abc import Mapping
 import attrs
 
 from .locate import locators
-from .model import ROLES, Document, Node, OptionsError, Role
+from .model import PLAN_ROLES, ROLES, Document, Node, OptionsError, Role
 
 # --- cues ---------------------------------------------------------------------------------------
 
@@ -425,6 +425,34 @@ def _ends(doc: Document, out: dict[str, Role]) -> None:
             out[n.id] = out[order[k + 1].id]
 
 
+TERM_HEADING = re.compile("[“\"‘](?:[一二三四五六七八九十]{1,3})五[”\"’]|五年(?:计划|规划)|五个五年|规划纲要|计划纲要|"
+                          "今后五年|未来五年")
+"""Heading words of a term plan: a five-year plan by its name (``“十四五”时期主要目标任务``,
+``关于《…第十一个五年规划纲要（草案）》``) or its period (今后五年). Its targets and tasks are the term's,
+set once; the next year's report does not repeat them."""
+
+YEAR_HEADING = re.compile(r"(?:\d{4}|[〇零一二三四五六七八九]{4})\s*年|今年|本年度")
+"""Heading words of the year's own plan (``2021年重点工作``, ``对今年政府工作的建议``)."""
+
+
+def term_parts(doc: Document) -> frozenset[str]:
+    """Ids of the top-level plan parts that set a term's plan (``TERM_HEADING``) in a document that also
+    has a part for the year's own plan (``YEAR_HEADING``, or a plan part naming no term).
+
+    The report that opens a five-year plan (2006, 2011, 2016, 2021) states the term's targets and tasks
+    in a part of their own beside the year's tasks; the next year's report carries the year's tasks on and
+    does not restate the term's. Measured as content, the term's items (``全面推进乡村振兴``) resemble the
+    year's measures on the same topics, so the aligner keeps them apart as it keeps the review apart
+    (``align.compartment``). A document that is all about a term (a five-year plan report, a congress
+    report) has no year's part beside it: nothing is set apart there."""
+    parts = [n for n in doc.root.children if n.kind in ("part", "section") and n.role in PLAN_ROLES]
+    term = [n for n in parts if TERM_HEADING.search(n.title.translate(TRADITIONAL))]
+    year = [n for n in parts if n not in term]
+    if not term or not year or not any(YEAR_HEADING.search(n.title.translate(TRADITIONAL)) for n in year):
+        return frozenset()
+    return frozenset(n.id for n in term)
+
+
 # --- API ----------------------------------------------------------------------------------------
 
 
@@ -487,9 +515,12 @@ def annotate(doc: Document, overrides: Mapping[str, Role] | None = None) -> Docu
             for d in node.walk():
                 table[d.id] = role
 
-    def rebuild(n: Node) -> Node:
-        kids = tuple(rebuild(c) for c in n.children)
-        return attrs.evolve(n, role=table.get(n.id), children=kids)
+    def rebuild(n: Node, term: bool) -> Node:
+        kids = tuple(rebuild(c, term) for c in n.children)
+        return attrs.evolve(n, role=table.get(n.id), term=term, children=kids)
 
-    root = attrs.evolve(doc.root, children=tuple(rebuild(c) for c in doc.root.children))
-    return attrs.evolve(doc, root=root)
+    def with_roles(term: frozenset[str]) -> Document:
+        root = attrs.evolve(doc.root, children=tuple(rebuild(c, c.id in term) for c in doc.root.children))
+        return attrs.evolve(doc, root=root)
+
+    return with_roles(term_parts(with_roles(frozenset())))

@@ -186,6 +186,8 @@ def _tree(n: Node) -> dict[str, Any]:
                          "body": n.body, "span": list(n.span),
                          "sentences": [_sentence(s) for s in n.sentences]}
     d["role"] = n.role
+    if n.term:
+        d["term"] = True
     if n.front_role:
         d["front_role"] = n.front_role
     d["children"] = [_tree(c) for c in n.children]
@@ -403,7 +405,8 @@ def _node(v: Any, where: str, length: int, depth: int) -> Node:
                 title=_str(n["title"], f"{where}.title"), body=_str(n["body"], f"{where}.body"),
                 span=_span_in(n["span"], f"{where}.span", length), sentences=tuple(sentences), children=children,
                 role=None if role is None else _one_of(role, f"{where}.role", ROLES),
-                front_role=None if front_role is None else _one_of(front_role, f"{where}.front_role", FRONT_ROLES))
+                front_role=None if front_role is None else _one_of(front_role, f"{where}.front_role", FRONT_ROLES),
+                term=_bool(n.get("term", False), f"{where}.term"))
 
 
 def _document(v: Any, where: str) -> Document:

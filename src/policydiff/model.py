@@ -118,6 +118,9 @@ class Node:
     role: Role | None = None
     """The node's part in the document's anatomy (review, guidance, tasks …): set by ``anatomy.annotate``,
     which every loading path runs; None only on a tree straight from ``structure.parse``."""
+    term: bool = False
+    """True in a part that sets a term's plan beside the year's (``anatomy.term_parts``: the five-year
+    plan's targets and tasks in the report that opens it): the next year does not carry them on."""
 
     @property
     def text(self) -> str:
