@@ -133,3 +133,23 @@ def test_golden_case(case: str) -> None:
     want = json.loads(expected.read_text(encoding="utf-8"))["changes"]
     assert _summary(cmp) == want
     _evidence_and_nearest(cmp)
+
+
+def test_container_part_is_not_one_of_the_parts_it_holds() -> None:
+    """The plan shifted a level (2002 → 2003): last year's parts 一…三 are this year's sections （一）…（三）
+    under one part 二 that last year has not. Part 三 shares its words with the container's heading and
+    its measures went under it, but pairing them would make the container of （一）, （二） the partner of
+    their sibling: the trees' ancestry forbids it, and 三 pairs with （三）."""
+    old = policydiff.parse(
+        "一、2021年工作回顾\n去年经济增长了8%。\n"
+        "一、扩大国内需求\n1.扩大有效投资。今年拟安排中央预算内投资6100亿元，重点支持交通水利项目。\n"
+        "二、推进乡村振兴\n2.稳定粮食生产。稳定粮食播种面积，确保粮食产量保持在1.3万亿斤以上。\n"
+        "三、对今年政府工作的建议和加强政府建设\n3.加强政府自身建设。坚持依法行政，推进政务公开，持续整治形式主义官僚主义。\n")
+    new = policydiff.parse(
+        "一、2022年工作回顾\n去年经济增长了3%。\n"
+        "二、对今年政府工作的建议\n（一）扩大国内需求\n1.扩大有效投资。今年拟安排中央预算内投资6800亿元，重点支持交通水利项目。\n"
+        "（二）推进乡村振兴\n2.稳定粮食生产。稳定粮食播种面积，确保粮食产量保持在1.3万亿斤以上。\n"
+        "（三）加强政府建设\n3.加强政府自身建设。坚持依法行政，推进政务公开，持续整治形式主义官僚主义。\n")
+    partner = {o.id: tuple(n.id for n in c.new) for c in policydiff.compare(old, new).changes for o in c.old}
+    assert partner["4"] == ("2.3",), partner
+    assert partner["2"] == ("2.1",) and partner["3"] == ("2.2",), partner

@@ -575,11 +575,40 @@ def _align_headings(st: _State, content: dict[tuple[int, int], float]) -> dict[i
     equal = np.array([st.old.key[ho[a]] == st.new.key[hn[b]] for a, b in zip(r, c, strict=True)], dtype=bool)
     score = np.where(equal, np.maximum(score, 1.0), score) * same_kind
     score = score + POSITION_WEIGHT * (1 - np.abs(r / max(1, len(ho) - 1) - c / max(1, len(hn) - 1))) * (score > 0.1)
-    m = csr_matrix((score.astype(float), (r, c)), shape=(len(ho), len(hn)))  # no candidates: dtype object
-    found = _assign(st, m, ho, hn, st.floor * HEADING_FLOOR_RATIO)
+    score = score.astype(float)
+    allowed = np.ones(len(score), dtype=bool)
+    while True:  # pairs that cross the trees' ancestry are dropped, the weaker first, and the rest assigned again
+        m = csr_matrix((score[allowed], (r[allowed], c[allowed])), shape=(len(ho), len(hn)))
+        found = _assign(st, m, ho, hn, st.floor * HEADING_FLOOR_RATIO)
+        crossing = _crossing(st, found, pinned)
+        if not crossing:
+            break
+        row_of, col_of = {i: a for a, i in enumerate(ho)}, {j: b for b, j in enumerate(hn)}
+        allowed &= ~np.isin(r * len(hn) + c, [row_of[i] * len(hn) + col_of[j] for i, j in crossing])
     out = {i: j for (i, j) in found}
     out.update(pinned)
     return out
+
+
+def _crossing(st: _State, found: dict[tuple[int, int], float], pinned: dict[int, int]) -> list[tuple[int, int]]:
+    """Heading pairs that break the trees' ancestry, to be dropped: when one old heading contains another,
+    their partners must be one inside the other the same way round (a part of last year is not the
+    container of this year's sections when its sibling parts became those sections: 2002's parts 一…八
+    are 2003's sections （一）…（八） under one part 二、对今年政府工作的建议, which 2002 has not). The pairs
+    that cross the most others go first (the container paired with one part crosses every section's
+    pair), the weaker among equals; on a full tie all of them, so that the inputs swapped give the
+    mirror result. A pinned or anchored pair stays."""
+    pairs = [(i, j, s) for (i, j), s in found.items()] + [(i, j, float("inf")) for i, j in pinned.items()]
+    old, new = st.old, st.new
+    crosses: Counter[tuple[int, int]] = Counter()
+    for (a, b, s), (c, d, t) in itertools.combinations(pairs, 2):
+        if (a < c < old.end[a]) != (b < d < new.end[b]) or (c < a < old.end[c]) != (d < b < new.end[d]):
+            crosses[(a, b)] += s != float("inf")
+            crosses[(c, d)] += t != float("inf")
+    if not any(crosses.values()):
+        return []
+    worst = max((n, -found[p]) for p, n in crosses.items() if n)
+    return sorted(p for p, n in crosses.items() if n and (n, -found[p]) == worst)
 
 
 def _section_text(side: _Side, i: int) -> str:
