@@ -596,8 +596,9 @@ def _crossing(st: _State, found: dict[tuple[int, int], float], pinned: dict[int,
     container of this year's sections when its sibling parts became those sections: 2002's parts 一…八
     are 2003's sections （一）…（八） under one part 二、对今年政府工作的建议, which 2002 has not). The pairs
     that cross the most others go first (the container paired with one part crosses every section's
-    pair), the weaker among equals; on a full tie all of them, so that the inputs swapped give the
-    mirror result. A pinned or anchored pair stays."""
+    pair): of every two pairs that cross, the one crossing more others goes, the weaker among equals, on a
+    full tie both (so that the inputs swapped give the mirror result), all in one round. A pinned or
+    anchored pair stays."""
     pairs = [(i, j, s) for (i, j), s in found.items()] + [(i, j, float("inf")) for i, j in pinned.items()]
     old, new = st.old, st.new
     crosses: Counter[tuple[int, int]] = Counter()
@@ -607,8 +608,16 @@ def _crossing(st: _State, found: dict[tuple[int, int], float], pinned: dict[int,
             crosses[(c, d)] += t != float("inf")
     if not any(crosses.values()):
         return []
-    worst = max((n, -found[p]) for p, n in crosses.items() if n)
-    return sorted(p for p, n in crosses.items() if n and (n, -found[p]) == worst)
+    out: set[tuple[int, int]] = set()  # of each crossing, the pair that crosses more (then the weaker) goes
+    for (a, b, s), (c, d, t) in itertools.combinations(pairs, 2):
+        if (a < c < old.end[a]) != (b < d < new.end[b]) or (c < a < old.end[c]) != (d < b < new.end[d]):
+            ka = (crosses[(a, b)], -s) if s != float("inf") else None
+            kc = (crosses[(c, d)], -t) if t != float("inf") else None
+            if ka is not None and (kc is None or ka >= kc):
+                out.add((a, b))
+            if kc is not None and (ka is None or kc >= ka):
+                out.add((c, d))
+    return sorted(out)
 
 
 def _section_text(side: _Side, i: int) -> str:
@@ -1545,9 +1554,9 @@ def _follow_sections(st: _State, groups: dict[int, tuple[list[int], list[int]]])
 
 def _restated_leftovers(st: _State, groups: dict[int, tuple[list[int], list[int]]], sentences: _Sentences) -> None:
     """Step 6f: what is still alone after the passes is explained by the other year where it can be. A
-    content node left alone joins the group of the node of the other year whose text is closest to its
-    own (``_best_other``: relative, no threshold), in the same role, when that node is the only node of
-    its side in its group (a merge or split, never many-to-many) and either
+    content node (or run-in section) left alone joins the group of the node of the other year whose text
+    is closest to its own (``_best_other``: relative, no threshold), in the same role, when that node is
+    the only node of its side in its group (a merge or split, never many-to-many) and either
 
     * **restated**: a clause of that node restates the leftover (``CLAUSE_SOURCE_MIN`` of its weighted word
       bigrams are in the leftover, more than in any other node of the leftover's side in place,
