@@ -601,22 +601,21 @@ def _crossing(st: _State, found: dict[tuple[int, int], float], pinned: dict[int,
     anchored pair stays."""
     pairs = [(i, j, s) for (i, j), s in found.items()] + [(i, j, float("inf")) for i, j in pinned.items()]
     old, new = st.old, st.new
+    edges = [(p, q) for p, q in itertools.combinations(pairs, 2)
+             if (p[0] < q[0] < old.end[p[0]]) != (p[1] < q[1] < new.end[p[1]])
+             or (q[0] < p[0] < old.end[q[0]]) != (q[1] < p[1] < new.end[q[1]])]
     crosses: Counter[tuple[int, int]] = Counter()
-    for (a, b, s), (c, d, t) in itertools.combinations(pairs, 2):
-        if (a < c < old.end[a]) != (b < d < new.end[b]) or (c < a < old.end[c]) != (d < b < new.end[d]):
-            crosses[(a, b)] += s != float("inf")
-            crosses[(c, d)] += t != float("inf")
-    if not any(crosses.values()):
-        return []
+    for p, q in edges:
+        crosses[p[:2]] += p[2] != float("inf")
+        crosses[q[:2]] += q[2] != float("inf")
     out: set[tuple[int, int]] = set()  # of each crossing, the pair that crosses more (then the weaker) goes
-    for (a, b, s), (c, d, t) in itertools.combinations(pairs, 2):
-        if (a < c < old.end[a]) != (b < d < new.end[b]) or (c < a < old.end[c]) != (d < b < new.end[d]):
-            ka = (crosses[(a, b)], -s) if s != float("inf") else None
-            kc = (crosses[(c, d)], -t) if t != float("inf") else None
-            if ka is not None and (kc is None or ka >= kc):
-                out.add((a, b))
-            if kc is not None and (ka is None or kc >= ka):
-                out.add((c, d))
+    for p, q in edges:
+        kp = (crosses[p[:2]], -p[2]) if p[2] != float("inf") else None
+        kq = (crosses[q[:2]], -q[2]) if q[2] != float("inf") else None
+        if kp is not None and (kq is None or kp >= kq):
+            out.add((p[0], p[1]))
+        if kq is not None and (kp is None or kq >= kp):
+            out.add((q[0], q[1]))
     return sorted(out)
 
 
