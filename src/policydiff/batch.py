@@ -963,8 +963,12 @@ class _LocalEngine:
             queue, width = (suspects, 1) if suspects else (ready, self.workers * TASKS_PER_WORKER)
             while queue and len(running) < width:
                 task, tid = queue.popleft(), next(tids)
-                fut = (self.pool.submit(load_to_cache, task, str(out), str(cache), tid) if isinstance(task, Entry)
-                       else self.pool.submit(pairs_from_cache, task, str(out), str(cache), tid))
+                try:
+                    fut = (self.pool.submit(load_to_cache, task, str(out), str(cache), tid) if isinstance(task, Entry)
+                           else self.pool.submit(pairs_from_cache, task, str(out), str(cache), tid))
+                except cf.process.BrokenProcessPool:  # a worker died since the last wait: the futures it broke
+                    queue.appendleft(task)  # say which tasks were lost (below); this one was never handed out
+                    break
                 running[fut] = (tid, task)
             finished: set[cf.Future[Any]] = set()
             while not finished:
