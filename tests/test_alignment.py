@@ -7,6 +7,7 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 
@@ -14,6 +15,8 @@ import policydiff
 from policydiff.cli import main
 from policydiff.compare import compare
 from policydiff.model import Comparison, Node
+
+T = TypeVar("T")
 
 CASES = Path(__file__).parent / "cases"
 PAIRS = {"2021-2022": 0.90, "2012-2013": 0.90}
@@ -153,3 +156,105 @@ def test_container_part_is_not_one_of_the_parts_it_holds() -> None:
     partner = {o.id: tuple(n.id for n in c.new) for c in policydiff.compare(old, new).changes for o in c.old}
     assert partner["4"] == ("2.3",), partner
     assert partner["2"] == ("2.1",) and partner["3"] == ("2.2",), partner
+
+
+def _groups(old: str, new: str) -> dict[str, tuple[str, tuple[str, ...]]]:
+    """Old node id → (kind, new node ids of its change)."""
+    cmp = policydiff.compare(policydiff.parse(old), policydiff.parse(new))
+    return {o.id: (c.kind, tuple(n.id for n in c.new)) for c in cmp.changes for o in c.old}
+
+
+_REVIEW = "一、{}年工作回顾\n去年经济增长了{}%，生态环境持续改善。\n"
+
+
+def test_a_measure_left_out_of_a_condensed_section_was_condensed_into_it() -> None:
+    """An end-of-term year writes a section of six measures as one paragraph. 加强生物多样性保护 survives there
+    only as a few words (生态), too few for a clause of its own: it was condensed, not dropped. In a section
+    of the same size (加强社会建设: three measures each year) a measure that is gone stays removed, and is
+    not glued to its heading's few words either (加强社区工作者队伍建设 is not 加强社会建设)."""
+    social = ("（二）加强社会建设\n稳定和扩大就业。落实就业优先政策，城镇新增就业一千一百万人以上。\n"
+              "办好人民满意的教育。促进义务教育优质均衡发展，改善农村办学条件。\n")
+    old = (_REVIEW.format(2021, 8) + "二、2022年重点工作\n（一）持续改善生态环境\n"
+           "深入打好污染防治攻坚战。强化大气污染综合治理，细颗粒物浓度继续下降。\n"
+           "加强流域水环境治理。推进长江黄河等重点流域综合治理，消除城市黑臭水体。\n"
+           "推进土壤污染防治。开展农用地土壤污染状况调查，严格建设用地准入管理。\n"
+           "加快发展绿色产业。支持节能环保装备制造，培育壮大循环经济。\n"
+           "持续开展国土绿化行动。科学推进荒漠化石漠化治理，新增造林面积一亿亩。\n"
+           "加强生物多样性保护。实施重要生态系统保护和修复重大工程，建设以国家公园为主体的自然保护地体系。\n"
+           + social + "推进基层社会治理。健全城乡社区治理体系，加强社区工作者队伍建设。\n")
+    new = (_REVIEW.format(2022, 3) + "二、2023年重点工作\n（一）持续改善生态环境\n"
+           "深入打好污染防治攻坚战，强化大气污染综合治理，推进重点流域综合治理，加强土壤污染源头防控，"
+           "发展循环经济，科学开展国土绿化。\n"
+           + social + "健全养老服务体系。发展社区养老服务，推进医养结合。\n")
+    groups = _groups(old, new)
+    assert groups["2.1.6"] == ("condensed", ("2.1.1",)), groups
+    assert groups["2.2.3"] == ("removed", ()), groups
+    assert groups["2.2"] == ("unchanged", ("2.2",)), groups
+
+
+def test_sections_regrouped_into_parts_follow_the_part_that_names_them() -> None:
+    """2015 regroups 2014's sections into parts: 三、把改革开放扎实推向纵深 holds the measures of （一）深化改革
+    and （二）对外开放. The one-to-one heading assignment leaves （二） out; its measures all went under the
+    part, whose heading names it (开放), so it joins. （三）保障和改善民生 and 三、持续推进民生改善, both
+    left alone, each hold the other's measures: they pair."""
+    old = ("一、2014年工作回顾\n去年经济增长了7.7%。\n二、2014年重点工作\n（一）深化经济体制改革\n"
+           "深化行政审批制度改革。今年再取消和下放行政审批事项二百项以上。\n"
+           "推进财税体制改革。实行全口径预算管理，完善地方政府债务管理。\n"
+           "（二）开创高水平对外开放新局面\n推动外贸稳定增长。加快培育外贸竞争新优势，扩大跨境电子商务试点。\n"
+           "提高利用外资水平。推进服务业扩大开放，放宽外资准入限制。\n"
+           "（三）保障和改善民生\n稳定和扩大就业。城镇新增就业一千万人以上。\n"
+           "提高医疗卫生服务水平。推进城乡居民大病保险，深化公立医院改革。\n")
+    new = ("一、2015年工作回顾\n去年经济增长了7.4%。\n二、把改革开放扎实推向纵深\n"
+           "深化行政审批制度改革。今年再取消和下放一批行政审批事项，全部取消非行政许可审批。\n"
+           "推进财税体制改革。实行全面规范、公开透明的预算制度，完善地方政府债务管理。\n"
+           "推动外贸稳定增长。加快培育外贸竞争新优势，扩大跨境电子商务综合试点。\n"
+           "提高利用外资水平。推进服务业扩大开放，大幅放宽外资准入限制。\n"
+           "三、持续推进民生改善\n稳定和扩大就业。城镇新增就业一千万人以上。\n"
+           "提高医疗卫生服务水平。全面实施城乡居民大病保险，深化公立医院综合改革。\n")
+    groups = _groups(old, new)
+    assert groups["2.2"][1] == ("2",), groups
+    assert groups["2.3"][1] == ("3",), groups
+    assert groups["2.1.1"][1] == ("2.1",), groups
+
+
+def test_a_section_moved_into_a_sibling_at_the_same_depth_is_not_regrouped() -> None:
+    """At the same depth, a section whose measures went into a neighbouring section was dropped as a
+    heading (2022's （二）着力稳市场主体保就业 took 2021's macro-policy measures and is a new heading)."""
+    old = (_REVIEW.format(2021, 8) + "二、2022年重点工作\n（一）扩大国内需求\n"
+           "推动消费持续恢复。多渠道增加城乡居民收入，促进汽车家电等大宗消费。\n"
+           "积极扩大有效投资。今年拟安排地方政府专项债券三万亿元，重点支持交通水利项目。\n"
+           "（二）扩大对外开放\n推动外贸稳定增长。加快培育外贸竞争新优势，扩大跨境电子商务试点。\n"
+           "提高利用外资水平。推进服务业扩大开放，放宽外资准入限制。\n")
+    new = (_REVIEW.format(2022, 3) + "二、2023年重点工作\n（一）着力扩大国内需求和对外开放\n"
+           "推动消费持续恢复。多渠道增加城乡居民收入，促进汽车家电等大宗消费。\n"
+           "积极扩大有效投资。今年拟安排地方政府专项债券三万八千亿元，重点支持交通水利项目。\n"
+           "推动外贸稳定增长。加快培育外贸竞争新优势，扩大跨境电子商务试点。\n"
+           "提高利用外资水平。推进服务业扩大开放，放宽外资准入限制。\n")
+    groups = _groups(old, new)
+    assert groups["2.2.1"][1] == ("2.1.3",), groups
+    assert groups["2.2"] == ("removed", ()), groups
+
+
+def _partners(corpora: Path, a: str, b: str) -> tuple[dict[str, tuple[str, list[str]]], dict[str, str]]:
+    """Old node text → (kind, the new nodes' ids) and new node text → id; texts are label, title and body."""
+    new = policydiff.read(corpora / "gov-work-report" / f"{b}.txt")
+    cmp = compare(policydiff.read(corpora / "gov-work-report" / f"{a}.txt"), new)
+    ids = {n.label + n.title + n.body: n.id for n in new.nodes()}
+    return {o.label + o.title + o.body: (c.kind, [n.id for n in c.new]) for c in cmp.changes for o in c.old}, ids
+
+
+def _starting(texts: dict[str, T], start: str) -> T:
+    (found,) = [v for k, v in texts.items() if k.startswith(start)]
+    return found
+
+
+def test_condensed_and_regrouped_sections_on_real_pairs(corpora: Path) -> None:
+    """2003 sums up 2002's part on the government's conduct (七、…加强政风建设: 22 paragraphs) in three of
+    （八）切实加强政府自身建设, so 二要努力节省开支 is condensed into one of them; 2015 regroups 2014's
+    sections into parts, 三、把改革开放扎实推向纵深 holding （二）开创高水平对外开放新局面."""
+    p, ids = _partners(corpora, "2002", "2003")
+    kind, into = _starting(p, "二要努力节省开支")
+    section = _starting(ids, "（八）切实加强政府自身建设")
+    assert kind != "removed" and into and all(n.startswith(section + ".") for n in into), (kind, into, section)
+    p, ids = _partners(corpora, "2014", "2015")
+    assert _starting(ids, "三、把改革开放扎实推向纵深") in _starting(p, "（二）开创高水平对外开放")[1]

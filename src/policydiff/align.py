@@ -23,7 +23,9 @@ The method, as named steps of ``align``:
    document (cosine or containment, see ``link_scores``). A node left unpaired whose content flows mainly
    into a paired node of the other year joins that node's group: split (1 → n), merged (n → 1, most
    content kept) or **condensed** (n → 1 where the new node is a summary, much shorter than what it
-   replaces).
+   replaces). Last, what is still alone is explained by the other year where it can be (6f), a section
+   the other year condensed to less than half keeps what is left of it (6g), and sections regrouped
+   under headings of another level join the heading that took their measures (6h).
 7. **Edits**: kind, ``moved`` (decided symmetrically from the parents' counterparts), evidence links
    for every pair, and for every node left alone its nearest candidate and the reason it was not paired.
 """
@@ -389,6 +391,8 @@ def align(old: Document, new: Document, options: AlignOptions | None = None) -> 
     _flow_leftovers(st, groups, opts.flow_share)
     _short_copies(st, groups)
     _restated_leftovers(st, groups, sentences)
+    _condensed_sections(st, groups)
+    _regrouped_headings(st, groups)
     edits = _edits(st, groups, sentences)
     return Alignment(edits=edits, old_flows=sentences.old_flows, new_flows=sentences.new_flows)
 
@@ -1459,8 +1463,12 @@ def _flow_leftovers(st: _State, groups: dict[int, tuple[list[int], list[int]]], 
         units_n = [(j, t) for j, n in enumerate(st.new.nodes) if st.new.comp[j] != "front" for _, t in _clauses(n)]
         # only the clauses of nodes left alone look for a partner, among every clause of the other year: the
         # cost follows the leftovers, not the documents (a report concatenated 64 times has few)
-        shares_o = _clause_flows(st, units_o, units_n, set(free_o), old_side=True)
-        shares_n = _clause_flows(st, units_n, units_o, set(free_n), old_side=False)
+        # a measure's text lives in content nodes and run-in sections, not in a bare heading's few words
+        # (加强社区工作者队伍建设 is not 加强社会建设 condensed)
+        into_o = [(i, t) for i, t in units_o if st.old.cls[i] == "content" or st.old.nodes[i].body]
+        into_n = [(j, t) for j, t in units_n if st.new.cls[j] == "content" or st.new.nodes[j].body]
+        shares_o = _clause_flows(st, units_o, into_n, set(free_o), old_side=True)
+        shares_n = _clause_flows(st, units_n, into_o, set(free_n), old_side=False)
     best_o = {i: max(shares_o[i].items(), key=lambda kv: (kv[1], -kv[0])) for i in free_o if shares_o.get(i)}
     best_n = {j: max(shares_n[j].items(), key=lambda kv: (kv[1], -kv[0])) for j in free_n if shares_n.get(j)}
     for i, (j, v) in sorted(best_o.items()):  # two leftovers that are each other's best: a group of their own
@@ -1609,6 +1617,165 @@ def _restated_leftovers(st: _State, groups: dict[int, tuple[list[int], list[int]
         joined = True
     if joined:
         _follow_sections(st, groups)
+
+
+def _text_under(side: _Side, h: int) -> int:
+    """Characters of content in heading ``h``'s section: its own body and its content descendants."""
+    own = len(content_key(side.nodes[h].body)) if side.cls[h] == "heading" else len(side.key[h])
+    return own + sum(len(side.key[d]) for d in range(h + 1, side.end[h]) if side.cls[d] == "content")
+
+
+def _condensed_sections(st: _State, groups: dict[int, tuple[list[int], list[int]]]) -> None:
+    """Step 6g: a section condensed by the other year keeps what is left of it. A content node still alone
+    whose parent heading is paired with one heading of the other year, whose section holds less than
+    ``CONDENSED_LENGTH_RATIO`` of the parent's text, joins the group of the node of that section closest to
+    its own text (cosine of bigram TF-IDF, relative; a node sharing no bigram with any stays alone). An
+    end-of-term year writes each section of the year before as a paragraph or two (2002's part on the
+    market order, 14 paragraphs, is one paragraph of 2003): a measure left out of the aligner's pairs
+    there was summed up in the condensed text, not dropped — the labelling brief pairs it there. A
+    section of about the same size keeps its removed measures removed (a stable year, ±20 %). The ratio
+    is the one that calls a merge ``condensed``: one idea of condensation, no new parameter. Both sides
+    alike, read on the groups as they stood before, so swapping the inputs mirrors the result."""
+    where_old, where_new = _where(groups)
+    before = {lead: (tuple(olds), tuple(news)) for lead, (olds, news) in groups.items()}
+    asks: list[tuple[int, bool, list[int]]] = []
+    for side, other, where, is_old in ((st.old, st.new, where_old, True), (st.new, st.old, where_new, False)):
+        for k in range(len(side.nodes)):
+            p = side.parent[k]
+            if k in where or side.cls[k] != "content" or p < 0 or p not in where or side.cls[p] != "heading" \
+                    or side.comp[k] == "front" or side.term[k] or len(side.key[k]) < MIN_CLAUSE:
+                continue
+            targets = before[where[p]][1 if is_old else 0]
+            if len(targets) != 1:
+                continue
+            t = targets[0]
+            if _text_under(other, t) >= CONDENSED_LENGTH_RATIO * _text_under(side, p):
+                continue
+            inside = [d for d in range(t, other.end[t]) if (other.cls[d] == "content" or other.nodes[d].body)
+                      and other.key[d] and other.nodes[d].role == side.nodes[k].role and not other.term[d]]
+            if inside:
+                asks.append((k, is_old, inside))
+    if not asks:
+        return
+    pieces: tuple[dict[int, list[tuple[int, float]]], dict[int, list[tuple[int, float]]]] = (
+        defaultdict(list), defaultdict(list))
+    fresh: dict[tuple[int, int], float] = {}
+    for is_old in (True, False):
+        side, other = (st.old, st.new) if is_old else (st.new, st.old)
+        mine = [(k, inside) for k, o, inside in asks if o is is_old]
+        if not mine:
+            continue
+        cols = sorted({d for _, inside in mine for d in inside})
+        col_of = {d: c for c, d in enumerate(cols)}
+        vec = Vectors([side.nodes[k].title + side.nodes[k].body for k, _ in mine],
+                      [other.nodes[d].title + other.nodes[d].body for d in cols])
+        where_t = where_new if is_old else where_old
+        for a, (k, inside) in enumerate(mine):
+            cos = vec.cosine_at(np.full(len(inside), a), np.array([col_of[d] for d in inside]))
+            best = int(np.argmax(cos))
+            if cos[best] <= 0:
+                continue  # shares nothing with the section's text
+            c = inside[best]
+            if c not in where_t:
+                i, j = (k, c) if is_old else (c, k)
+                fresh[(i, j)] = max(fresh.get((i, j), 0.0), float(cos[best]))
+                continue
+            lead = where_t[c]
+            if list(before[lead][1 if is_old else 0]) == [c]:
+                pieces[0 if is_old else 1][lead].append((k, float(cos[best])))
+    _add_pieces(groups, *pieces)
+    taken_o, taken_n = _where(groups)
+    for (i, j), _ in sorted(fresh.items(), key=lambda kv: (-kv[1], kv[0])):
+        if i not in taken_o and j not in taken_n:  # both alone: the two form a group
+            groups[i] = ([i], [j])
+            taken_o[i] = taken_n[j] = i
+    if pieces[0] or pieces[1] or fresh:
+        _follow_sections(st, groups)
+
+
+def _regrouped_headings(st: _State, groups: dict[int, tuple[list[int], list[int]]]) -> None:
+    """Step 6h: sections regrouped under headings of another level. 2015 turns 2014's nine sections
+    （一）…（九） into parts 三、…五、, each holding the measures of two or three of them
+    (三、把改革开放扎实推向纵深 holds （一）深化改革 and （二）开创高水平对外开放新局面). The assignment pairs
+    headings one to one, so the other sections of a part are left out. A heading still alone joins the
+    heading of the other year whose section took a strict majority (at least ``DISSOLVED_MIN_CHILDREN``) of
+    its paired content nodes — the vote that lets a heading follow its measures into one paragraph
+    (``_dissolved_headings``), counted by the section the partners stand in — when that heading
+
+    * stands at another depth of its tree: the other year regrouped its sections into coarser (or finer)
+      ones. At the same depth, a section whose measures went into a neighbouring section was dropped as a
+      heading (2022's （二）着力稳市场主体保就业 takes 2021's macro-policy measures and is a new heading);
+    * names it: the two headings share a rare bigram (``CANDIDATE_FLOOR`` of their cosine): the merged
+      heading names each topic it holds (改革开放 holds 对外开放);
+    * is paired already and the only heading of its side in its group (a merge or a split, never
+      many-to-many), in the same compartment, outside a term's plan.
+
+    The deepest such heading is taken. Decided on the groups as they stood before, both sides alike
+    (``_join_headings``), so swapping the inputs mirrors the result."""
+    where_old, where_new = _where(groups)
+    asks: list[tuple[int, bool, int, int, float]] = []
+    choice: dict[tuple[int, bool], int] = {}
+    for side, other, where, where_o, is_old in ((st.old, st.new, where_old, where_new, True),
+                                                (st.new, st.old, where_new, where_old, False)):
+        for h in range(len(side.nodes)):
+            if h in where or side.cls[h] != "heading" or side.term[h] or not side.key[h]:
+                continue
+            placed = [d for d in range(h + 1, side.end[h]) if side.cls[d] == "content" and d in where]
+            if len(placed) < DISSOLVED_MIN_CHILDREN:
+                continue
+            votes: Counter[int] = Counter()
+            for d in placed:  # the headings of the other year holding every partner of d
+                common: set[int] | None = None
+                for q in groups[where[d]][1 if is_old else 0]:
+                    ups: set[int] = set()
+                    up = other.parent[q]
+                    while up >= 0:
+                        ups.add(up)
+                        up = other.parent[up]
+                    common = ups if common is None else common & ups
+                votes.update(common or ())
+            chosen = [(other.depth[t], n, t) for t, n in votes.items() if 2 * n > len(placed)
+                      and other.cls[t] == "heading" and other.comp[t] == side.comp[h] and not other.term[t]]
+            if not chosen:
+                continue
+            _, n, t = max(chosen)
+            if other.depth[t] == side.depth[h]:
+                continue
+            if t not in where_o:  # two headings alone, each taking the other's measures: a pair of their own
+                choice[(h, is_old)] = t
+            elif groups[where_o[t]][1 if is_old else 0] == [t]:
+                asks.append((where_o[t], is_old, h, t, n / len(placed)))
+    mutual = [(h, t) for (h, is_old), t in sorted(choice.items()) if is_old and choice.get((t, False)) == h]
+    if not asks and not mutual:
+        return
+    heads_o = [h for h in range(len(st.old.nodes)) if st.old.cls[h] == "heading"]
+    heads_n = [h for h in range(len(st.new.nodes)) if st.new.cls[h] == "heading"]
+    vec = Vectors([st.old.nodes[h].title for h in heads_o], [st.new.nodes[h].title for h in heads_n])
+    row, col = {h: a for a, h in enumerate(heads_o)}, {h: b for b, h in enumerate(heads_n)}
+    pairs = [(h, t) if is_old else (t, h) for _, is_old, h, t, _ in asks] + mutual
+    named = vec.cosine_at(np.array([row[i] for i, _ in pairs], dtype=np.int64),
+                          np.array([col[j] for _, j in pairs], dtype=np.int64)) >= CANDIDATE_FLOOR
+    joins = [(lead, is_old, h, v) for (lead, is_old, h, _, v), ok in zip(asks, named, strict=False) if ok]
+    _join_headings(groups, joins, where_old, where_new)
+    for (i, j), ok in zip(mutual, named[len(asks):], strict=True):
+        if ok and i not in where_old and j not in where_new:
+            groups[i] = ([i], [j])
+            where_old[i] = where_new[j] = i
+    # the intro of a heading that joined goes with the intro of the heading it joined
+    pieces: tuple[dict[int, list[tuple[int, float]]], dict[int, list[tuple[int, float]]]] = (
+        defaultdict(list), defaultdict(list))
+    target = {(h, is_old): t for _, is_old, h, t, _ in asks}
+    for _, is_old, h, v in joins:
+        side, other = (st.old, st.new) if is_old else (st.new, st.old)
+        where, where_o = (where_old, where_new) if is_old else (where_new, where_old)
+        t = target[(h, is_old)]
+        if h not in where or not _lead_in(side, h + 1, h, where) or t + 1 not in where_o \
+                or other.parent[t + 1] != t or other.cls[t + 1] != "content" or other.nodes[t + 1].title:
+            continue
+        into = where_o[t + 1]
+        if groups[into][1 if is_old else 0] == [t + 1]:
+            pieces[0 if is_old else 1][into].append((h + 1, v))
+    _add_pieces(groups, *pieces)
 
 
 def _mutual_leftovers(st: _State, groups: dict[int, tuple[list[int], list[int]]],
