@@ -750,8 +750,9 @@ def _assign(olds: Sequence[Quantity], news: Sequence[Quantity], minimum: float) 
     """One-to-one pairs of most similar subjects (Hungarian), each at least ``minimum`` similar."""
     if not olds or not news:
         return []
-    import numpy as np  # here, with scipy's assignment: only a pair of documents with numbers needs them
-    from scipy.optimize import linear_sum_assignment
+    import numpy as np  # here, with the assignment: only a pair of documents with numbers needs them
+
+    from .similarity import assign
 
     score = np.zeros((len(olds), len(news)))
     by_unit: dict[str, list[int]] = {}
@@ -767,8 +768,8 @@ def _assign(olds: Sequence[Quantity], news: Sequence[Quantity], minimum: float) 
                                    else 0.0) + 0.001 / (1 + abs(i - j))
     if not score.any():
         return []  # no pair of alike subjects (two thirds of the tables of a series): nothing to solve
-    rows, cols = linear_sum_assignment(-score)
-    return [(int(r), int(c)) for r, c in zip(rows, cols, strict=True) if score[r, c] > 0]
+    rows, cols = np.nonzero(score)
+    return sorted((i, j) for i, (j, _) in assign(rows, cols, score[rows, cols], len(olds), len(news)).items())
 
 
 def _number_change(a: Quantity | None, b: Quantity | None) -> NumberChange:
