@@ -1627,9 +1627,12 @@ def _text_under(side: _Side, h: int) -> int:
 
 def _condensed_sections(st: _State, groups: dict[int, tuple[list[int], list[int]]]) -> None:
     """Step 6g: a section condensed by the other year keeps what is left of it. A content node still alone
-    whose parent heading is paired with one heading of the other year, whose section holds less than
-    ``CONDENSED_LENGTH_RATIO`` of the parent's text, joins the group of the node of that section closest to
-    its own text (cosine of bigram TF-IDF, relative; a node sharing no bigram with any stays alone). An
+    whose parent heading is paired with one node of the other year (a heading, or the paragraph the
+    section became), whose section holds less than ``CONDENSED_LENGTH_RATIO`` of the parent's text, joins
+    the group of the node of that section closest to its own text (cosine of bigram TF-IDF, relative; a
+    node sharing no bigram with any stays alone), when that node is alone or already sums up two or more
+    nodes of the leftover's year: a section that kept one measure (reworded or not) and lost the others
+    was not summed up, its measures were removed. An
     end-of-term year writes each section of the year before as a paragraph or two (2002's part on the
     market order, 14 paragraphs, is one paragraph of 2003): a measure left out of the aligner's pairs
     there was summed up in the condensed text, not dropped — the labelling brief pairs it there. A
@@ -1681,7 +1684,10 @@ def _condensed_sections(st: _State, groups: dict[int, tuple[list[int], list[int]
                 fresh[(i, j)] = max(fresh.get((i, j), 0.0), float(cos[best]))
                 continue
             lead = where_t[c]
-            if list(before[lead][1 if is_old else 0]) == [c]:
+            olds, news = before[lead]
+            if len(olds if is_old else news) < 2:
+                continue  # one partner: a rewording, not a summary; the section lost measures
+            if list(news if is_old else olds) == [c]:
                 pieces[0 if is_old else 1][lead].append((k, float(cos[best])))
     _add_pieces(groups, *pieces)
     taken_o, taken_n = _where(groups)
