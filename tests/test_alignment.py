@@ -256,3 +256,20 @@ def test_condensed_and_regrouped_sections_on_real_pairs(corpora: Path) -> None:
     assert kind != "removed" and into and all(n.startswith(section + ".") for n in into), (kind, into, section)
     p, ids = _partners(corpora, "2014", "2015")
     assert _starting(ids, "三、把改革开放扎实推向纵深") in _starting(p, "（二）开创高水平对外开放")[1]
+
+
+def test_a_new_measure_alone_in_a_shortened_section_is_no_summary() -> None:
+    """A section shortened to less than half that kept one measure and gained two new ones: a new measure
+    alone there is added, not the rewording of a removed one it shares a word (发展) with (the review of
+    the condensed-sections step found two lone nodes paired on any shared bigram)."""
+    head = "政府工作报告\n各位代表：\n一、推进乡村全面振兴\n坚持农业农村优先发展，全面推进乡村振兴，稳定粮食播种面积，加强高标准农田建设。\n"
+    tail = "二、加强生态环境保护\n持续打好蓝天保卫战，加强细颗粒物和臭氧协同控制，推进重点行业超低排放改造。\n"
+    old = head + ("加强农村基础设施建设，推进农村公路改造，实施农村供水保障工程。\n"
+                  "深化农村改革，稳妥推进农村宅基地制度改革试点，发展新型农村集体经济。\n"
+                  "大力发展乡村特色产业，培育家庭农场和农民合作社，拓宽农民增收致富渠道。\n"
+                  "改善农村人居环境，开展村庄清洁行动，推进农村厕所革命。\n"
+                  "加强农村精神文明建设，推进移风易俗，建设文明乡风。\n") + tail
+    new = head + "支持返乡入乡创业，发展县域富民产业。\n完善农村养老服务网络，提高农村低保标准。\n" + tail
+    cmp = policydiff.compare(policydiff.parse(old), policydiff.parse(new))
+    kind_of_new = {n.body[:6]: c.kind for c in cmp.changes for n in c.new}
+    assert kind_of_new["支持返乡入乡"] == "added", kind_of_new

@@ -96,6 +96,7 @@ edits = st.lists(st.tuples(st.sampled_from(["remove", "add", "reword", "move", "
 @example([("condense", 1, 0), ("demote", 3, 0)])  # an end-of-term year: measures summarised, a part folded
 @example([("remove", 0, 0), ("remove", 0, 0)])  # a part that lost two of three measures was not condensed
 @example([("remove", 64, 0), ("remove", 124, 0), ("reword", 2444, 0)])  # … nor one that lost two, reworded one
+@example([("remove", 0, 0), ("remove", 0, 0), ("remove", 0, 0), ("demote", 0, 0)])  # … nor the next part folded in
 def test_comparison_recovers_known_edits(ops: list[tuple[str, int, int]]) -> None:
     _recovers(ops)
 

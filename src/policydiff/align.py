@@ -1619,83 +1619,88 @@ def _restated_leftovers(st: _State, groups: dict[int, tuple[list[int], list[int]
         _follow_sections(st, groups)
 
 
-def _text_under(side: _Side, h: int) -> int:
-    """Characters of content in heading ``h``'s section: its own body and its content descendants."""
-    own = len(content_key(side.nodes[h].body)) if side.cls[h] == "heading" else len(side.key[h])
-    return own + sum(len(side.key[d]) for d in range(h + 1, side.end[h]) if side.cls[d] == "content")
+def _section_sizes(side: _Side) -> list[int]:
+    """Characters of text in each node's subtree: content nodes by their text, headings by their own body
+    (a run-in section ``（一）促进消费稳定增长。…`` is text; a bare heading's name is not). One reverse pass."""
+    size = [len(side.key[d]) if side.cls[d] == "content" else len(content_key(side.nodes[d].body))
+            for d in range(len(side.nodes))]
+    for d in range(len(side.nodes) - 1, -1, -1):
+        if side.parent[d] >= 0:
+            size[side.parent[d]] += size[d]
+    return size
+
+
+def _summary(d: int, where_t: dict[int, int], before: dict[int, tuple[tuple[int, ...], tuple[int, ...]]],
+             leftovers_old: bool, section: range) -> bool:
+    """Node d (of the other year than the leftovers') already sums up two or more nodes of the leftovers'
+    section (``section``: the node indices of its subtree) and is the only node of its own side in its
+    group. A summary of another section (a part folded into one measure beside it) sums up nothing here."""
+    if d not in where_t:
+        return False
+    olds, news = before[where_t[d]]
+    mine, its = (olds, news) if leftovers_old else (news, olds)
+    return sum(1 for x in mine if x in section) >= 2 and its == (d,)
 
 
 def _condensed_sections(st: _State, groups: dict[int, tuple[list[int], list[int]]]) -> None:
     """Step 6g: a section condensed by the other year keeps what is left of it. A content node still alone
     whose parent heading is paired with one node of the other year (a heading, or the paragraph the
-    section became), whose section holds less than ``CONDENSED_LENGTH_RATIO`` of the parent's text, joins
-    the group of the node of that section closest to its own text (cosine of bigram TF-IDF, relative; a
-    node sharing no bigram with any stays alone), when that node is alone or already sums up two or more
-    nodes of the leftover's year: a section that kept one measure (reworded or not) and lost the others
-    was not summed up, its measures were removed. An
-    end-of-term year writes each section of the year before as a paragraph or two (2002's part on the
+    section became), whose section holds less than ``CONDENSED_LENGTH_RATIO`` of the parent's text
+    (``_section_sizes``: measures and run-in sections count, bare headings' names do not), joins the group
+    of the node of that section closest to its own text (cosine of bigram TF-IDF, relative; a node sharing
+    no bigram with any stays alone) when that node already sums up two or more nodes of the leftover's
+    section and is the only node of its own side in its group (``_summary``). A section that kept one
+    measure (reworded or not) and lost the others was not summed up: its measures were removed; a summary
+    of another section (a part folded into one measure beside it) sums up nothing here; and a node of the
+    condensed section still alone is no summary either (pairing two lone nodes on a shared bigram would
+    pair any two measures: nearly all share 建设 or 发展). The node must also have the leftover's role, lie outside
+    front matter and a term's plan, and the leftover must be a clause long (``MIN_CLAUSE``).
+
+    An end-of-term year writes each section of the year before as a paragraph or two (2002's part on the
     market order, 14 paragraphs, is one paragraph of 2003): a measure left out of the aligner's pairs
     there was summed up in the condensed text, not dropped — the labelling brief pairs it there. A
     section of about the same size keeps its removed measures removed (a stable year, ±20 %). The ratio
     is the one that calls a merge ``condensed``: one idea of condensation, no new parameter. Both sides
-    alike, read on the groups as they stood before, so swapping the inputs mirrors the result."""
+    alike, read on the groups as they stood before, so swapping the inputs mirrors the result. Linear in
+    the documents' size: section sizes in one pass, each condensed section's nodes listed and scored once
+    for all its leftovers."""
     where_old, where_new = _where(groups)
     before = {lead: (tuple(olds), tuple(news)) for lead, (olds, news) in groups.items()}
-    asks: list[tuple[int, bool, list[int]]] = []
-    for side, other, where, is_old in ((st.old, st.new, where_old, True), (st.new, st.old, where_new, False)):
+    sizes = (_section_sizes(st.old), _section_sizes(st.new))
+    pieces: tuple[dict[int, list[tuple[int, float]]], dict[int, list[tuple[int, float]]]] = (
+        defaultdict(list), defaultdict(list))
+    for side, other, where, where_t, is_old in ((st.old, st.new, where_old, where_new, True),
+                                                (st.new, st.old, where_new, where_old, False)):
+        mine_size, other_size = sizes if is_old else sizes[::-1]
+        by_target: dict[tuple[int, int], list[int]] = defaultdict(list)  # (target, leftovers' section) →
         for k in range(len(side.nodes)):
             p = side.parent[k]
             if k in where or side.cls[k] != "content" or p < 0 or p not in where or side.cls[p] != "heading" \
                     or side.comp[k] == "front" or side.term[k] or len(side.key[k]) < MIN_CLAUSE:
                 continue
             targets = before[where[p]][1 if is_old else 0]
-            if len(targets) != 1:
-                continue
-            t = targets[0]
-            if _text_under(other, t) >= CONDENSED_LENGTH_RATIO * _text_under(side, p):
-                continue
+            if len(targets) == 1 and other_size[targets[0]] < CONDENSED_LENGTH_RATIO * mine_size[p]:
+                by_target[(targets[0], p)].append(k)
+        for (t, p), leftovers in sorted(by_target.items()):
+            section = range(p, side.end[p])
             inside = [d for d in range(t, other.end[t]) if (other.cls[d] == "content" or other.nodes[d].body)
-                      and other.key[d] and other.nodes[d].role == side.nodes[k].role and not other.term[d]]
-            if inside:
-                asks.append((k, is_old, inside))
-    if not asks:
-        return
-    pieces: tuple[dict[int, list[tuple[int, float]]], dict[int, list[tuple[int, float]]]] = (
-        defaultdict(list), defaultdict(list))
-    fresh: dict[tuple[int, int], float] = {}
-    for is_old in (True, False):
-        side, other = (st.old, st.new) if is_old else (st.new, st.old)
-        mine = [(k, inside) for k, o, inside in asks if o is is_old]
-        if not mine:
-            continue
-        cols = sorted({d for _, inside in mine for d in inside})
-        col_of = {d: c for c, d in enumerate(cols)}
-        vec = Vectors([side.nodes[k].title + side.nodes[k].body for k, _ in mine],
-                      [other.nodes[d].title + other.nodes[d].body for d in cols])
-        where_t = where_new if is_old else where_old
-        for a, (k, inside) in enumerate(mine):
-            cos = vec.cosine_at(np.full(len(inside), a), np.array([col_of[d] for d in inside]))
-            best = int(np.argmax(cos))
-            if cos[best] <= 0:
-                continue  # shares nothing with the section's text
-            c = inside[best]
-            if c not in where_t:
-                i, j = (k, c) if is_old else (c, k)
-                fresh[(i, j)] = max(fresh.get((i, j), 0.0), float(cos[best]))
+                      and other.key[d] and not other.term[d]]
+            if not any(_summary(d, where_t, before, is_old, section) for d in inside):
                 continue
-            lead = where_t[c]
-            olds, news = before[lead]
-            if len(olds if is_old else news) < 2:
-                continue  # one partner: a rewording, not a summary; the section lost measures
-            if list(news if is_old else olds) == [c]:
-                pieces[0 if is_old else 1][lead].append((k, float(cos[best])))
-    _add_pieces(groups, *pieces)
-    taken_o, taken_n = _where(groups)
-    for (i, j), _ in sorted(fresh.items(), key=lambda kv: (-kv[1], kv[0])):
-        if i not in taken_o and j not in taken_n:  # both alone: the two form a group
-            groups[i] = ([i], [j])
-            taken_o[i] = taken_n[j] = i
-    if pieces[0] or pieces[1] or fresh:
+            vec = Vectors([side.nodes[k].title + side.nodes[k].body for k in leftovers],
+                          [other.nodes[d].title + other.nodes[d].body for d in inside])
+            rows = np.repeat(np.arange(len(leftovers)), len(inside))
+            cols = np.tile(np.arange(len(inside)), len(leftovers))
+            cos = vec.cosine_at(rows, cols).reshape(len(leftovers), len(inside))
+            for a, k in enumerate(leftovers):
+                same = [b for b, d in enumerate(inside) if other.nodes[d].role == side.nodes[k].role]
+                if not same:
+                    continue
+                b = max(same, key=lambda b: (cos[a, b], -b))
+                if cos[a, b] > 0 and _summary(inside[b], where_t, before, is_old, section):  # closest text, a summary
+                    pieces[0 if is_old else 1][where_t[inside[b]]].append((k, float(cos[a, b])))
+    if pieces[0] or pieces[1]:
+        _add_pieces(groups, *pieces)
         _follow_sections(st, groups)
 
 
@@ -1713,10 +1718,11 @@ def _regrouped_headings(st: _State, groups: dict[int, tuple[list[int], list[int]
       heading (2022's （二）着力稳市场主体保就业 takes 2021's macro-policy measures and is a new heading);
     * names it: the two headings share a rare bigram (``CANDIDATE_FLOOR`` of their cosine): the merged
       heading names each topic it holds (改革开放 holds 对外开放);
-    * is paired already and the only heading of its side in its group (a merge or a split, never
+    * is paired already and the only node of its side in its group (a merge or a split, never
       many-to-many), in the same compartment, outside a term's plan.
 
-    The deepest such heading is taken. Decided on the groups as they stood before, both sides alike
+    The heading voted for is the deepest holding the majority; at the heading's own depth it stays alone
+    (its ancestors are not tried). Decided on the groups as they stood before, both sides alike
     (``_join_headings``), so swapping the inputs mirrors the result."""
     where_old, where_new = _where(groups)
     asks: list[tuple[int, bool, int, int, float]] = []

@@ -764,8 +764,10 @@ def _assign(olds: Sequence[Quantity], news: Sequence[Quantity], minimum: float) 
             s = _similarity(a, b)
             if s >= minimum:
                 # equal values first among equally named subjects: a repeated figure stays with its twin
+                # … then the pair nearer the diagonal, then the one nearer the start: ties broken by keys that
+                # read the same when the documents are swapped (i ↔ j), so the pairs do too
                 score[i, j] = s + (0.01 if (a.value, a.high, a.qualifier) == (b.value, b.high, b.qualifier)
-                                   else 0.0) + 0.001 / (1 + abs(i - j))
+                                   else 0.0) + 0.001 / (1 + abs(i - j)) - 1e-6 * (i + j) / (len(olds) + len(news))
     if not score.any():
         return []  # no pair of alike subjects (two thirds of the tables of a series): nothing to solve
     rows, cols = np.nonzero(score)
