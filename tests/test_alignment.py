@@ -273,3 +273,17 @@ def test_a_new_measure_alone_in_a_shortened_section_is_no_summary() -> None:
     cmp = policydiff.compare(policydiff.parse(old), policydiff.parse(new))
     kind_of_new = {n.body[:6]: c.kind for c in cmp.changes for n in c.new}
     assert kind_of_new["支持返乡入乡"] == "added", kind_of_new
+
+
+def test_a_run_in_section_and_a_heading_with_its_intro_are_one_slot() -> None:
+    """2018 writes （四）坚决打好三大攻坚战。要围绕… as one paragraph, 2019 the heading on a line and its lead
+    as the paragraph after it: the lead is the run-in section's body, split off (and the other way, merged)."""
+    old = (_REVIEW.format(2018, 6.9) + "二、2019年工作任务\n（一）坚决打好三大攻坚战。要围绕完成年度攻坚任务，明确各方责任，强化"
+           "政策保障，把各项工作做实做好。\n" + _TRADE)
+    new = (_REVIEW.format(2019, 6.6) + "二、2019年工作任务\n（一）持续打好三大攻坚战\n"
+           "绿色发展是构建现代化经济体系的必然要求，是解决污染问题的根本之策。\n" + _TRADE)
+    a, b = policydiff.parse(old), policydiff.parse(new)
+    groups = _groups(old, new)
+    assert groups["2.1"] == ("split", ("2.1", "2.1.1")), groups
+    back = {n.id: (c.kind, tuple(o.id for o in c.old)) for c in policydiff.compare(b, a).changes for n in c.new}
+    assert back["2.1"] == ("merged", ("2.1", "2.1.1")), back

@@ -24,8 +24,9 @@ The method, as named steps of ``align``:
    into a paired node of the other year joins that node's group: split (1 → n), merged (n → 1, most
    content kept) or **condensed** (n → 1 where the new node is a summary, much shorter than what it
    replaces). Last, what is still alone is explained by the other year where it can be (6f), a section
-   the other year condensed to less than half keeps what is left of it (6g), and sections regrouped
-   under headings of another level join the heading that took their measures (6h).
+   the other year condensed to less than half keeps what is left of it (6g), sections regrouped
+   under headings of another level join the heading that took their measures (6h), and a run-in
+   section paired with a bare heading takes that heading's intro (6i).
 7. **Edits**: kind, ``moved`` (decided symmetrically from the parents' counterparts), evidence links
    for every pair, and for every node left alone its nearest candidate and the reason it was not paired.
 """
@@ -393,6 +394,7 @@ def align(old: Document, new: Document, options: AlignOptions | None = None) -> 
     _restated_leftovers(st, groups, sentences)
     _condensed_sections(st, groups)
     _regrouped_headings(st, groups)
+    _run_in_intros(st, groups)
     edits = _edits(st, groups, sentences)
     return Alignment(edits=edits, old_flows=sentences.old_flows, new_flows=sentences.new_flows)
 
@@ -1788,6 +1790,31 @@ def _regrouped_headings(st: _State, groups: dict[int, tuple[list[int], list[int]
         if groups[into][1 if is_old else 0] == [t + 1]:
             pieces[0 if is_old else 1][into].append((h + 1, v))
     _add_pieces(groups, *pieces)
+
+
+def _run_in_intros(st: _State, groups: dict[int, tuple[list[int], list[int]]]) -> None:
+    """Step 6i: a run-in section one year, a heading and its intro paragraph the next. 2018 writes
+    （四）坚决打好三大攻坚战。要围绕完成年度攻坚任务… as one paragraph; 2019 writes the area's heading on a line
+    and its lead (绿色发展是构建现代化经济体系的必然要求…) as the paragraph after it (issue 18's "level
+    changes"). The two headings pair; the intro, with no heading body to pair with, was left alone. When a
+    heading with a body (run-in) and a bare heading are paired one to one, the bare heading's first child,
+    an untitled paragraph still alone (``_lead_in``), joins them: the run-in section split into heading and
+    intro, or (the other way) the two merged into one. Structure alone decides, as for the intros of
+    paired headings (§3); both sides alike, so swapping the inputs mirrors the result."""
+    where_old, where_new = _where(groups)
+    for lead, (olds, news) in list(groups.items()):
+        if len(olds) != 1 or len(news) != 1:
+            continue
+        i, j = olds[0], news[0]
+        if st.old.cls[i] != "heading" or st.new.cls[j] != "heading":
+            continue
+        has_o, has_n = bool(st.old.nodes[i].body), bool(st.new.nodes[j].body)
+        if has_o and not has_n and _lead_in(st.new, j + 1, j, where_new):
+            news.append(j + 1)
+            where_new[j + 1] = lead
+        elif has_n and not has_o and _lead_in(st.old, i + 1, i, where_old):
+            olds.append(i + 1)
+            where_old[i + 1] = lead
 
 
 def _mutual_leftovers(st: _State, groups: dict[int, tuple[list[int], list[int]]],
