@@ -1739,15 +1739,12 @@ def _regrouped_headings(st: _State, groups: dict[int, tuple[list[int], list[int]
                 continue
             votes: Counter[int] = Counter()
             for d in placed:  # the headings of the other year holding every partner of d
-                common: set[int] | None = None
-                for q in groups[where[d]][1 if is_old else 0]:
-                    ups: set[int] = set()
-                    up = other.parent[q]
-                    while up >= 0:
-                        ups.add(up)
-                        up = other.parent[up]
-                    common = ups if common is None else common & ups
-                votes.update(common or ())
+                partners = groups[where[d]][1 if is_old else 0]
+                up, last = other.parent[min(partners)], max(partners)
+                while up >= 0:  # an ancestor of the first partner whose subtree reaches the last holds all
+                    if other.end[up] > last:
+                        votes[up] += 1
+                    up = other.parent[up]
             chosen = [(other.depth[t], n, t) for t, n in votes.items() if 2 * n > len(placed)
                       and other.cls[t] == "heading" and other.comp[t] == side.comp[h] and not other.term[t]]
             if not chosen:
