@@ -1655,8 +1655,11 @@ def _condensed_sections(st: _State, groups: dict[int, tuple[list[int], list[int]
     measure (reworded or not) and lost the others was not summed up: its measures were removed; a summary
     of another section (a part folded into one measure beside it) sums up nothing here; and a node of the
     condensed section still alone is no summary either (pairing two lone nodes on a shared bigram would
-    pair any two measures: nearly all share 建设 or 发展). The node must also have the leftover's role, lie outside
-    front matter and a term's plan, and the leftover must be a clause long (``MIN_CLAUSE``).
+    pair any two measures: nearly all share 建设 or 发展). The node must also have the leftover's role and
+    lie outside a term's plan, and the leftover must be a clause long (``MIN_CLAUSE``) and in the plan (or in
+    a document without roles): a review is not condensed into the next year's review — a five-year review
+    retells five years, not the last one (1997's paragraph on Hong Kong's return had split into 1998's
+    "five years' experience" paragraphs, 2022's school meals into 2023's Winter Olympics).
 
     An end-of-term year writes each section of the year before as a paragraph or two (2002's part on the
     market order, 14 paragraphs, is one paragraph of 2003): a measure left out of the aligner's pairs
@@ -1678,7 +1681,7 @@ def _condensed_sections(st: _State, groups: dict[int, tuple[list[int], list[int]
         for k in range(len(side.nodes)):
             p = side.parent[k]
             if k in where or side.cls[k] != "content" or p < 0 or p not in where or side.cls[p] != "heading" \
-                    or side.comp[k] == "front" or side.term[k] or len(side.key[k]) < MIN_CLAUSE:
+                    or side.comp[k] not in ("plan", "body") or side.term[k] or len(side.key[k]) < MIN_CLAUSE:
                 continue
             targets = before[where[p]][1 if is_old else 0]
             if len(targets) == 1 and other_size[targets[0]] < CONDENSED_LENGTH_RATIO * mine_size[p]:
