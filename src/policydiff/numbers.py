@@ -19,7 +19,7 @@ For each one this module finds:
   (预期目标/拟/要/力争 vs 实现/完成/增长了/去年), else from the paragraph's opening (过去一年 → outcome),
   else the document's genre (a 工作要点/意见/计划 is all plans → target; a report → other).
 
-Number changes pair quantities of the same unit by subject similarity (Hungarian assignment on bigram
+Number changes pair quantities of the same unit by subject similarity (optimal one-to-one assignment on bigram
 Dice), first inside each aligned commitment (sentence pair), then among the leftovers of the aligned
 nodes, then across the whole document for sentences that moved (stricter threshold). Values that are
 equal with an equal qualifier go to ``Comparison.numbers_unchanged``; a target left without a
@@ -747,7 +747,7 @@ def _relations(subject: str) -> frozenset[str]:
 
 
 def _assign(olds: Sequence[Quantity], news: Sequence[Quantity], minimum: float) -> list[tuple[int, int]]:
-    """One-to-one pairs of most similar subjects (Hungarian), each at least ``minimum`` similar."""
+    """One-to-one pairs of most similar subjects (``similarity.assign``), each at least ``minimum`` similar."""
     if not olds or not news:
         return []
     import numpy as np  # here, with the assignment: only a pair of documents with numbers needs them
