@@ -139,6 +139,35 @@ def test_new_and_dropped_commitments_come_from_the_plan(r2022: Comparison) -> No
         assert holder.role in PLAN_ROLES, (x.text, holder.role)
 
 
+def test_outcome_sentences_inside_the_plan_are_no_commitments(years: dict[int, Document],
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """2024's task part closes with defence, opening on last year's record (过去一年，国防和军队建设取得新的
+    成绩和进步): that sentence is no new commitment, though its paragraph is in the plan and new."""
+    from policydiff.render import common
+
+    monkeypatch.setattr(common, "HIGHLIGHT_ADDED", 10_000)  # every added commitment, not only those shown
+    cmp = policydiff.compare(years[2023], years[2024], CompareOptions(inline=True))
+    added = [x.text for x in highlights(View(cmp)).added]
+    assert len(added) > 100
+    assert not any(t.startswith("过去一年，国防和军队建设") for t in added)
+    holder = next(n for n in years[2024].nodes() if n.body.startswith("过去一年，国防和军队建设"))
+    assert holder.role in PLAN_ROLES
+
+
+@pytest.mark.parametrize(("sentence", "outcome"), [
+    ("过去一年，国防和军队建设取得新的成绩和进步，人民军队出色完成担负的使命任务。", True),
+    ("经过五年持续奋斗，“十三五”规划主要目标任务胜利完成，中华民族伟大复兴向前迈出了新的一大步。", True),
+    ("去年以来，金融体制改革特别是短期资金市场发展较快。", False),  # one past cue: not enough alone
+    ("巩固已取得的成果，要继续推进教育评价改革。", False),
+    ("新的一年，要深入贯彻习近平强军思想。", False),
+    ("國家已經完成了第一個五年計劃。", True),  # the 1950s' traditional script
+])
+def test_looks_back(sentence: str, outcome: bool) -> None:
+    from policydiff.text import looks_back
+
+    assert looks_back(sentence) is outcome
+
+
 # --- 4. phrases that are news ------------------------------------------------------------------------------
 
 def test_new_coinage_in_the_first_five(years: dict[int, Document]) -> None:

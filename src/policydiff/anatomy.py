@@ -38,15 +38,10 @@ import attrs
 
 from .locate import locators
 from .model import PLAN_ROLES, ROLES, Document, Node, OptionsError, Role
+from .text import TRADITIONAL, tense_lean
 
 # --- cues ---------------------------------------------------------------------------------------
 
-TRADITIONAL = str.maketrans("經過來現實達長確應繼續須爭後務顧結執況決績勝進總導標針設預議讓們時這決國產業"
-                            "為與從對會數計劃還將農濟戰區發點開歲當報屆權專門問題們",
-                            "经过来现实达长确应继续须争后务顾结执况决绩胜进总导标针设预议让们时这决国产业"
-                            "为与从对会数计划还将农济战区发点开岁当报届权专门问题们")
-"""Traditional characters of the cue words, mapped to simplified before matching: the 1954 report is
-transcribed in traditional script (已經, 過去, 今後, 任務), and the cues are written in simplified."""
 
 REVIEW_HEADING = re.compile("回顾|总结|执行情况|决算|成就|胜利|进展|形势|首先报告|过去|一年来|几年来|五年来")
 """Heading words of a review: 回顾 and 总结 name it; 执行情况 and 决算 are the plan and budget reports'
@@ -103,14 +98,7 @@ CUE_WINDOW = 60
 """Characters at the start of a paragraph searched for ``GUIDANCE_TEXT``: the announcing clause
 (``中共中央对今年工作的总体要求是：``) comes first; further in, the words are quoted in passing."""
 
-PAST = re.compile("已经|已|(?<![为除罢])了(?!解)|过去|去年|上年|年来|回顾|成绩|成就|胜利|比上年|比去年")
-"""Past tense and outcomes: the aspect words 已/已经 and 了 after a verb (``完成了``, ``打击了``; not
-为了, 除了, 了解), the period looked back on (过去, 去年, …年来), outcomes (成绩, 成就)."""
 
-FUTURE = re.compile("(?<![主重需必只纲提])要(?!求|点|素|害)|将|拟|力争|确保|今年|明年|今后|必须|应当|应该|"
-                    "争取")
-"""Modality of plans: 要 (not in 主要, 重要, 需要, 要求), 将, 拟, 力争, 确保, 必须, 应当, 争取; the year
-ahead. Not 继续 or 努力: a review says ``我们继续坚持`` and ``经过努力`` of what was done."""
 
 LEAN = 1 / 3 - 1e-9
 """A text leans to the past (or the future) when ``(past - future) / (past + future)`` is at least this
@@ -170,12 +158,7 @@ OPENING_ROLES = ("metadata", "notice", "signature", "title", "subtitle")
 
 def _lean(text: str, min_cues: int = MIN_CUES) -> float | None:
     """Past (+) or future (−) lean of ``text`` in [−1, 1], or None when it has fewer than ``min_cues`` cues."""
-    text = text.translate(TRADITIONAL)
-    p = len(PAST.findall(text))
-    f = len(FUTURE.findall(text))
-    if p + f < max(min_cues, 1):
-        return None
-    return (p - f) / (p + f)
+    return tense_lean(text, min_cues)
 
 
 def _heading_role(heading: str) -> Role | None:

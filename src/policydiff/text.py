@@ -359,3 +359,42 @@ def clause_spans(sentence: str) -> list[tuple[int, int]]:
 
 def _unmarked(sentence: str, span: tuple[int, int]) -> str:
     return _CLAUSE_MARKS.sub("", sentence[span[0]:span[1]])
+
+# --- tense: does a text look back or ahead ------------------------------------------------------------
+
+TRADITIONAL = str.maketrans("經過來現實達長確應繼續須爭後務顧結執況決績勝進總導標針設預議讓們時這決國產業"
+                            "為與從對會數計劃還將農濟戰區發點開歲當報屆權專門問題們",
+                            "经过来现实达长确应继续须争后务顾结执况决绩胜进总导标针设预议让们时这决国产业"
+                            "为与从对会数计划还将农济战区发点开岁当报届权专门问题们")
+"""Traditional characters of the cue words, mapped to simplified before matching: the 1954 report is
+transcribed in traditional script (已經, 過去, 今後, 任務), and the cues are written in simplified."""
+PAST_CUES = re.compile("已经|已|(?<![为除罢])了(?!解)|过去|去年|上年|年来|回顾|成绩|成就|胜利|比上年|比去年")
+"""Past tense and outcomes: the aspect words 已/已经 and 了 after a verb (``完成了``, ``打击了``; not
+为了, 除了, 了解), the period looked back on (过去, 去年, …年来), outcomes (成绩, 成就)."""
+FUTURE_CUES = re.compile("(?<![主重需必只纲提])要(?!求|点|素|害)|将|拟|力争|确保|今年|明年|今后|必须|应当|应该|"
+                    "争取")
+"""Modality of plans: 要 (not in 主要, 重要, 需要, 要求), 将, 拟, 力争, 确保, 必须, 应当, 争取; the year
+ahead. Not 继续 or 努力: a review says ``我们继续坚持`` and ``经过努力`` of what was done."""
+
+SENTENCE_CUES = 2
+"""Fewest past cues for one sentence to read as an outcome (``looks_back``): one 已 or 了 occurs in
+promises too (巩固已有成果); two, with no plan cue beside them, do not (过去一年…取得新的成绩)."""
+
+
+def tense_lean(text: str, min_cues: int) -> float | None:
+    """Past (+) or future (−) lean of ``text`` in [−1, 1], or None when it has fewer than ``min_cues`` tense
+    cues (``PAST_CUES``, ``FUTURE_CUES``): the anatomy reads a paragraph's tense with it."""
+    text = text.translate(TRADITIONAL)
+    p = len(PAST_CUES.findall(text))
+    f = len(FUTURE_CUES.findall(text))
+    if p + f < max(min_cues, 1):
+        return None
+    return (p - f) / (p + f)
+
+
+def looks_back(sentence: str) -> bool:
+    """Whether one sentence states an outcome rather than a commitment: ``SENTENCE_CUES`` or more past cues
+    and no plan cue. Plan parts quote last year to justify a measure (``过去一年，国防和军队建设取得新的
+    成绩和进步``); such a sentence is not a new or dropped commitment."""
+    lean = tense_lean(sentence, SENTENCE_CUES)
+    return lean is not None and lean >= 1.0

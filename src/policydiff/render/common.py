@@ -18,7 +18,7 @@ import attrs
 
 from ..locate import locators
 from ..model import PLAN_ROLES, Change, Comparison, Document, Node, NumberChange, Sentence, Span, headline_rank
-from ..text import bigram_counts
+from ..text import bigram_counts, looks_back
 from .labels import WORDS
 from .safe import visible_comparison
 
@@ -234,9 +234,9 @@ def highlights(view: View) -> Highlights:
     removed: list[tuple[Sentence, int, bool]] = []
     for i, c in enumerate(cmp.changes):
         if c.kind == "added":
-            added += [(s, i, False) for n in c.new if is_plan(n) for s in n.sentences]
+            added += [(s, i, False) for n in c.new if is_plan(n) for s in n.sentences if not looks_back(s.text)]
         elif c.kind == "removed":
-            removed += [(s, i, False) for n in c.old if is_plan(n) for s in n.sentences]
+            removed += [(s, i, False) for n in c.old if is_plan(n) for s in n.sentences if not looks_back(s.text)]
         else:
             for cc in c.commitments:
                 if cc.kind == "added" and cc.new is not None and _in_plan(c.new, cc.new):
@@ -272,6 +272,10 @@ def is_plan(node: Node) -> bool:
 
 
 def _in_plan(nodes: tuple[Node, ...], s: Sentence) -> bool:
+    """A commitment of the plan: in a plan node (``is_plan``) and not itself an outcome (``text.looks_back``:
+    ``过去一年，国防和军队建设取得新的成绩和进步`` opens a task paragraph)."""
+    if looks_back(s.text):
+        return False
     node = node_of_sentence(nodes, s.span)
     return is_plan(node) if node is not None else any(is_plan(n) for n in nodes)
 
