@@ -104,6 +104,16 @@ def test_link_broken_lines_are_joined() -> None:
     assert para.body == "根据《关于某某的意见》，制定本要点。"
 
 
+def test_a_dash_line_is_the_subtitle_even_when_it_holds_the_genre_word() -> None:
+    """A congress report's title line names no genre; the dash line under it does (…上的报告) and is still
+    the subtitle. A report titled with its genre keeps that title."""
+    doc = parse("坚定信心　开拓新局面\n——在某某会议上的报告\n同志们：\n一、过去五年的工作\n五年来，我们做了大量工作。\n")
+    roles = [n.front_role for n in doc.root.children if n.kind == "front"]
+    assert doc.title == "坚定信心　开拓新局面" and roles[:2] == ["title", "subtitle"]
+    doc = parse("政府工作报告\n——2024年3月5日在某某会议上\n各位代表：\n一、工作回顾\n过去一年，成绩显著。\n")
+    assert doc.title == "政府工作报告"
+
+
 def test_unnumbered_run_in_titles_are_measures() -> None:
     doc = parse("三、工作任务\n（一）扩大内需。提振消费。\n促进消费稳定增长。从增加收入入手。一是扩大消费，二是优化供给。\n")
     section = doc.root.children[0].children[0]

@@ -411,13 +411,20 @@ def _front_matter(paras: list[_Para], out: list[_Builder]) -> str:
             roles[i] = "notice"
             if i > 0 and paras[i - 1].text.endswith(("：", ":")):
                 roles[i - 1] = "notice"
-    for i, p in enumerate(paras):
-        if roles[i] == "preamble" and _heading_like(p.text) and _TITLE_WORDS.search(p.text):
+    # The title stands above the text: a heading-like line after the first paragraph of prose is a section
+    # heading of an unnumbered body (1982's 第六个五年计划的基本任务 after 各位代表：现在，我代表国务院…).
+    top = next((i for i, p in enumerate(paras) if roles[i] == "preamble" and not _heading_like(p.text)),
+               len(paras))
+    for i, p in enumerate(paras[:top]):  # a line opening with a dash is a subtitle, whatever words it holds:
+        # ——在中国共产党第十九次全国代表大会上的报告 names the occasion under the title line above it
+        if roles[i] == "preamble" and _heading_like(p.text) and _TITLE_WORDS.search(p.text) \
+                and not p.text.startswith("——"):
             title_at = i
             break
     if title_at is None:
-        title_at = next((i for i, p in enumerate(paras) if roles[i] == "preamble" and _heading_like(p.text)
-                         and not _ISSUER_END.search(p.text)), None)
+        title_at = next((i for i, p in enumerate(paras[:top]) if roles[i] == "preamble"
+                         and _heading_like(p.text) and not _ISSUER_END.search(p.text)
+                         and not p.text.startswith("——")), None)
     if title_at is not None:
         roles[title_at] = "title"
         for j in range(title_at + 1, len(paras)):
