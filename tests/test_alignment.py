@@ -287,3 +287,36 @@ def test_a_run_in_section_and_a_heading_with_its_intro_are_one_slot() -> None:
     assert groups["2.1"] == ("split", ("2.1", "2.1.1")), groups
     back = {n.id: (c.kind, tuple(o.id for o in c.old)) for c in policydiff.compare(b, a).changes for n in c.new}
     assert back["2.1"] == ("merged", ("2.1", "2.1.1")), back
+
+
+TITLE_LINES_OLD = """一、加快农业和农村经济发展
+发展农业生产力，提高农民购买力，是扩大内需十分重要的方面。
+一是扩大退耕还林规模。
+两年多试点证明，在中西部一些地方实行退耕还林，既是改善生态环境的重大举措，也是增加农民收入的有效途径。今年要扩大试点范围，落实补助政策，加强苗木供应和质量监管。
+二是加大对农业的支持力度。
+增加对农业和农村基础设施建设投资，改善生产生活条件和生态环境，支持农业科技推广。
+"""
+TITLE_LINES_NEW = """一、促进农业和农村经济全面发展
+继续把发展农业和农村经济、增加农民收入作为经济工作的重中之重。
+继续推进退耕还林，巩固试点成果，落实补助政策，加强苗木供应和质量监管，改善生态环境，增加农民收入。
+增加对农业和农村基础设施建设的投入，改善生产生活条件和生态环境，推广农业科技。
+二、保持投资较快增长
+今年拟发行长期建设国债，加大对农业的支持力度，国债资金重点支持在建项目。
+"""
+
+
+@pytest.mark.parametrize("swap", [False, True])
+def test_a_title_line_goes_where_its_body_went(swap: bool) -> None:
+    """The reports of 1993–2005 write a measure's title on a line of its own (二是加大对农业的支持力度。) and its
+    body after it. The title's few words are in a new paragraph on bonds; its body became 增加对农业和农村基础
+    设施建设的投入…, and the title goes there with it. The bond paragraph, paired with nothing else, is new.
+    Both directions (the step reads both sides alike)."""
+    old, new = policydiff.parse(TITLE_LINES_OLD), policydiff.parse(TITLE_LINES_NEW)
+    cmp = compare(new, old) if swap else compare(old, new)
+    title_side, body_side = ("new", "old") if swap else ("old", "new")
+    with_title = next(c for c in cmp.changes
+                      if any(n.body == "二是加大对农业的支持力度。" for n in getattr(c, title_side)))
+    assert [n.body[:8] for n in getattr(with_title, title_side)] == ["二是加大对农业的", "增加对农业和农村"]
+    assert [n.body[:8] for n in getattr(with_title, body_side)] == ["增加对农业和农村"]
+    bonds = next(c for c in cmp.changes if any(n.body.startswith("今年拟发行") for n in getattr(c, body_side)))
+    assert not getattr(bonds, title_side)

@@ -25,8 +25,9 @@ The method, as named steps of ``align``:
    content kept) or **condensed** (n → 1 where the new node is a summary, much shorter than what it
    replaces). Last, what is still alone is explained by the other year where it can be (6f), a section
    the other year condensed to less than half keeps what is left of it (6g), sections regrouped
-   under headings of another level join the heading that took their measures (6h), and a run-in
-   section paired with a bare heading takes that heading's intro (6i).
+   under headings of another level join the heading that took their measures (6h), a run-in
+   section paired with a bare heading takes that heading's intro (6i), and a measure's title written on
+   a line of its own goes where its body went (6j).
 7. **Edits**: kind, ``moved`` (decided symmetrically from the parents' counterparts), evidence links
    for every pair, and for every node left alone its nearest candidate and the reason it was not paired.
 """
@@ -44,7 +45,17 @@ from scipy.sparse import coo_matrix, csr_matrix
 
 from .model import PLAN_ROLES, ChangeKind, Document, Link, Nearest, NearestReason, Node, OptionsError, Sentence, Span
 from .similarity import Vectors, assign, set_dice
-from .text import MIN_CLAUSE, bigram_set, bigrams, clauses, content_key, normalize, normalize_metadata, word_bigrams
+from .text import (
+    MIN_CLAUSE,
+    RUN_IN_TITLE_MAX,
+    bigram_set,
+    bigrams,
+    clauses,
+    content_key,
+    normalize,
+    normalize_metadata,
+    word_bigrams,
+)
 
 MIN_SIMILARITY = 0.28
 """Default floor of the blended similarity for two nodes to be the same measure reworded."""
@@ -407,6 +418,7 @@ def align(old: Document, new: Document, options: AlignOptions | None = None) -> 
     _condensed_sections(st, groups)
     _regrouped_headings(st, groups)
     _run_in_intros(st, groups)
+    _title_lines(st, groups)
     edits = _edits(st, groups, sentences)
     return Alignment(edits=edits, old_flows=sentences.old_flows, new_flows=sentences.new_flows)
 
@@ -1827,6 +1839,73 @@ def _run_in_intros(st: _State, groups: dict[int, tuple[list[int], list[int]]]) -
         elif has_n and not has_o and _lead_in(st.old, i + 1, i, where_old):
             olds.append(i + 1)
             where_old[i + 1] = lead
+
+
+ANNOUNCES = re.compile("以下|如下")
+"""A lead-in announcing what follows (``做好今年政府工作，要把握好以下三点。``) names no measure: its list is
+not its body."""
+SENTENCE_FINAL = ("。", "！", "？", "；", "：", "!", "?", ";", ":", "”", "」", "）", ")")
+"""How a complete paragraph ends: after anything else the next paragraph continues it."""
+
+
+def _title_line(side: _Side, k: int) -> bool:
+    """Node k is a measure's title written as a line of its own, the measure's body the paragraph after it
+    (``二是进一步完善城镇社会保障体系。`` then ``当务之急仍然是落实"两个确保"…``, the reports of 1993–2005):
+    an untitled paragraph of one sentence ending in 。 (not 各位代表！ or 主要预期目标是：), no longer than a
+    run-in title (``RUN_IN_TITLE_MAX``), announcing nothing (``ANNOUNCES``), after a complete paragraph, followed
+    by a longer untitled paragraph of the same parent that is not such a line itself."""
+    n = side.nodes[k]
+    b = k + 1
+    if n.kind != "paragraph" or n.title or side.cls[k] != "content" or len(n.sentences) != 1 \
+            or not n.body.endswith("。") or len(n.body) > RUN_IN_TITLE_MAX or ANNOUNCES.search(n.body) \
+            or b >= len(side.nodes) or side.parent[b] != side.parent[k]:
+        return False
+    before = side.nodes[k - 1] if k and side.parent[k - 1] == side.parent[k] else None
+    if before is not None and before.kind == "paragraph" and not before.body.endswith(SENTENCE_FINAL):
+        return False  # the rest of a paragraph broken mid-word (2017's 要全面深化各领域改 | 革，加快推进…)
+    body = side.nodes[b]
+    return side.cls[b] == "content" and len(body.title + body.body) > len(n.body) \
+        and not (body.kind == "paragraph" and not body.title and len(body.sentences) == 1
+                 and len(body.body) <= RUN_IN_TITLE_MAX)
+
+
+def _title_lines(st: _State, groups: dict[int, tuple[list[int], list[int]]]) -> None:
+    """Step 6j: a title line goes where its body went. Its own words are few (一是扩大退耕还林规模。), so its
+    best match by similarity is often a summary on another topic that shares a phrase; the body paragraph,
+    read by every step before, says where the measure went. When the body is in a group whose other side is
+    one node, the line moves to its body's group; a group it leaves without a node of its year leaves the
+    other year's nodes alone (they were paired with a title line on its few words). Both sides alike, decided
+    on the groups as they were before the step, so swapping the inputs mirrors the result."""
+    moves: list[tuple[bool, int, int]] = []  # (is old, title line, lead of its body's group)
+    where = _where(groups)
+    for is_old, side in ((True, st.old), (False, st.new)):
+        here = where[0] if is_old else where[1]
+        for k in range(len(side.nodes) - 1):
+            if not _title_line(side, k) or k + 1 not in here or here.get(k) == here[k + 1]:
+                continue
+            target = here[k + 1]
+            others = groups[target][1 if is_old else 0]
+            if len(others) != 1:
+                continue  # joining a split's source side would make a many-to-many group
+            moves.append((is_old, k, target))
+    joining = {(is_old, t) for is_old, _, t in moves}
+    sources = {where[0 if is_old else 1][k] for is_old, k, _ in moves if k in where[0 if is_old else 1]}
+    targets = {t for _, _, t in moves}
+    # Decided on the groups as they were, as sets, so that the order of the moves (old side first) cannot
+    # matter: no group both receives and gives a title line, none is joined from both sides.
+    moves = [(is_old, k, t) for is_old, k, t in moves
+             if (not is_old, t) not in joining and t not in sources
+             and (k not in where[0 if is_old else 1] or where[0 if is_old else 1][k] not in targets)]
+    for is_old, k, target in moves:
+        here = where[0] if is_old else where[1]
+        if k in here and here[k] in groups:  # (a group emptied by a move of the other side is gone)
+            source = here[k]
+            groups[source][0 if is_old else 1].remove(k)
+            if not groups[source][0 if is_old else 1]:  # its only node: the other side is left alone
+                del groups[source]
+        groups[target][0 if is_old else 1].append(k)
+        groups[target][0 if is_old else 1].sort()
+        here[k] = target
 
 
 def _mutual_leftovers(st: _State, groups: dict[int, tuple[list[int], list[int]]],

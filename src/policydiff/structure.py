@@ -29,7 +29,7 @@ import re
 import attrs
 
 from .model import Document, FrontRole, Node, NodeKind, Sentence
-from .text import INVISIBLE, METADATA_FIELDS, cn_number, is_blank, one_line, printable, split_lines
+from .text import INVISIBLE, METADATA_FIELDS, RUN_IN_TITLE_MAX, cn_number, is_blank, one_line, printable, split_lines
 
 SENTENCE_END = "。！？；"
 """Where commitments are split (outside quotes and brackets)."""
@@ -40,8 +40,6 @@ CLOSERS = "”’》）)」』】〕］]〉"
 _PAIRS = dict(zip(OPENERS, CLOSERS, strict=True))
 MAX_BRACKET = 160
 """An opening bracket not closed within this many characters is treated as stray."""
-RUN_IN_TITLE_MAX = 26
-"""Longest first sentence taken as the run-in title of an unnumbered paragraph."""
 HEADING_TITLE_MAX = 48
 """Longest first sentence taken as the title of a numbered node."""
 

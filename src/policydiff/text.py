@@ -33,6 +33,10 @@ from typing import Any
 ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
 """Invisible characters treated as whitespace: they carry no text and break matching."""
 
+RUN_IN_TITLE_MAX = 26
+"""Longest first sentence taken as the run-in title of an unnumbered paragraph (``structure``), and longest
+line taken as a measure's title written on a line of its own (``align``, step 6j)."""
+
 METADATA_FIELDS = ("索引号", "发文字号", "成文日期", "发文机关", "发布日期", "主题分类", "体裁分类",
                    "公开方式", "组配分类", "文号", "发布机构", "生效日期", "废止日期", "有效性")
 """Field names of the publication block government sites put above a document."""
