@@ -114,6 +114,18 @@ def test_a_dash_line_is_the_subtitle_even_when_it_holds_the_genre_word() -> None
     assert doc.title == "政府工作报告"
 
 
+def test_a_word_broken_across_lines_is_one_paragraph() -> None:
+    """Web pages leave invisible lines inside a word (2017's 要全面深化各领域改 / U+200B / 革，加快推进…): a line
+    whose first clause is one character continues the line before; a short unnumbered heading followed by a
+    paragraph of its own stays a heading."""
+    doc = parse("（二）深化改革。\n要全面深化各领域改\n\u200b\n革，加快推进基础性、关键性改革。\n持续推进政府职能转变。各级政府要简政放权。\n")
+    section = doc.root.children[0]
+    assert section.children[0].body == "要全面深化各领域改革，加快推进基础性、关键性改革。"
+    assert_coverage(doc)
+    doc = parse("关于工业的生产问题\n我国第一个五年计划规定，工业总产值要有较大增长。\n")
+    assert [n.body for n in doc.root.children] == ["关于工业的生产问题", "我国第一个五年计划规定，工业总产值要有较大增长。"]
+
+
 def test_unnumbered_run_in_titles_are_measures() -> None:
     doc = parse("三、工作任务\n（一）扩大内需。提振消费。\n促进消费稳定增长。从增加收入入手。一是扩大消费，二是优化供给。\n")
     section = doc.root.children[0].children[0]

@@ -175,6 +175,12 @@ def _is_heading_line(text: str) -> bool:
     return len(rest) <= 50 and not any(c in rest for c in "。！？") and not rest.endswith(("，", "、", ","))
 
 
+_ONE_CHARACTER_CLAUSE = re.compile(r"^[\u3400-\u9fff][，、；,;]")
+"""A line whose first clause is one character continues the line before: no paragraph opens with a
+one-character clause, while a word broken across lines (an invisible line between, from a web page's
+markup) leaves exactly that: 改 / 革，加快推进基础性、关键性改革."""
+
+
 def _joins(cur: str, nxt: str, prev: str | None, front: bool) -> bool:
     if nxt[0] in CLOSERS or nxt[0] in "，。；：、,.;:" or cur[-1] in OPENERS:
         return True
@@ -184,6 +190,8 @@ def _joins(cur: str, nxt: str, prev: str | None, front: bool) -> bool:
         return False
     if _is_heading_line(cur):
         return False
+    if _ONE_CHARACTER_CLAUSE.match(nxt):
+        return True  # a word broken across lines: 要全面深化各领域改 / 革，加快推进… (2017), …建 / 设，构建… (2021)
     if front and _heading_like(cur) and _heading_like(nxt) and len(nxt) <= 2:
         return True  # a title broken before its last character: 政府工作报 / 告
     if _heading_like(cur) and (front or prev is None or prev[-1] in TERMINAL) and len(cur) <= 24:
