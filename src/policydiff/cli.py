@@ -13,14 +13,16 @@ exhausted resources (``MemoryError``, ``RecursionError``), an interrupt or a bug
 **Start-up.** A command imports what it uses when it runs: this module imports only Typer and the
 standard library, so ``policydiff --help`` costs about what Typer itself costs, and ``show`` never loads
 the aligner, scipy, the segmenter or pyarrow (``bench/startup.py`` measures it). Help is Click's plain
-formatter (``rich_markup_mode=None``): rich's help boxes alone cost more than Typer.
+formatter (``rich_markup_mode=None``): rich's help boxes alone cost more than Typer. This module has no
+``from __future__ import annotations``: Typer reads each command's signature with ``get_type_hints`` several
+times while it builds the commands (every run, ``--help`` included), and string annotations made it
+``eval`` every ``Annotated[..., typer.Option(...)]`` each time (~10 ms); real annotations are built once, at
+import. The two names imported only for type checkers are quoted.
 
 **Conventions.** ``--version``; ``-`` names standard input for ``show`` and one side of ``diff``;
 ``--color auto|always|never`` on every command that colours, ``auto`` honouring ``NO_COLOR``
 (https://no-color.org); ``--help`` with examples and plain metavars; ``--install-completion``.
 """
-
-from __future__ import annotations
 
 import contextlib
 import enum
@@ -149,7 +151,7 @@ def _working_on(*paths: Path | None) -> None:
     _subject[:] = ["<stdin>" if str(p) == STDIN else str(p) for p in paths if p is not None]
 
 
-def _read(path: Path, roles: dict[str, Role] | None = None, allow_private: bool = False) -> Document:
+def _read(path: Path, roles: "dict[str, Role] | None" = None, allow_private: bool = False) -> "Document":
     """``policydiff.read``, or standard input when the name is ``-`` (read whole, within the file limit,
     then detected and parsed like a file: text in any supported encoding, HTML, PDF, DOCX or OFD)."""
     from .pipeline import document_of, load
@@ -223,7 +225,7 @@ ROLE_HELP = ("Set a node's anatomy role: NODE=ROLE, NODE an id, a locator (二�
              f"ROLE one of {', '.join(ROLE_NAMES)}; applies to the node's descendants too (repeatable).")
 
 
-def _parse_roles(values: list[str], sides: tuple[str, ...]) -> dict[str, dict[str, Role]]:
+def _parse_roles(values: list[str], sides: tuple[str, ...]) -> "dict[str, dict[str, Role]]":
     """``[SIDE:]NODE=ROLE`` options → side → {node: role}; without a side, the role applies to every side."""
     from .model import ROLES
 
