@@ -145,7 +145,8 @@ def test_renderers_reach_no_stage_transitively() -> None:
 
 def test_show_and_help_load_no_comparison_machinery() -> None:
     """Start-up: ``--help`` loads no module of ours but the CLI's and the package's; ``show`` reads and parses
-    without the aligner, the segmenter, scipy, numpy, pyarrow or rich (``bench/startup.py`` times them)."""
+    without the aligner, the segmenter, scipy, numpy, pyarrow or rich (``bench/startup.py`` times them), and
+    a plain text file without the HTML reader and its page layout rules."""
     import subprocess
     import sys
 
@@ -164,6 +165,7 @@ def test_show_and_help_load_no_comparison_machinery() -> None:
         else:
             assert not {m.split(".")[1] for m in loaded if "." in m} & {"align", "similarity", "compare", "numbers",
                                                                         "terms", "textdiff", "batch", "timeline"}
+            assert not loaded & {"policydiff.readers.html", "policydiff.readers.layout"}, loaded
 
 
 def test_doctests() -> None:

@@ -7,7 +7,10 @@ devices, files over the input limits) is refused with an ``InputError`` that say
 what to do, because guessing would produce a tree of garbage that then "differs" from everything.
 
 For every kind but plain text the decoded source is the text extracted from the file; spans point into
-it. The readers live in ``policydiff.readers``; this module picks one. Limits: ``docs/inputs.md``.
+it. The readers live in ``policydiff.readers``; this module picks one, and imports it only then: the
+HTML reader and the page layout rules it loads (their regular expressions, ``statistics``) cost a plain
+text file, most inputs and the sample pair ``diff`` starts on, ~10 ms for nothing. Limits:
+``docs/inputs.md``.
 """
 
 from __future__ import annotations
@@ -19,7 +22,6 @@ import attrs
 from .model import InputError
 from .readers import fetch as _fetch
 from .readers.base import MAX_TEXT_BYTES, Source, ZipReader, read_file_capped
-from .readers.html import looks_like_html, read_html
 
 __all__ = ["Source", "decode_text", "read_bytes", "read_source", "read_source_bytes", "read_url"]
 
@@ -73,6 +75,8 @@ def _read_url(url: str, *, timeout: float = _fetch.FETCH_TIMEOUT, allow_private:
     from lxml import etree
     from lxml import html as lxml_html
 
+    from .readers.html import read_html
+
     url = _fetch.normalize_url(url)
     resp = _fetch.download(url, timeout=timeout, allow_private=allow_private)
     html_page, note = _fetch.sniff(resp)
@@ -119,8 +123,18 @@ def read_bytes(data: bytes, path: str = "<bytes>") -> Source:
                          "limit for text and HTML", "give one year's document, not a collection")
     text, encoding = decode_text(data, path)
     if looks_like_html(text, path):
+        from .readers.html import read_html
+
         return read_html(text, path)
     return Source(path=path, text=text, source_format=f"text/{encoding}")
+
+
+def looks_like_html(text: str, path: str) -> bool:
+    """A file named .html/.htm, or text that starts like an HTML or XHTML page."""
+    if path.lower().endswith((".html", ".htm", ".shtml", ".xhtml")):
+        return True
+    head = text.lstrip("\ufeff \t\r\n")[:1000].lower()
+    return head.startswith(("<!doctype html", "<html", "<?xml")) and "<body" in text[:200000].lower()
 
 
 def _line_of(data: bytes, offset: int) -> int:

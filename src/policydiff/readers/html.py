@@ -76,14 +76,6 @@ _CELLS = ("td", "th", "dt", "dd", "li")
 _LABEL = re.compile(r"^\s*([\u4e00-\u9fff]{2,6})\s*[:：]\s*(.*)$")
 
 
-def looks_like_html(text: str, path: str) -> bool:
-    """A file named .html/.htm, or text that starts like an HTML or XHTML page."""
-    if path.lower().endswith((".html", ".htm", ".shtml", ".xhtml")):
-        return True
-    head = text.lstrip("\ufeff \t\r\n")[:1000].lower()
-    return head.startswith(("<!doctype html", "<html", "<?xml")) and "<body" in text[:200000].lower()
-
-
 def _raw_text_spans(lower: str) -> list[tuple[int, int]]:
     """Spans of ``<script>``/``<style>`` content, which the parser reads as raw text (no tags inside).
 
