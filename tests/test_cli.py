@@ -117,6 +117,22 @@ def test_help_shows_the_aligner_default() -> None:
     assert f"(default {AlignOptions().min_similarity})" in " ".join(_help(["diff"]).split())
 
 
+@pytest.mark.parametrize("user", [None, "3"])
+def test_command_starts_no_blas_thread_pools(user: str | None) -> None:
+    """The command runs numpy and scipy with OpenBLAS on the calling thread only (``cli.BLAS_THREADS``); a
+    value the user set is kept."""
+    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
+    if user is not None:
+        env["OPENBLAS_NUM_THREADS"] = user
+    code = ("import atexit, os, sys\n"
+            "atexit.register(lambda: print(os.environ.get('OPENBLAS_NUM_THREADS')))\n"
+            "sys.argv = ['policydiff', '--version']\n"
+            "from policydiff.cli import entry\n"
+            "entry()")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
+    assert out.returncode == 0 and out.stdout.splitlines()[-1] == (user or policydiff.cli.BLAS_THREADS)
+
+
 def test_shell_completion() -> None:
     # the shell named, not detected: detection reads the parent processes, and a test run started in the
     # background (reparented to init) has no shell among them (typer's own switch for this)

@@ -691,7 +691,18 @@ def main(argv: list[str] | None = None) -> int:
     return 0 if code is None else EXIT_TROUBLE
 
 
+BLAS_THREADS = "1"
+"""OpenBLAS threads in the command's process (``OPENBLAS_NUM_THREADS``, unless the user set it): one, the
+calling thread. numpy and scipy each load their own OpenBLAS, and each starts a pool of one thread per
+further core when it loads, which spins waiting for work (on a 2-core machine ~0.1 s of CPU per library,
+taken from the command itself when the machine is busy); policydiff asks BLAS for nothing (its matrix
+products are ``scipy.sparse``, which does not call BLAS), so the pools only cost. Worker processes
+(``timeline``, ``batch``) inherit it: one process per core already fills the machine."""
+
+
 def entry() -> None:
+    """The ``policydiff`` command: ``main`` in a process of its own, so the process may be set up first."""
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", BLAS_THREADS)
     sys.exit(main())
 
 
