@@ -17,7 +17,9 @@ formatter (``rich_markup_mode=None``): rich's help boxes alone cost more than Ty
 ``from __future__ import annotations``: Typer reads each command's signature with ``get_type_hints`` several
 times while it builds the commands (every run, ``--help`` included), and string annotations made it
 ``eval`` every ``Annotated[..., typer.Option(...)]`` each time (~10 ms); real annotations are built once, at
-import. The two names imported only for type checkers are quoted.
+import. The two names imported only for type checkers are quoted. A command imports with the garbage
+collector paused (``_importing``); the ``policydiff`` process runs OpenBLAS on one thread and leaves
+without collecting (``entry``).
 
 **Conventions.** ``--version``; ``-`` names standard input for ``show`` and one side of ``diff``;
 ``--color auto|always|never`` on every command that colours, ``auto`` honouring ``NO_COLOR``
@@ -29,6 +31,7 @@ import enum
 import gc
 import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TextIO
 
@@ -152,10 +155,28 @@ def _working_on(*paths: Path | None) -> None:
     _subject[:] = ["<stdin>" if str(p) == STDIN else str(p) for p in paths if p is not None]
 
 
+@contextlib.contextmanager
+def _importing() -> Iterator[None]:
+    """Pause the garbage collector while a command imports what it uses (resumed only if it was running).
+
+    A ``diff`` imports numpy, scipy and the aligner: ~27,000 objects that live as long as the process. The
+    collector, run every 700 new objects, looked at them again and again, once with a full collection of
+    ~50,000 in the middle of scipy's import, and freed nothing (~40 ms of a ``diff`` of the sample pair);
+    paused, it looks at them once, at its first run afterwards."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def _read(path: Path, roles: "dict[str, Role] | None" = None, allow_private: bool = False) -> "Document":
     """``policydiff.read``, or standard input when the name is ``-`` (read whole, within the file limit,
     then detected and parsed like a file: text in any supported encoding, HTML, PDF, DOCX or OFD)."""
-    from .pipeline import document_of, load
+    with _importing():
+        from .pipeline import document_of, load
 
     if str(path) != STDIN:
         return load(path, roles, allow_private=allow_private)
@@ -268,8 +289,9 @@ def show(
     allow_private: Annotated[bool, typer.Option("--allow-private", help=_ALLOW_PRIVATE)] = False,
 ) -> None:
     """Print a document's section tree (kind, id, label, title, anatomy role, size)."""
-    from .render import json as json_render
-    from .render import terminal
+    with _importing():
+        from .render import json as json_render
+        from .render import terminal
 
     _working_on(file)
     roles = _parse_roles(role or [], ("doc",))["doc"]
@@ -336,9 +358,10 @@ def diff(
                                                         "NEW's review (as `policydiff track`).")] = False,
 ) -> None:
     """Compare two years of a document. Exit 0: no change, 1: changes, 2: trouble."""
-    from .align import AlignOptions
-    from .compare import CompareOptions, compare
-    from .render import render
+    with _importing():
+        from .align import AlignOptions
+        from .compare import CompareOptions, compare
+        from .render import render
 
     _working_on(old, new)
     if str(old) == STDIN and str(new) == STDIN:
@@ -358,7 +381,8 @@ def diff(
     if format is not DiffFormat.markdown:  # Markdown always shows changes only
         options["changes_only"] = changes_only
     if track:
-        from .track import track as track_of
+        with _importing():
+            from .track import track as track_of
 
         options["track"] = track_of(a, b)
     text = render(cmp, format.value, **options)
@@ -399,8 +423,9 @@ def track_command(
     """Year N's targets and tasks against year N+1's review: met, exceeded, missed, reported, not reported
     ("not reported" is not "failed"). Exit 0, or 2 on trouble; a document without a review gives an empty
     result that says why, exit 0."""
-    from .render.track import render_track
-    from .track import track
+    with _importing():
+        from .render.track import render_track
+        from .track import track
 
     _working_on(old, new)
     if str(old) == STDIN and str(new) == STDIN:
@@ -441,9 +466,10 @@ def timeline_command(
                                               "and not when NO_COLOR is set), always or never.")] = Color.auto,
 ) -> None:
     """Follow documents over the years: measure lineages, target series, phrases. Exit 0, or 2 on trouble."""
-    from .model import PolicyDiffError
-    from .render import timeline_csv, timeline_html, timeline_json, timeline_terminal
-    from .timeline import collect_paths, default_cache_dir, timeline
+    with _importing():
+        from .model import PolicyDiffError
+        from .render import timeline_csv, timeline_html, timeline_json, timeline_terminal
+        from .timeline import collect_paths, default_cache_dir, timeline
 
     _working_on(*files)
     progress_bar = None
@@ -525,9 +551,10 @@ def batch_command(
                                                      "stopped and recorded as failed.", min=0.001)] = 300.0,
 ) -> None:
     """Compare a corpus into a Parquet change dataset. Exit 0: all pairs done, 1: some failed, 2: trouble."""
-    from .batch import batch as run_batch
-    from .model import PolicyDiffError
-    from .text import printable
+    with _importing():
+        from .batch import batch as run_batch
+        from .model import PolicyDiffError
+        from .text import printable
 
     try:
         summary = run_batch(manifest, output, scheduler, against=against, workers=workers,
