@@ -133,6 +133,28 @@ def test_command_starts_no_blas_thread_pools(user: str | None) -> None:
     assert out.returncode == 0 and out.stdout.splitlines()[-1] == (user or policydiff.cli.BLAS_THREADS)
 
 
+def test_collector_after_a_command_started() -> None:
+    """Called from another program, a command leaves the garbage collector as it found it (running, nothing
+    frozen); as the ``policydiff`` process it has it running again once its modules are imported, those
+    frozen (``cli._importing``)."""
+    import gc
+
+    frozen = gc.get_freeze_count()
+    assert main(["show", OLD]) == 0
+    assert gc.isenabled() and gc.get_freeze_count() == frozen
+    code = ("import gc, sys\n"
+            "from policydiff import cli\n"
+            "write = cli._write\n"
+            "def seen(text, output):\n"
+            "    print(gc.isenabled(), gc.get_freeze_count() > 0, file=sys.stderr)\n"
+            "    write(text, output)\n"
+            "cli._write = seen\n"
+            f"sys.argv = ['policydiff', 'diff', {OLD!r}, {NEW!r}]\n"
+            "cli.entry()")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 1 and out.stderr.split() == ["True", "True"], out.stderr
+
+
 def test_shell_completion() -> None:
     # the shell named, not detected: detection reads the parent processes, and a test run started in the
     # background (reparented to init) has no shell among them (typer's own switch for this)

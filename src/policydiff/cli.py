@@ -18,8 +18,8 @@ formatter (``rich_markup_mode=None``): rich's help boxes alone cost more than Ty
 times while it builds the commands (every run, ``--help`` included), and string annotations made it
 ``eval`` every ``Annotated[..., typer.Option(...)]`` each time (~10 ms); real annotations are built once, at
 import. The two names imported only for type checkers are quoted. A command imports with the garbage
-collector paused (``_importing``); the ``policydiff`` process runs OpenBLAS on one thread and leaves
-without collecting (``entry``).
+collector paused (``_importing``), which in the ``policydiff`` process then never looks at those modules
+again; that process runs OpenBLAS on one thread and leaves without collecting (``entry``).
 
 **Conventions.** ``--version``; ``-`` names standard input for ``show`` and one side of ``diff``;
 ``--color auto|always|never`` on every command that colours, ``auto`` honouring ``NO_COLOR``
@@ -155,20 +155,31 @@ def _working_on(*paths: Path | None) -> None:
     _subject[:] = ["<stdin>" if str(p) == STDIN else str(p) for p in paths if p is not None]
 
 
+_own_process = False
+"""Whether the CLI runs as the ``policydiff`` process (``entry``), not called by another program (``main``):
+then it owns the garbage collector, which ``entry`` pauses from the start and ``_importing`` hands the loaded
+modules to for good."""
+
+
 @contextlib.contextmanager
 def _importing() -> Iterator[None]:
-    """Pause the garbage collector while a command imports what it uses (resumed only if it was running).
+    """Pause the garbage collector while a command imports what it uses.
 
     A ``diff`` imports numpy, scipy and the aligner: ~27,000 objects that live as long as the process. The
     collector, run every 700 new objects, looked at them again and again, once with a full collection of
-    ~50,000 in the middle of scipy's import, and freed nothing (~40 ms of a ``diff`` of the sample pair);
-    paused, it looks at them once, at its first run afterwards."""
+    ~50,000 in the middle of scipy's import, and freed nothing. Called from ``main``, it resumes as it was and
+    looks at them once more, at its next run. In the ``policydiff`` process (``entry``, which paused it before
+    Typer parsed the options) they then move to its permanent generation (``gc.freeze``), never looked at
+    again, and it resumes for the command's own objects: collecting took ~60 ms of a ``diff`` of the sample
+    pair, now ~7."""
     enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
-        if enabled:
+        if _own_process:
+            gc.freeze()
+        if enabled or _own_process:
             gc.enable()
 
 
@@ -516,8 +527,9 @@ def demo(
                                               "always or never.")] = Color.auto,
 ) -> None:
     """Compare the bundled sample documents (corpora/sample-2022.txt → sample-2023.txt)."""
-    from . import compare, read
-    from .render import terminal
+    with _importing():
+        from . import compare, read
+        from .render import terminal
 
     root = Path(__file__).resolve().parents[2] / "corpora"
     a, b = root / "sample-2022.txt", root / "sample-2023.txt"
@@ -585,9 +597,10 @@ def fetch(
     allow_private: Annotated[bool, typer.Option("--allow-private", help=_ALLOW_PRIVATE)] = False,
 ) -> None:
     """Download an article page: its metadata and text (re-readable by diff/show), attachments listed on stderr."""
-    from .model import PolicyDiffError
-    from .readers import fetch as fetch_reader
-    from .sources import read_url
+    with _importing():
+        from .model import PolicyDiffError
+        from .readers import fetch as fetch_reader
+        from .sources import read_url
 
     try:
         src, atts = read_url(url, timeout=timeout, allow_private=allow_private)
@@ -731,12 +744,16 @@ products are ``scipy.sparse``, which does not call BLAS), so the pools only cost
 def entry() -> None:
     """The ``policydiff`` command: ``main`` in a process of its own, which may be set up for it.
 
-    Before: OpenBLAS on the calling thread (``BLAS_THREADS``). After: every object moves to the collector's
-    permanent generation (``gc.freeze``), so that the interpreter's exit does not collect garbage over the
-    ~55,000 objects of the modules a comparison loaded (numpy, scipy, pydantic, ours), work that only frees
-    memory the process is about to return whole (~0.1 s, a fifth of a ``diff`` of the sample pair). The exit
-    is otherwise the usual one: ``atexit`` handlers run, standard streams are flushed, modules are cleared."""
+    Before: OpenBLAS on the calling thread (``BLAS_THREADS``); the garbage collector paused until the command
+    has imported what it uses (``_importing``). After: every object moves to the collector's permanent
+    generation (``gc.freeze``), so that the interpreter's exit does not collect garbage over the ~55,000
+    objects of the modules a comparison loaded (numpy, scipy, pydantic, ours), work that only frees memory the
+    process is about to return whole (~0.1 s, a fifth of a ``diff`` of the sample pair). The exit is otherwise
+    the usual one: ``atexit`` handlers run, standard streams are flushed, modules are cleared."""
+    global _own_process
     os.environ.setdefault("OPENBLAS_NUM_THREADS", BLAS_THREADS)
+    _own_process = True
+    gc.disable()
     code = main()
     gc.freeze()
     sys.exit(code)
