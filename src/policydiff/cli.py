@@ -171,13 +171,16 @@ def _importing() -> Iterator[None]:
     looks at them once more, at its next run. In the ``policydiff`` process (``entry``, which paused it before
     Typer parsed the options) they then move to its permanent generation (``gc.freeze``), never looked at
     again, and it resumes for the command's own objects: collecting took ~60 ms of a ``diff`` of the sample
-    pair, now ~7."""
+    pair, now ~7. Only a block that did import something freezes: a later freeze (the second ``_read`` of a
+    ``diff``, which imports nothing) would also make permanent whatever garbage the command had not yet
+    collected."""
     enabled = gc.isenabled()
+    modules = len(sys.modules)
     gc.disable()
     try:
         yield
     finally:
-        if _own_process:
+        if _own_process and len(sys.modules) > modules:
             gc.freeze()
         if enabled or _own_process:
             gc.enable()
