@@ -1852,7 +1852,8 @@ def _title_line(side: _Side, k: int) -> bool:
     """Node k is a measure's title written as a line of its own, the measure's body the paragraph after it
     (``二是进一步完善城镇社会保障体系。`` then ``当务之急仍然是落实"两个确保"…``, the reports of 1993–2005):
     an untitled paragraph of one sentence ending in 。 (not 各位代表！ or 主要预期目标是：), no longer than a
-    run-in title (``RUN_IN_TITLE_MAX``), announcing nothing (``ANNOUNCES``), after a complete paragraph, followed
+    run-in title (``RUN_IN_TITLE_MAX``), announcing nothing (``ANNOUNCES``), not a section's first paragraph
+    (its intro, paired by slot, §3), after a complete paragraph, followed
     by a longer untitled paragraph of the same parent that is not such a line itself."""
     n = side.nodes[k]
     b = k + 1
@@ -1860,6 +1861,8 @@ def _title_line(side: _Side, k: int) -> bool:
             or not n.body.endswith("。") or len(n.body) > RUN_IN_TITLE_MAX or ANNOUNCES.search(n.body) \
             or b >= len(side.nodes) or side.parent[b] != side.parent[k]:
         return False
+    if k == side.parent[k] + 1 and side.parent[k] >= 0:
+        return False  # a section's first paragraph is its intro (促进科技创新与实体经济深度融合，…), paired by slot
     before = side.nodes[k - 1] if k and side.parent[k - 1] == side.parent[k] else None
     if before is not None and before.kind == "paragraph" and not before.body.endswith(SENTENCE_FINAL):
         return False  # the rest of a paragraph broken mid-word (2017's 要全面深化各领域改 | 革，加快推进…)
