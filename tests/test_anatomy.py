@@ -259,3 +259,16 @@ def test_cli_role_names_are_the_model_roles() -> None:
     from policydiff.model import ROLES
 
     assert cli.ROLE_NAMES == ROLES
+
+
+def test_a_late_part_naming_a_goal_is_a_task_part() -> None:
+    """A congress report's parts after the review are its tasks; one of them names a goal (实现建军一百年奋斗
+    目标，开创国防和军队现代化新局面) and is still a task part: the guidance comes before the tasks."""
+    text = ("同志们：\n现在，我代表中央委员会向大会作报告。\n一、过去五年的工作\n五年来，我们取得了历史性成就，经济实力跃上新台阶。\n"
+            "二、加快构建新发展格局，着力推动高质量发展\n高质量发展是首要任务。要坚持以推动高质量发展为主题。\n"
+            "三、实现建军一百年奋斗目标，开创国防和军队现代化新局面\n要加快把人民军队建成世界一流军队。\n"
+            "四、坚定不移全面从严治党\n全面从严治党永远在路上，要坚持党要管党。\n")
+    doc = policydiff.parse(text)
+    roles = {n.title: n.role for n in doc.root.children if n.kind == "part"}
+    assert roles == {"过去五年的工作": "review", "加快构建新发展格局，着力推动高质量发展": "tasks",
+                     "实现建军一百年奋斗目标，开创国防和军队现代化新局面": "tasks", "坚定不移全面从严治党": "tasks"}

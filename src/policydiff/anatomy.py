@@ -237,6 +237,7 @@ def _top_level(nodes: tuple[Node, ...]) -> dict[str, Role]:
     later_tasks = [j for j in range(i, len(nodes)) if nodes[j].label or nodes[j].kind in ("part", "section")]
     seen_review = False  # a review part has come: a part naming guidance after it is guidance
     seen_plan = False  # a guidance or task part has come: no review after it
+    seen_tasks = False  # a numbered task part has come: no guidance part after it
     span: Role | None = None  # the role named by the last heading-like paragraph
     prev: Role | None = None
     announced: Role | None = None  # the role of a paragraph announcing the numbered run that follows
@@ -256,6 +257,8 @@ def _top_level(nodes: tuple[Node, ...]) -> dict[str, Role]:
                 role = "guidance"  # ``“十三五”时期发展成就和“十四五”时期主要目标任务`` after the review
             elif role == "guidance" and not seen_review and not seen_plan and lean is not None and lean >= LEAN:
                 role = "review"  # ``当前国内形势和基本任务`` opening with last year's outcomes
+            elif role == "guidance" and seen_tasks:
+                role = "tasks"  # the guidance comes before the tasks: 实现建军一百年奋斗目标，… is a task part
             if role in (None, "tasks") and announced is not None:
                 role = announced  # ``一年来，我们主要做了以下六方面工作：`` (一)…(六)
             if role is None and not seen_plan and n.children and not n.children[0].label \
@@ -285,6 +288,7 @@ def _top_level(nodes: tuple[Node, ...]) -> dict[str, Role]:
         if role != "review" and (numbered or span is not None):
             seen_plan = True
         seen_review = seen_review or role == "review"
+        seen_tasks = seen_tasks or (role == "tasks" and n.kind == "part")
         if any(d.kind == "part" and d.label and _heading_role(d.title) in ("guidance", "tasks")
                for d in n.walk() if d is not n):
             seen_plan = True  # a plan part nested under a review section by a numbering the parser misread
