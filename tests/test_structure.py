@@ -126,6 +126,26 @@ def test_a_word_broken_across_lines_is_one_paragraph() -> None:
     assert [n.body for n in doc.root.children] == ["关于工业的生产问题", "我国第一个五年计划规定，工业总产值要有较大增长。"]
 
 
+def test_a_title_may_be_longer_than_a_heading() -> None:
+    """A document's title runs to 37 characters, a congress report's two-line title to 30 and more; a heading
+    stops at 30."""
+    long = "某某市教育局二〇二三年深化新时代教育评价改革推进教育高质量发展工作要点"
+    doc = parse(f"{long}\n为深入贯彻全国教育大会精神，制定本要点。\n一、总体要求\n坚持稳中求进。\n")
+    assert len(long) > 30 and doc.title == long
+    two = "高举伟大旗帜　为全面建设社会主义现代化国家而团结奋斗不懈努力"
+    doc = parse(f"{two}\n——在某某代表大会上的报告\n同志们：\n一、过去五年的工作\n五年来，我们做了大量工作。\n")
+    assert doc.title == two
+
+
+def test_a_part_heading_may_open_with_a_count_of_years() -> None:
+    """2004's 一、一年来工作回顾 and 1978's 一、三年来的斗争… are parts; 二、三产业 (a list of numbers) is not."""
+    doc = parse("一、一年来工作回顾\n过去的一年，成绩显著。\n二、2004年主要任务\n今年要稳中求进。\n")
+    assert [(n.kind, n.label, n.title) for n in doc.root.children] == [
+        ("part", "一、", "一年来工作回顾"), ("part", "二、", "2004年主要任务")]
+    doc = parse("一、工业\n要发展农村第二、三产业。\n二、三产业的比重要提高，这是结构调整的方向。\n")
+    assert [n.label for n in doc.root.children] == ["一、"]
+
+
 def test_unnumbered_run_in_titles_are_measures() -> None:
     doc = parse("三、工作任务\n（一）扩大内需。提振消费。\n促进消费稳定增长。从增加收入入手。一是扩大消费，二是优化供给。\n")
     section = doc.root.children[0].children[0]

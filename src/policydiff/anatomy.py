@@ -43,7 +43,7 @@ from .text import TRADITIONAL, tense_lean
 # --- cues ---------------------------------------------------------------------------------------
 
 
-REVIEW_HEADING = re.compile("回顾|总结|执行情况|决算|成就|胜利|进展|形势|首先报告|过去|一年来|几年来|五年来")
+REVIEW_HEADING = re.compile("回顾|总结|执行情况|决算|成就|胜利|进展|形势|首先报告|过去|[一二三四五六七八九十几多]+年来")
 """Heading words of a review: 回顾 and 总结 name it; 执行情况 and 决算 are the plan and budget reports'
 (1950s–1980s) word for last year's outcomes; 成就/胜利/进展 name outcomes (``取得伟大成就的五年``,
 ``一九五七年经济战线上的胜利``) and 形势 the state reached (``当前的经济形势``); 过去/…年来 name the
@@ -238,6 +238,7 @@ def _top_level(nodes: tuple[Node, ...]) -> dict[str, Role]:
     seen_review = False  # a review part has come: a part naming guidance after it is guidance
     seen_plan = False  # a guidance or task part has come: no review after it
     seen_tasks = False  # a numbered task part has come: no guidance part after it
+    seen_review_part = False  # a numbered review part has come
     span: Role | None = None  # the role named by the last heading-like paragraph
     prev: Role | None = None
     announced: Role | None = None  # the role of a paragraph announcing the numbered run that follows
@@ -253,8 +254,10 @@ def _top_level(nodes: tuple[Node, ...]) -> dict[str, Role]:
             lean = _lean(_opening(n))
             if role == "review" and seen_plan:
                 role = "guidance" if GUIDANCE_HEADING.search(n.title) else "tasks"
-            elif role == "review" and seen_review and GUIDANCE_HEADING.search(n.title):
-                role = "guidance"  # ``“十三五”时期发展成就和“十四五”时期主要目标任务`` after the review
+            elif role == "review" and seen_review_part and GUIDANCE_HEADING.search(n.title):
+                role = "guidance"  # ``“十三五”时期发展成就和“十四五”时期主要目标任务`` after the review part
+                # (after a review part, not after paragraphs: 1978's outline 报告分六个部分：一、三年来的斗争…
+                # before its part 一、三年来的斗争和新时期的总任务, which is the review)
             elif role == "guidance" and not seen_review and not seen_plan and lean is not None and lean >= LEAN:
                 role = "review"  # ``当前国内形势和基本任务`` opening with last year's outcomes
             elif role == "guidance" and seen_tasks:
@@ -289,6 +292,7 @@ def _top_level(nodes: tuple[Node, ...]) -> dict[str, Role]:
             seen_plan = True
         seen_review = seen_review or role == "review"
         seen_tasks = seen_tasks or (role == "tasks" and n.kind == "part")
+        seen_review_part = seen_review_part or (role == "review" and numbered)
         if any(d.kind == "part" and d.label and _heading_role(d.title) in ("guidance", "tasks")
                for d in n.walk() if d is not n):
             seen_plan = True  # a plan part nested under a review section by a numbering the parser misread
@@ -335,11 +339,15 @@ def _inside(n: Node, role: Role, out: dict[str, Role]) -> None:
                 for k in range(last):
                     roles[k] = "guidance"
     elif role == "review":
+        announced = False
         for k, c in enumerate(kids):
             own = _heading_role(c.title) if c.label else None
             switch: Role | None = "guidance" if not c.label and _guidance_text(c) else None
-            if c.label and own in ("guidance", "tasks"):
+            if c.label and own in ("guidance", "tasks") and not announced:
                 switch = own
+            # a review paragraph announcing the numbered run (一年来，我们主要做了以下六方面工作：) makes the run
+            # review, whatever words its headings use (2004's （一）采取果断措施，集中力量抗击非典)
+            announced = announced or (not c.label and bool(ANNOUNCE.search(c.text)))
             if switch is not None:
                 for m in range(k, len(kids)):
                     roles[m] = switch

@@ -59,7 +59,9 @@ STYLES: tuple[_Style, ...] = (
     _Style("chapter", "part", re.compile(rf"第{_CN}(?:部分|章|篇|編|编)")),
     _Style("di-section", "section", re.compile(rf"第{_CN}节")),
     _Style("article", "measure", re.compile(rf"第{_CN}条")),
-    _Style("cn", "part", re.compile(rf"[{_CN_DIGITS[2:]}]+[、．](?![{_CN_DIGITS}])")),
+    # not before a numeral (二、三产业 is a list of numbers), unless that numeral counts years: 一、一年来工作回顾
+    # (2004), 一、三年来的斗争和新时期的总任务 (1978) are the reports' first parts
+    _Style("cn", "part", re.compile(rf"[{_CN_DIGITS[2:]}]+[、．](?![{_CN_DIGITS}](?![{_CN_DIGITS}]*年))")),
     _Style("paren-cn", "section", re.compile(rf"[（(]{_CN}[）)]")),
     _Style("arabic", "measure", re.compile(rf"{_AR}\s?[、.．](?![0-9０-９])")),
     _Style("paren-arabic", "item", re.compile(rf"[（(]{_AR}[）)]")),
@@ -196,6 +198,8 @@ def _joins(cur: str, nxt: str, prev: str | None, front: bool) -> bool:
         return True  # a title broken before its last character: 政府工作报 / 告
     if _heading_like(cur) and (front or prev is None or prev[-1] in TERMINAL) and len(cur) <= 24:
         return False
+    if front and (prev is None or prev[-1] in TERMINAL) and _title_like(cur) and not _title_like(nxt):
+        return False  # a title longer than a heading (``TITLE_MAX``) above the first sentence of prose
     return not (front and _heading_like(nxt) and len(nxt) <= 24 and _heading_like(cur))
 
 
@@ -403,6 +407,17 @@ def _front_end_unnumbered(paras: list[_Para]) -> int:
     return len(paras)
 
 
+TITLE_MAX = 60
+"""Longest line read as a document's title. Titles run longer than headings (``_heading_like``, 30): a
+notice's ``XX市人民政府办公室关于印发XX市2023年深化教育领域综合改革工作要点的通知`` (38), a congress report's
+two-line ``高举中国特色社会主义伟大旗帜　为全面建设社会主义现代化国家而团结奋斗`` (34); like a heading, a
+title has no sentence punctuation."""
+
+
+def _title_like(text: str) -> bool:
+    return len(text) <= TITLE_MAX and not re.search(r"[，。；：！？,.;:!?]", text)
+
+
 def _front_matter(paras: list[_Para], out: list[_Builder]) -> str:
     """Give each front paragraph its role; returns the document title."""
     roles: list[FrontRole] = ["preamble"] * len(paras)
@@ -419,17 +434,17 @@ def _front_matter(paras: list[_Para], out: list[_Builder]) -> str:
                 roles[i - 1] = "notice"
     # The title stands above the text: a heading-like line after the first paragraph of prose is a section
     # heading of an unnumbered body (1982's 第六个五年计划的基本任务 after 各位代表：现在，我代表国务院…).
-    top = next((i for i, p in enumerate(paras) if roles[i] == "preamble" and not _heading_like(p.text)),
+    top = next((i for i, p in enumerate(paras) if roles[i] == "preamble" and not _title_like(p.text)),
                len(paras))
     for i, p in enumerate(paras[:top]):  # a line opening with a dash is a subtitle, whatever words it holds:
         # ——在中国共产党第十九次全国代表大会上的报告 names the occasion under the title line above it
-        if roles[i] == "preamble" and _heading_like(p.text) and _TITLE_WORDS.search(p.text) \
+        if roles[i] == "preamble" and _title_like(p.text) and _TITLE_WORDS.search(p.text) \
                 and not p.text.startswith("——"):
             title_at = i
             break
     if title_at is None:
         title_at = next((i for i, p in enumerate(paras[:top]) if roles[i] == "preamble"
-                         and _heading_like(p.text) and not _ISSUER_END.search(p.text)
+                         and _title_like(p.text) and not _ISSUER_END.search(p.text)
                          and not p.text.startswith("——")), None)
     if title_at is not None:
         roles[title_at] = "title"
