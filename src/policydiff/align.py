@@ -323,8 +323,8 @@ def _match(rows: np.ndarray, cols: np.ndarray, vals: np.ndarray, n_rows: int, n_
            places: tuple[np.ndarray, np.ndarray] | None = None) -> dict[int, tuple[int, float]]:
     """Optimal one-to-one pairs among candidate entries (row → (col, score)).
 
-    An entry is allowed when it reaches ``floor``, or half of it when the two are each other's best
-    (unless ``strict`` marks it: two measures named apart get no benefit of the doubt).
+    An entry is allowed when it reaches ``floor``, or ``MUTUAL_FLOOR_RATIO`` of it when the two are each
+    other's best (unless ``strict`` marks it: two measures named apart get no benefit of the doubt).
     Every row also has an "unpaired" option worth 0, so the matching always exists. A pair is worth its
     margin over the floor (the score that chance reaches between unrelated measures of the genre), not its
     score: maximising summed scores let two weak pairs (0.25 + 0.25) outweigh one strong pair and a node
