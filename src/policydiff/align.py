@@ -48,6 +48,7 @@ from .similarity import Vectors, assign, set_dice
 from .text import (
     MIN_CLAUSE,
     RUN_IN_TITLE_MAX,
+    TERMINAL,
     bigram_set,
     bigrams,
     clauses,
@@ -1844,8 +1845,6 @@ def _run_in_intros(st: _State, groups: dict[int, tuple[list[int], list[int]]]) -
 ANNOUNCES = re.compile("以下|如下")
 """A lead-in announcing what follows (``做好今年政府工作，要把握好以下三点。``) names no measure: its list is
 not its body."""
-SENTENCE_FINAL = ("。", "！", "？", "；", "：", "!", "?", ";", ":", "”", "」", "）", ")")
-"""How a complete paragraph ends: after anything else the next paragraph continues it."""
 
 
 def _title_line(side: _Side, k: int) -> bool:
@@ -1864,7 +1863,7 @@ def _title_line(side: _Side, k: int) -> bool:
     if k == side.parent[k] + 1 and side.parent[k] >= 0:
         return False  # a section's first paragraph is its intro (促进科技创新与实体经济深度融合，…), paired by slot
     before = side.nodes[k - 1] if k and side.parent[k - 1] == side.parent[k] else None
-    if before is not None and before.kind == "paragraph" and not before.body.endswith(SENTENCE_FINAL):
+    if before is not None and before.kind == "paragraph" and not before.body.endswith(tuple(TERMINAL)):
         return False  # the rest of a paragraph broken mid-word (2017's 要全面深化各领域改 | 革，加快推进…)
     body = side.nodes[b]
     return side.cls[b] == "content" and len(body.title + body.body) > len(n.body) \
@@ -1891,24 +1890,25 @@ def _title_lines(st: _State, groups: dict[int, tuple[list[int], list[int]]]) -> 
             if len(others) != 1:
                 continue  # joining a split's source side would make a many-to-many group
             moves.append((is_old, k, target))
+    def source(is_old: bool, k: int) -> int | None:
+        return where[0 if is_old else 1].get(k)
+
     joining = {(is_old, t) for is_old, _, t in moves}
-    sources = {where[0 if is_old else 1][k] for is_old, k, _ in moves if k in where[0 if is_old else 1]}
+    sources = {source(is_old, k) for is_old, k, _ in moves} - {None}
     targets = {t for _, _, t in moves}
     # Decided on the groups as they were, as sets, so that the order of the moves (old side first) cannot
     # matter: no group both receives and gives a title line, none is joined from both sides.
     moves = [(is_old, k, t) for is_old, k, t in moves
-             if (not is_old, t) not in joining and t not in sources
-             and (k not in where[0 if is_old else 1] or where[0 if is_old else 1][k] not in targets)]
+             if (not is_old, t) not in joining and t not in sources and source(is_old, k) not in targets]
     for is_old, k, target in moves:
-        here = where[0] if is_old else where[1]
-        if k in here and here[k] in groups:  # (a group emptied by a move of the other side is gone)
-            source = here[k]
-            groups[source][0 if is_old else 1].remove(k)
-            if not groups[source][0 if is_old else 1]:  # its only node: the other side is left alone
-                del groups[source]
-        groups[target][0 if is_old else 1].append(k)
-        groups[target][0 if is_old else 1].sort()
-        here[k] = target
+        at = 0 if is_old else 1
+        was = source(is_old, k)
+        if was is not None and was in groups:  # (a group emptied by a move of the other side is gone)
+            groups[was][at].remove(k)
+            if not groups[was][at]:  # its only node: the other side is left alone
+                del groups[was]
+        groups[target][at].append(k)
+        groups[target][at].sort()
 
 
 def _mutual_leftovers(st: _State, groups: dict[int, tuple[list[int], list[int]]],

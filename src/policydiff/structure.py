@@ -29,12 +29,20 @@ import re
 import attrs
 
 from .model import Document, FrontRole, Node, NodeKind, Sentence
-from .text import INVISIBLE, METADATA_FIELDS, RUN_IN_TITLE_MAX, cn_number, is_blank, one_line, printable, split_lines
+from .text import (
+    INVISIBLE,
+    METADATA_FIELDS,
+    RUN_IN_TITLE_MAX,
+    TERMINAL,
+    cn_number,
+    is_blank,
+    one_line,
+    printable,
+    split_lines,
+)
 
 SENTENCE_END = "。！？；"
 """Where commitments are split (outside quotes and brackets)."""
-TERMINAL = "。！？；：:”」』）)!?;…"
-"""A line ending in one of these is complete; any other line may be continued by the next."""
 OPENERS = "“‘《（(「『【〔［[〈"
 CLOSERS = "”’》）)」』】〕］]〉"
 _PAIRS = dict(zip(OPENERS, CLOSERS, strict=True))
@@ -163,9 +171,13 @@ def _match_label(text: str) -> tuple[_Style, str, str] | None:
     return None
 
 
+_PROSE_MARKS = re.compile(r"[，。；：！？,.;:!?]")
+"""Punctuation of sentences: a line holding one is prose, not a heading or a title."""
+
+
 def _heading_like(text: str) -> bool:
     """A short line with no punctuation at all: a title, a heading, an issuer or speaker line."""
-    return len(text) <= 30 and not re.search(r"[，。；：！？、,.;:!?]", text)
+    return len(text) <= 30 and "、" not in text and not _PROSE_MARKS.search(text)
 
 
 def _is_heading_line(text: str) -> bool:
@@ -415,7 +427,7 @@ title has no sentence punctuation."""
 
 
 def _title_like(text: str) -> bool:
-    return len(text) <= TITLE_MAX and not re.search(r"[，。；：！？,.;:!?]", text)
+    return len(text) <= TITLE_MAX and not _PROSE_MARKS.search(text)
 
 
 def _front_matter(paras: list[_Para], out: list[_Builder]) -> str:

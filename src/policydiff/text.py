@@ -33,6 +33,9 @@ from typing import Any
 ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
 """Invisible characters treated as whitespace: they carry no text and break matching."""
 
+TERMINAL = "。！？；：:”」』）)!?;…"
+"""A line (or paragraph) ending in one of these is complete; any other may be continued by the next."""
+
 RUN_IN_TITLE_MAX = 26
 """Longest first sentence taken as the run-in title of an unnumbered paragraph (``structure``), and longest
 line taken as a measure's title written on a line of its own (``align``, step 6j)."""
@@ -376,7 +379,7 @@ PAST_CUES = re.compile("已经|已|(?<![为除罢])了(?!解)|过去|去年|上�
 """Past tense and outcomes: the aspect words 已/已经 and 了 after a verb (``完成了``, ``打击了``; not
 为了, 除了, 了解), the period looked back on (过去, 去年, …年来), outcomes (成绩, 成就)."""
 FUTURE_CUES = re.compile("(?<![主重需必只纲提])要(?!求|点|素|害)|将|拟|力争|确保|今年|明年|今后|必须|应当|应该|"
-                    "争取")
+                         "争取")
 """Modality of plans: 要 (not in 主要, 重要, 需要, 要求), 将, 拟, 力争, 确保, 必须, 应当, 争取; the year
 ahead. Not 继续 or 努力: a review says ``我们继续坚持`` and ``经过努力`` of what was done."""
 

@@ -234,9 +234,9 @@ def highlights(view: View) -> Highlights:
     removed: list[tuple[Sentence, int, bool]] = []
     for i, c in enumerate(cmp.changes):
         if c.kind == "added":
-            added += [(s, i, False) for n in c.new if is_plan(n) for s in n.sentences if not looks_back(s.text)]
+            added += [(s, i, False) for n in c.new for s in n.sentences if _commitment(n, s)]
         elif c.kind == "removed":
-            removed += [(s, i, False) for n in c.old if is_plan(n) for s in n.sentences if not looks_back(s.text)]
+            removed += [(s, i, False) for n in c.old for s in n.sentences if _commitment(n, s)]
         else:
             for cc in c.commitments:
                 if cc.kind == "added" and cc.new is not None and _in_plan(c.new, cc.new):
@@ -271,13 +271,16 @@ def is_plan(node: Node) -> bool:
     return node.role is None or node.role in PLAN_ROLES
 
 
+def _commitment(node: Node, s: Sentence) -> bool:
+    """Sentence ``s`` of ``node`` is a commitment of the plan: in a plan node (``is_plan``) and not itself an
+    outcome (``text.looks_back``: ``过去一年，国防和军队建设取得新的成绩和进步`` opens a task paragraph)."""
+    return is_plan(node) and not looks_back(s.text)
+
+
 def _in_plan(nodes: tuple[Node, ...], s: Sentence) -> bool:
-    """A commitment of the plan: in a plan node (``is_plan``) and not itself an outcome (``text.looks_back``:
-    ``过去一年，国防和军队建设取得新的成绩和进步`` opens a task paragraph)."""
-    if looks_back(s.text):
-        return False
+    """``_commitment`` for a sentence of a change's nodes (the node holding it, or any of them)."""
     node = node_of_sentence(nodes, s.span)
-    return is_plan(node) if node is not None else any(is_plan(n) for n in nodes)
+    return _commitment(node, s) if node is not None else any(_commitment(n, s) for n in nodes)
 
 
 def _sentence_where(view: View, c: Change, s: Sentence, side: str) -> str:
